@@ -1,0 +1,132 @@
+"""The `segboard` command: a thin layer over the library. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DataError, SegboardError
+from .export import EXPORT_FORMATS, to_csv, to_json
+from .output import write_atomic
+from .report import FORMATS, render, summary
+from .repository import find_root
+from .validate import ValidationReport, validate_repository
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The repository to work on. Default: the nearest folder, from here upwards, that "
+    "holds data/.",
+)
+@click.version_option(__version__, prog_name="segboard")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """segboard: semantic-segmentation leaderboards kept as checked data.
+
+    Exit status: 0 when all is well (warnings allowed), 1 when the data has errors,
+    2 when the command is used wrongly.
+    """
+    ctx.obj = root
+
+
+def _root(ctx: click.Context) -> Path:
+    return find_root(explicit=ctx.obj)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: path:line:col: severity: message [rule]; github: GitHub Actions annotations; "
+    "json: a list of objects for tools.",
+)
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> int:
+    """Check every record: YAML, schema and cross-record rules.
+
+    Every problem is reported in one run, each with the file, line and column of the offending
+    key or value. With PATHS (files or folders inside data/), only problems in them are shown;
+    the whole repository is still loaded, because references need it.
+    """
+    report = validate_repository(_root(ctx), list(paths) or None)
+    sys.stdout.write(render(report.problems, fmt))
+    click.echo(
+        summary(
+            len(report.errors), len(report.warnings), report.files_checked, len(report.acknowledged)
+        ),
+        err=True,
+    )
+    return 0 if report.ok else 1
+
+
+def _valid_report(ctx: click.Context) -> ValidationReport:
+    report = validate_repository(_root(ctx))
+    if not report.ok:
+        sys.stderr.write(render(report.errors, "text"))
+        raise DataError(
+            f"the data has {len(report.errors)} error(s); fix them (see `segboard validate`) "
+            "before exporting"
+        )
+    return report
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="json: the ranked leaderboards; csv: one row per result.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (whole or not at all) instead of standard output.",
+)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
+    """Export validated data for other tools.
+
+    JSON is a list of leaderboards {dataset, split, metric, rows}, each row with rank, model,
+    score, weights, paper and code, best first. Ties share a rank and are ordered by the earlier
+    paper date, then the model name, then the result's path. CSV has one row per result, with
+    numbers exactly as published. Nothing is written when the data has errors.
+    """
+    catalog = _valid_report(ctx).catalog
+    text = to_json(catalog) if fmt == "json" else to_csv(catalog)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; map every failure to a one-line message and an exit status."""
+    try:
+        result = cli.main(args=argv, prog_name="segboard", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:  # includes usage errors (exit 2)
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except SegboardError as exc:
+        click.echo(f"segboard: error: {exc}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 1
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,76 @@
+"""Leaderboard tables: results as a pandas frame, ranked best first.
+
+Order within a leaderboard, the same everywhere (export, site):
+  1. the ranking metric, best first (highest, or lowest for a lower-is-better metric);
+  2. then the earlier paper date (the first to reach a score keeps precedence);
+  3. then the model name, case-insensitively;
+  4. then the result id (its data/results/ path), which is unique.
+Results with the same score share a rank (competition ranking: 1, 2, 2, 4).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .model import Catalog, Leaderboard
+
+COLUMNS = [
+    "result",
+    "dataset",
+    "split",
+    "model",
+    "method",
+    "backbone",
+    "paper",
+    "paper_date",
+    "metric",
+    "score",
+    "score_text",
+]
+
+
+def results_frame(catalog: Catalog) -> pd.DataFrame:
+    """One row per result that appears on a leaderboard, scored by that leaderboard's metric."""
+    metric_of = {(b.dataset, b.split): b.metric for b in catalog.leaderboards()}
+    rows = []
+    for result in catalog.results:
+        metric = metric_of.get((result.dataset, result.split))
+        if metric is None or metric not in result.metrics:
+            continue
+        paper = catalog.papers.get(result.paper)
+        rows.append(
+            {
+                "result": result.id,
+                "dataset": result.dataset,
+                "split": result.split,
+                "model": result.model,
+                "method": result.method,
+                "backbone": result.backbone,
+                "paper": result.paper,
+                "paper_date": paper.date if paper else "9999-12",
+                "metric": metric,
+                "score": float(result.metrics[metric]),
+                "score_text": result.published_text(metric),
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def rank(frame: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
+    """The rows of one leaderboard in ranking order, with a 'rank' column."""
+    ordered = frame.assign(
+        _key=-frame["score"] if higher_is_better else frame["score"],
+        _name=frame["model"].str.casefold(),
+    ).sort_values(["_key", "paper_date", "_name", "result"], kind="mergesort")
+    ranks = ordered["_key"].rank(method="min").astype(int)
+    return ordered.assign(rank=ranks).drop(columns=["_key", "_name"]).reset_index(drop=True)
+
+
+def ranked_leaderboards(catalog: Catalog) -> list[tuple[Leaderboard, pd.DataFrame]]:
+    frame = results_frame(catalog)
+    boards = []
+    for board in catalog.leaderboards():
+        rows = frame[(frame["dataset"] == board.dataset) & (frame["split"] == board.split)]
+        metric = catalog.metrics[board.metric]
+        boards.append((board, rank(rows, metric.higher_is_better)))
+    return boards

@@ -1,0 +1,81 @@
+"""Reporters: turn Problems into text, GitHub Actions annotations or JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from .diagnostics import Problem
+
+FORMATS = ("text", "github", "json")
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """The path relative to `base` (the current folder) when it lies inside it."""
+    base = base or Path.cwd()
+    try:
+        return (
+            os.path.relpath(path, base) if path.is_absolute() and _inside(path, base) else str(path)
+        )
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _inside(path: Path, base: Path) -> bool:
+    resolved, base = path.resolve(), base.resolve()
+    return resolved == base or base in resolved.parents
+
+
+def as_text(problems: Iterable[Problem]) -> str:
+    return "".join(
+        f"{display_path(p.path)}:{p.line}:{p.column}: {p.severity.value}: {p.message} [{p.rule}]\n"
+        for p in problems
+    )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(problems: Iterable[Problem]) -> str:
+    """GitHub Actions workflow commands: one annotation per problem, on the record's line."""
+    return "".join(
+        f"::{p.severity.value} file={_escape_property(display_path(p.path))},line={p.line},"
+        f"col={p.column},title={_escape_property(p.rule)}::{_escape_data(p.message)}\n"
+        for p in problems
+    )
+
+
+def as_json(problems: Iterable[Problem]) -> str:
+    rows = [
+        {
+            "path": display_path(p.path),
+            "line": p.line,
+            "column": p.column,
+            "severity": p.severity.value,
+            "rule": p.rule,
+            "message": p.message,
+        }
+        for p in problems
+    ]
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(problems: list[Problem], fmt: str) -> str:
+    return {"text": as_text, "github": as_github, "json": as_json}[fmt](problems)
+
+
+def summary(errors: int, warnings: int, files: int, acknowledged: int = 0) -> str:
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    text = f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(files, 'file')}"
+    if acknowledged:
+        text += f" ({acknowledged} more acknowledged by 'kept' curation entries)"
+    return text

@@ -1,0 +1,209 @@
+"""Finding a segboard repository, its record files, and loading them into a Catalog."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Problem, error
+from .errors import UsageError
+from .model import Catalog, Dataset, Metric, Paper, Result
+from .schemas import RECORD_KINDS, SchemaChecker, schema_path
+from .yamlload import Document, LoadResult, load_file
+
+# Below this many files one process is faster than starting workers.
+PARALLEL_THRESHOLD = 2000
+
+
+def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
+    """The repository root: `explicit` (--root), or the nearest folder holding data/."""
+    if explicit is not None:
+        root = explicit.resolve()
+        if not (root / "data").is_dir():
+            raise UsageError(f"{explicit} holds no data/ folder; give --root a segboard repository")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data").is_dir():
+            return folder
+    raise UsageError(
+        f"no data/ folder in {here} or any folder above it; run inside a segboard repository "
+        "or give --root DIR"
+    )
+
+
+@dataclass
+class RecordFile:
+    path: Path
+    kind: str  # dataset | paper | metrics | result
+    result_id: str | None = None
+
+
+@dataclass
+class LoadedRepository:
+    root: Path
+    catalog: Catalog
+    problems: list[Problem] = field(default_factory=list)
+    files: list[RecordFile] = field(default_factory=list)
+
+
+def discover(root: Path) -> tuple[list[RecordFile], list[Problem]]:
+    """Every record file under data/, classified by its place; misplaced files are problems."""
+    data = root / "data"
+    files: list[RecordFile] = []
+    problems: list[Problem] = []
+    for dirpath, dirnames, filenames in os.walk(data):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = Path(dirpath)
+        parts = folder.relative_to(data).parts
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = folder / name
+            record = _classify(parts, name, path)
+            if isinstance(record, str):
+                problems.append(error(path, (1, 1), "file-location", record))
+            else:
+                files.append(record)
+    return files, problems
+
+
+def _classify(parts: tuple[str, ...], name: str, path: Path) -> RecordFile | str:
+    if name.endswith(".yml"):
+        return "record files end in .yaml, not .yml; rename the file"
+    if not name.endswith(".yaml"):
+        return "unexpected file in data/; only .yaml records belong here"
+    layout = (
+        "records live at data/metrics.yaml, data/datasets/<id>.yaml, data/papers/<id>.yaml "
+        "and data/results/<dataset>/<split>/<slug>.yaml"
+    )
+    if parts == () and name == "metrics.yaml":
+        return RecordFile(path, "metrics")
+    if parts == ("datasets",):
+        return RecordFile(path, "dataset")
+    if parts == ("papers",):
+        return RecordFile(path, "paper")
+    if len(parts) == 3 and parts[0] == "results":
+        return RecordFile(path, "result", f"{parts[1]}/{parts[2]}/{name[: -len('.yaml')]}")
+    return f"this file is not where a record can be: {layout}"
+
+
+def load_repository(root: Path) -> LoadedRepository:
+    """Load and schema-check every record; build the Catalog from the ones that pass."""
+    checkers = {
+        kind: SchemaChecker.from_file(schema_path(root / "schema", kind)) for kind in RECORD_KINDS
+    }
+    files, problems = discover(root)
+    if not any(f.kind == "metrics" for f in files):
+        problems.append(
+            error(
+                root / "data" / "metrics.yaml",
+                (1, 1),
+                "missing-catalogue",
+                "data/metrics.yaml, the metric catalogue, is missing",
+            )
+        )
+    catalog = Catalog(root)
+    for record, (loaded, schema_problems) in zip(files, _check_all(files, checkers), strict=True):
+        problems.extend(loaded.problems)
+        problems.extend(schema_problems)
+        document = loaded.document
+        if document is None or loaded.problems or schema_problems:
+            _mark_broken(catalog, record, document)
+            continue
+        _add(catalog, record, document)
+    return LoadedRepository(root, catalog, problems, files)
+
+
+Checked = tuple[LoadResult, list[Problem]]
+
+
+def _check_one(record: RecordFile, checkers: dict[str, SchemaChecker]) -> Checked:
+    loaded = load_file(record.path)
+    if loaded.document is None:
+        return loaded, []
+    loader_lines = {p.line for p in loaded.problems}
+    return loaded, checkers[record.kind].check(loaded.document, loader_lines)
+
+
+_worker_state: tuple[list[RecordFile], dict[str, SchemaChecker]] | None = None
+
+# What a worker sends back for one file: the data and number texts of its document (or None
+# when it could not be loaded) and its problems. Plain tuples pickle several times faster than
+# the dataclasses, and the parent rebuilds the Document around them.
+Shipped = tuple[Any, dict | None, list[Problem], list[Problem]]
+
+
+def _check_slice(bounds: tuple[int, int]) -> list[Shipped]:
+    assert _worker_state is not None
+    files, checkers = _worker_state
+    shipped: list[Shipped] = []
+    for record in files[bounds[0] : bounds[1]]:
+        loaded, schema_problems = _check_one(record, checkers)
+        document = loaded.document
+        if document is None:
+            shipped.append((None, None, loaded.problems, schema_problems))
+        else:
+            shipped.append((document.data, document.number_text, loaded.problems, schema_problems))
+    return shipped
+
+
+def _unship(record: RecordFile, item: Shipped) -> Checked:
+    data, number_text, load_problems, schema_problems = item
+    document = None if number_text is None else Document(record.path, data, number_text)
+    return LoadResult(document, load_problems), schema_problems
+
+
+def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> list[Checked]:
+    """Load and check every file, in forked worker processes when there are many.
+
+    Parsing dominates validation, and libyaml holds the GIL, so processes are the way to use
+    more than one core. Workers are forked so they inherit the compiled schemas.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not sys.platform.startswith("linux"):
+        return [_check_one(record, checkers) for record in files]
+    global _worker_state
+    _worker_state = (files, checkers)
+    try:
+        step = -(-len(files) // (workers * 4))
+        bounds = [(start, min(start + step, len(files))) for start in range(0, len(files), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shipped = [item for chunk in pool.map(_check_slice, bounds) for item in chunk]
+        return [_unship(record, item) for record, item in zip(files, shipped, strict=True)]
+    finally:
+        _worker_state = None
+
+
+def _mark_broken(catalog: Catalog, record: RecordFile, document: Document | None) -> None:
+    stem = record.path.name[: -len(".yaml")]
+    if record.kind == "dataset":
+        catalog.broken_datasets.add(stem)
+        if document is not None and isinstance(document.data.get("id"), str):
+            catalog.broken_datasets.add(document.data["id"])
+    elif record.kind == "paper":
+        catalog.broken_papers.add(stem)
+        if document is not None and isinstance(document.data.get("id"), str):
+            catalog.broken_papers.add(document.data["id"])
+    elif record.kind == "metrics":
+        catalog.metrics_broken = True
+
+
+def _add(catalog: Catalog, record: RecordFile, document: Document) -> None:
+    if record.kind == "result":
+        assert record.result_id is not None
+        catalog.results.append(Result.from_document(record.result_id, document))
+    elif record.kind == "dataset":
+        dataset = Dataset.from_document(document)
+        catalog.datasets.setdefault(dataset.id, dataset)
+    elif record.kind == "paper":
+        paper = Paper.from_document(document)
+        catalog.papers.setdefault(paper.id, paper)
+    else:
+        catalog.metrics_document = document
+        for index, entry in enumerate(document.data["metrics"]):
+            catalog.metrics.setdefault(entry["id"], Metric.from_data(entry, index))

@@ -1,0 +1,68 @@
+"""Validation: load every record, check it against its schema, then apply the cross-record rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Problem
+from .errors import UsageError
+from .model import Catalog
+from .repository import load_repository
+from .rules import RULES, acknowledged
+
+
+@dataclass
+class ValidationReport:
+    root: Path
+    catalog: Catalog
+    problems: list[Problem]
+    files_checked: int
+    acknowledged: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate_repository(root: Path, only: list[Path] | None = None) -> ValidationReport:
+    """Every problem in the repository at `root`; with `only`, just those under these paths.
+
+    The whole repository is always loaded, because cross-record rules need every record.
+    """
+    selected = [_inside(root, p) for p in only] if only else None
+    loaded = load_repository(root)
+    problems = list(loaded.problems)
+    for rule in RULES:
+        problems.extend(rule(loaded.catalog))
+    by_path = {result.document.path: result for result in loaded.catalog.results}
+    kept = [p for p in problems if acknowledged(p, by_path)]
+    problems = [p for p in problems if not acknowledged(p, by_path)]
+    if selected is not None:
+        problems = [p for p in problems if _selected(p.path, selected)]
+        kept = [p for p in kept if _selected(p.path, selected)]
+    problems.sort(key=lambda p: (str(p.path), p.line, p.column, p.rule, p.message))
+    return ValidationReport(root, loaded.catalog, problems, len(loaded.files), kept)
+
+
+def _inside(root: Path, path: Path) -> Path:
+    resolved = path.resolve()
+    if not resolved.exists():
+        raise UsageError(f"{path} does not exist")
+    data = (root / "data").resolve()
+    if resolved != data and data not in resolved.parents:
+        raise UsageError(f"{path} is not inside {data}; validate checks the repository's records")
+    return resolved
+
+
+def _selected(path: Path, selected: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == s or s in resolved.parents for s in selected)
