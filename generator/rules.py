@@ -415,16 +415,19 @@ def weights_links_are_plausible(catalog: Catalog) -> Iterator[Problem]:
                     f"entry for weights[{index}].url",
                 )
     for entries in by_board.values():
-        first_result, _ = entries[0]
-        for result, index in entries[1:]:
-            if _model_identity(result) != _model_identity(first_result):
+        for result, index in entries:
+            other = next(
+                (o for o, _ in entries if _model_identity(o) != _model_identity(result)), None
+            )
+            if other is not None:
                 yield warning(
                     result.document.path,
                     _at(result.document, ("weights", index, "url")),
                     "weights-shared",
-                    f"weights[{index}].url is also the weights of {first_result.model!r} "
-                    f"({first_result.id}) on this leaderboard; two different models should not "
-                    "share one weights file",
+                    f"weights[{index}].url is also the weights of {other.model!r} ({other.id}) "
+                    "on this leaderboard; two different models should not share one weights "
+                    f"file. If it is right, acknowledge it with a 'kept' curation entry for "
+                    f"weights[{index}].url",
                 )
 
 
@@ -438,7 +441,7 @@ def curation_is_well_formed(catalog: Catalog) -> Iterator[Problem]:
                     "curation",
                     "a 'corrected' decision must give the published value in 'published'",
                 )
-            unparsable = _field_path(entry.field) is None
+            unparsable = field_path(entry.field) is None
             # a correction may have removed the field; every other decision is about a value
             missing = (
                 entry.action != "corrected"
@@ -454,7 +457,8 @@ def curation_is_well_formed(catalog: Catalog) -> Iterator[Problem]:
                 )
 
 
-def _field_path(field: str) -> JsonPath | None:
+def field_path(field: str) -> JsonPath | None:
+    """'weights[0].url' -> ('weights', 0, 'url'); None when the text is not such a path."""
     path: list[str | int] = []
     position = 0
     for match in _FIELD_PART.finditer(field):
@@ -466,7 +470,7 @@ def _field_path(field: str) -> JsonPath | None:
 
 
 def _field_value(data: object, field: str) -> object | None:
-    path = _field_path(field)
+    path = field_path(field)
     if path is None:
         return None
     value = data
@@ -522,7 +526,7 @@ def acknowledged(problem: Problem, catalog_by_path: dict[Path, Result]) -> bool:
     result = catalog_by_path.get(problem.path)
     if result is None or problem.is_error:
         return False
-    kept = {_field_path(c.field) for c in result.curation if c.action == "kept"}
+    kept = {field_path(c.field) for c in result.curation if c.action == "kept"}
     for path in kept:
         if path is not None and result.document.where(path) == (problem.line, problem.column):
             return True

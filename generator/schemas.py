@@ -51,15 +51,15 @@ class SchemaChecker:
         if self._fast.is_valid(document.data):
             return []
         problems = []
-        for problem in self.explain(document):
-            if skip_lines and problem.line in skip_lines:
-                continue  # the loader already reported what is wrong on this line
-            problems.append(problem)
-        return problems
-
-    def explain(self, document: Document) -> Iterator[Problem]:
         for err in self._detailed.iter_errors(document.data):
-            yield from _problems_for(err, document)
+            path = tuple(err.absolute_path)
+            if any(path[: len(s)] == s for s in document.substituted):
+                continue  # the loader already reported this value, and replaced it
+            for problem in _problems_for(err, document):
+                if skip_lines and problem.line in skip_lines:
+                    continue  # the loader already reported what is wrong on this line
+                problems.append(problem)
+        return problems
 
 
 def _describe(value: Any) -> str:

@@ -71,6 +71,8 @@ class Document:
     data: Any
     number_text: dict[JsonPath, str] = field(default_factory=dict)
     text: str | None = None
+    # paths whose value the loader had to replace because of a problem it reported
+    substituted: set[JsonPath] = field(default_factory=set)
     _positions: dict[JsonPath, Position] | None = field(default=None, repr=False)
 
     @property
@@ -142,11 +144,19 @@ class _Builder:
         self.seen: set[int] | None = set() if track_aliases else None
         self.alias_reported = False
         self.root_position: Position = (1, 1)
+        self.substituted: set[JsonPath] = set()
 
     def report(self, where: Position, rule: str, message: str) -> None:
         self.problems.append(error(self.path, where, rule, message))
 
     def build(self, node: Any, json_path: JsonPath, depth: int) -> Any:
+        reported = len(self.problems)
+        value = self._build(node, json_path, depth)
+        if len(self.problems) > reported and not isinstance(value, (dict, list)):
+            self.substituted.add(json_path)
+        return value
+
+    def _build(self, node: Any, json_path: JsonPath, depth: int) -> Any:
         if depth == 0:
             self.root_position = _position(node)
         if self.seen is not None:
@@ -405,7 +415,7 @@ def load_text(text: str, path: Path) -> LoadResult:
         return LoadResult(None, [error(path, _position(root), "not-a-mapping", message)])
     builder = _Builder(path, track_aliases="*" in text)
     data = builder.build(root, (), 0)
-    document = Document(path, data, builder.number_text, text)
+    document = Document(path, data, builder.number_text, text, builder.substituted)
     return LoadResult(document, builder.problems)
 
 

@@ -1,0 +1,208 @@
+"""The segboard command as a contributor and CI run it: real processes, real files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.cli import cli
+
+from .conftest import REPO, run_segboard
+
+BAD_RESULT = "data/results/cityscapes/test/pspnet-resnet-101.yaml"
+
+
+def break_score(root: Path) -> Path:
+    """Make one seed record invalid: a score outside 0-100 on line 9."""
+    path = root / BAD_RESULT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("miou: 78.40", "miou: 178.40"), encoding="utf-8")
+    assert "miou: 178.40" in path.read_text(encoding="utf-8")
+    return path
+
+
+def test_validate_clean_repository(repo: Path) -> None:
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 0
+    assert completed.stdout == ""
+    assert completed.stderr.startswith("0 errors, 0 warnings in 65 files")
+
+
+def test_validate_reports_path_line_column_and_exits_1(repo: Path) -> None:
+    break_score(repo)
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 1
+    assert completed.stdout == (
+        f"{BAD_RESULT}:9:3: error: miou is 178.40, outside its range [0, 100]; values are on a "
+        "0-100 scale [metric-range]\n"
+    )
+    assert completed.stderr.startswith("1 error, 0 warnings")
+
+
+def test_every_error_is_reported_in_one_run(repo: Path) -> None:
+    break_score(repo)
+    other = repo / "data/results/ade20k/test/pspnet-resnet-101.yaml"
+    other.write_text(other.read_text().replace("method: PSPNet", "method: no\nsoruce: 1"))
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 1
+    lines = completed.stdout.splitlines()
+    assert [line.split(": ")[0] for line in lines] == [
+        "data/results/ade20k/test/pspnet-resnet-101.yaml:5:9",
+        "data/results/ade20k/test/pspnet-resnet-101.yaml:6:1",
+        f"{BAD_RESULT}:9:3",
+    ]
+    assert "unknown field 'soruce'; did you mean 'source'?" in lines[1]
+
+
+def test_github_annotations(repo: Path) -> None:
+    break_score(repo)
+    completed = run_segboard("validate", "--format", "github", cwd=repo)
+    assert completed.returncode == 1
+    assert completed.stdout.startswith(
+        f"::error file={BAD_RESULT},line=9,col=3,title=metric-range::miou is 178.40"
+    )
+
+
+def test_json_report(repo: Path) -> None:
+    break_score(repo)
+    completed = run_segboard("validate", "--format", "json", cwd=repo)
+    assert completed.returncode == 1
+    [problem] = json.loads(completed.stdout)
+    assert problem == {
+        "path": BAD_RESULT,
+        "line": 9,
+        "column": 3,
+        "severity": "error",
+        "rule": "metric-range",
+        "message": "miou is 178.40, outside its range [0, 100]; values are on a 0-100 scale",
+    }
+
+
+def test_paths_limit_what_is_shown(repo: Path) -> None:
+    break_score(repo)
+    clean = run_segboard("validate", "data/results/ade20k", cwd=repo)
+    assert clean.returncode == 0 and clean.stdout == ""
+    dirty = run_segboard("validate", BAD_RESULT, cwd=repo)
+    assert dirty.returncode == 1 and dirty.stdout.startswith(BAD_RESULT)
+
+
+def test_the_repository_is_found_from_a_subfolder_or_root_option(repo: Path) -> None:
+    break_score(repo)
+    inside = run_segboard("validate", cwd=repo / "data" / "results")
+    assert inside.returncode == 1
+    assert inside.stdout.startswith("cityscapes/test/pspnet-resnet-101.yaml:9:3:")
+    outside = run_segboard("--root", str(repo), "validate", cwd=repo.parent)
+    assert outside.returncode == 1
+    assert outside.stdout.startswith(f"repo/{BAD_RESULT}:9:3:")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "--format", "xml"], "Invalid value for '--format'"),
+        (["frobnicate"], "No such command 'frobnicate'"),
+        (["validate", "data/nowhere.yaml"], "data/nowhere.yaml does not exist"),
+        (["validate", "README.md"], "is not inside"),
+        (["--root", "/", "validate"], "holds no data/ folder"),
+        (["export"], "Missing option '--format'"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_message(repo: Path, args: list[str], message: str) -> None:
+    (repo / "README.md").write_text("readme\n")
+    completed = run_segboard(*args, cwd=repo)
+    assert completed.returncode == 2, completed
+    assert message in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_outside_any_repository(tmp_path: Path) -> None:
+    completed = run_segboard("validate", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "no data/ folder" in completed.stderr and "--root DIR" in completed.stderr
+
+
+def test_export_json(repo: Path) -> None:
+    completed = run_segboard("export", "--format", "json", cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    boards = json.loads(completed.stdout)
+    assert [(b["dataset"], b["split"], b["metric"]) for b in boards] == [
+        ("ade20k", "val", "scene-parsing-score"),
+        ("ade20k", "test", "scene-parsing-score"),
+        ("cityscapes", "val", "miou"),
+        ("cityscapes", "test", "miou"),
+        ("pascal-context", "val", "miou"),
+        ("pascal-voc-2012", "val", "miou"),
+        ("pascal-voc-2012", "test", "miou"),
+    ]
+    assert sum(len(b["rows"]) for b in boards) == 48
+    for board in boards:
+        scores = [row["score"] for row in board["rows"]]
+        assert scores == sorted(scores, reverse=True)
+        assert board["rows"][0]["rank"] == 1
+    voc_val_top = boards[5]["rows"][0]
+    assert voc_val_top["model"] == "SDN-M2* + COCO + MS"
+    assert voc_val_top["weights"] == [] and voc_val_top["code"] == []
+    assert voc_val_top["paper"] == "https://arxiv.org/abs/1708.04943"
+
+
+def test_export_csv_has_one_row_per_result(repo: Path) -> None:
+    completed = run_segboard("export", "--format", "csv", cwd=repo)
+    assert completed.returncode == 0
+    rows = list(csv.DictReader(io.StringIO(completed.stdout)))
+    assert len(rows) == 48
+    by_id = {row["result"]: row for row in rows}
+    assert by_id["cityscapes/test/refinenet-resnet-101"]["score"] == "73.60"
+    assert by_id["ade20k/val/pspnet-resnet-50"]["metric:pixel-accuracy"] == "80.04"
+
+
+def test_export_writes_a_file_whole(repo: Path) -> None:
+    target = repo / "out" / "boards.json"
+    completed = run_segboard("export", "--format", "json", "-o", str(target), cwd=repo)
+    assert completed.returncode == 0
+    assert json.loads(target.read_text())[0]["dataset"] == "ade20k"
+    assert [p.name for p in target.parent.iterdir()] == ["boards.json"]
+
+
+def test_export_refuses_bad_data_and_keeps_the_old_file(repo: Path) -> None:
+    target = repo / "boards.json"
+    target.write_text("previous export\n")
+    break_score(repo)
+    completed = run_segboard("export", "--format", "json", "-o", str(target), cwd=repo)
+    assert completed.returncode == 1
+    assert "metric-range" in completed.stderr and "before exporting" in completed.stderr
+    assert completed.stdout == ""
+    assert target.read_text() == "previous export\n"
+
+
+def test_output_is_deterministic(repo: Path) -> None:
+    first = run_segboard("export", "--format", "json", cwd=repo).stdout
+    second = run_segboard("export", "--format", "json", cwd=repo).stdout
+    assert first == second
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert re.search(rf"`segboard {name}\b", readme), f"README does not document {name}"
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help(name: str) -> None:
+    completed = run_segboard(name, "--help", cwd=REPO)
+    assert completed.returncode == 0
+    assert f"Usage: segboard {name}" in completed.stdout
+    assert cli.commands[name].help
+
+
+def test_version_and_module_entry_point() -> None:
+    from generator import __version__
+
+    completed = run_segboard("--version", cwd=REPO)
+    assert completed.stdout.strip() == f"segboard, version {__version__}"
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert f'version = "{__version__}"' in pyproject

@@ -1,0 +1,144 @@
+"""The YAML loader on inputs that cannot carry '# expect:' comments, and on hostile ones."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from generator.validate import validate_repository
+from generator.yamlload import MAX_RECORD_BYTES, load_file, load_text
+
+from .conftest import run_segboard
+
+PLACE = Path("data/results/cityscapes/test/fixture-net.yaml")
+VALID = (
+    "dataset: cityscapes\nsplit: test\nmodel: Fixture-Net\nmethod: Fixture-Net\n"
+    'paper: "1612.01105"\nmetrics:\n  miou: 70.50\n'
+    "source:\n  kind: paper\n  url: https://arxiv.org/abs/1612.01105\n"
+)
+
+
+def problems_for(root: Path, content: bytes) -> list[tuple[int, int, str, str]]:
+    target = root / PLACE
+    target.write_bytes(content)
+    report = validate_repository(root)
+    return [(p.line, p.column, p.rule, p.message) for p in report.problems if p.path == target]
+
+
+def test_a_valid_record_has_no_problems(repo: Path) -> None:
+    assert problems_for(repo, VALID.encode()) == []
+
+
+def test_empty_and_blank_files(repo: Path) -> None:
+    assert problems_for(repo, b"") == [(1, 1, "empty", "the file is empty")]
+    assert problems_for(repo, b"  \n\n") == [(1, 1, "empty", "the file is empty")]
+    only_comment = b"# yaml-language-server: $schema=../../../../schema/result.schema.json\n"
+    assert problems_for(repo, only_comment) == [(1, 1, "empty", "the file holds no record")]
+
+
+def test_oversized_file_is_refused_without_parsing(repo: Path) -> None:
+    content = VALID.encode() + b"notes: " + b"x" * MAX_RECORD_BYTES + b"\n"
+    [(line, col, rule, message)] = problems_for(repo, content)
+    assert (line, col, rule) == (1, 1, "too-large")
+    assert f"{len(content):,} bytes" in message and "262,144" in message
+
+
+def test_bytes_that_are_not_utf8_are_located(repo: Path) -> None:
+    content = VALID.encode().replace(b"model: Fixture-Net", b"model: Fix\xffture")
+    [(line, col, rule, message)] = problems_for(repo, content)
+    assert (line, col, rule) == (3, 11, "encoding")
+    assert "not valid UTF-8 (byte 0xff" in message
+
+
+def test_a_byte_order_mark_is_accepted(repo: Path) -> None:
+    assert problems_for(repo, b"\xef\xbb\xbf" + VALID.encode()) == []
+
+
+def test_missing_catalogue(repo: Path) -> None:
+    (repo / "data" / "metrics.yaml").unlink()
+    report = validate_repository(repo)
+    rules = {(p.path.name, p.line, p.rule) for p in report.errors}
+    assert ("metrics.yaml", 1, "missing-catalogue") in rules
+
+
+def test_unreadable_file(repo: Path) -> None:
+    link = repo / PLACE
+    link.symlink_to(repo / "nowhere.yaml")
+    report = validate_repository(repo)
+    [problem] = [p for p in report.problems if p.path == link]
+    assert (problem.line, problem.rule) == (1, "unreadable")
+    assert "cannot read" in problem.message
+
+
+def test_deep_nesting_is_reported_not_crashed(repo: Path) -> None:
+    """libyaml's composer recurses per level; 200,000 levels would crash the interpreter."""
+    depth = 100_000
+    target = repo / PLACE
+    target.write_text(VALID + "notes: " + "[" * depth + "]" * depth + "\n")
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 1, completed.stderr
+    assert f"{PLACE}:11:39: error: values are nested deeper than 32 levels [yaml-depth]" in (
+        completed.stdout
+    )
+    assert "Traceback" not in completed.stderr
+
+
+def test_block_nesting_is_limited_too(tmp_path: Path) -> None:
+    text = "a:\n" + "".join("  " * i + "- \n" for i in range(1, 40))
+    result = load_text(text, tmp_path / "x.yaml")
+    assert [p.rule for p in result.problems] == ["yaml-depth"]
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["k0: &k0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 20):
+        lines.append(f"k{level}: &k{level} [" + ", ".join([f"*k{level - 1}"] * 10) + "]")
+    start = time.perf_counter()
+    result = load_text("\n".join(lines) + "\n", tmp_path / "bomb.yaml")
+    assert time.perf_counter() - start < 2
+    assert [(p.line, p.column, p.rule) for p in result.problems] == [(1, 5, "yaml-alias")]
+
+
+def test_python_tags_never_run(repo: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    content = VALID.replace(
+        "method: Fixture-Net", f"method: !!python/object/apply:os.system ['touch {marker}']"
+    )
+    problems = problems_for(repo, content.encode())
+    assert [rule for _, _, rule, _ in problems] == ["yaml-tag"]
+    assert not marker.exists()
+
+
+def test_positions_are_computed_on_demand_and_match(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "# comment\nmodel: A\nweights:\n  - url: https://x.org/w\n    framework: PyTorch\n"
+    )
+    loaded = load_file(path)
+    assert loaded.problems == []
+    document = loaded.document
+    assert document is not None
+    assert document._positions is None  # not built until asked
+    assert document.where(("model",)) == (2, 1)
+    assert document.where(("weights", 0)) == (4, 5)
+    assert document.where(("weights", 0, "framework")) == (5, 5)
+    assert document.where(("weights", 0, "nope")) == (5 - 1, 5)  # nearest known ancestor
+    assert document.where(()) == (2, 1)
+
+
+def test_numbers_keep_their_published_text(tmp_path: Path) -> None:
+    result = load_text("metrics:\n  miou: 80.60\n  acc: 7\n", tmp_path / "n.yaml")
+    document = result.document
+    assert document is not None
+    assert document.data == {"metrics": {"miou": 80.6, "acc": 7}}
+    assert document.number_text[("metrics", "miou")] == "80.60"
+
+
+def test_yaml_12_scalars_are_typed_as_yaml_12(tmp_path: Path) -> None:
+    text = "a: true\nb: False\nc: ~\nd: null\ne: -3\nf: +2.5\ng: .5\nh: '1e3'\ni: 'no'\nj: text\n"
+    document = load_text(text, tmp_path / "t.yaml").document
+    assert document is not None
+    assert document.data == {
+        "a": True, "b": False, "c": None, "d": None, "e": -3, "f": 2.5, "g": 0.5,
+        "h": "1e3", "i": "no", "j": "text",
+    }  # fmt: skip
