@@ -10,7 +10,6 @@ import pandas as pd
 from .model import Catalog, Result
 from .ranking import ranked_leaderboards
 
-EXPORT_FORMATS = ("json", "csv")
 CSV_COLUMNS = [
     "result",
     "dataset",

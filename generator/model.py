@@ -166,6 +166,7 @@ class Result:
     evidence: dict[str, str] | None
     notes: str | None
     document: Document
+    base_name: str  # the model name without its structured suffixes
 
     @classmethod
     def from_document(cls, result_id: str, document: Document) -> Result:
@@ -199,11 +200,8 @@ class Result:
             data.get("evidence"),
             data.get("notes"),
             document,
+            split_model_name(data["model"])[0],
         )
-
-    @property
-    def base_name(self) -> str:
-        return split_model_name(self.model)[0]
 
     def published_text(self, metric: str) -> str:
         """The metric value as written in the record ('80.60' keeps its trailing zero)."""
@@ -213,7 +211,7 @@ class Result:
 
 @dataclass
 class Catalog:
-    """Every record that passed its schema, by id."""
+    """Every record that passed its schema, by id; results in the order of their ids."""
 
     root: Path
     datasets: dict[str, Dataset] = field(default_factory=dict)

@@ -360,7 +360,7 @@ def _model_identity(result: Result) -> tuple[str, frozenset[str]]:
 
 def no_duplicate_results(catalog: Catalog) -> Iterator[Problem]:
     first: dict[tuple, Result] = {}
-    for result in sorted(catalog.results, key=lambda r: r.id):
+    for result in catalog.results:
         key = (
             result.dataset,
             result.split,
@@ -389,23 +389,23 @@ def _normal_url(url: str) -> str:
     return f"{parts.netloc.lower().removeprefix('www.')}{path}{query}"
 
 
-def _is_repository_page(url: str) -> bool:
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
+def _is_repository_page(normal: str) -> bool:
+    """A repository's front page or folder view ('github.com/o/r', '.../tree/main/x')."""
+    host, _, rest = normal.partition("/")
     if host not in _CODE_HOSTS:
         return False
-    segments = [s for s in parts.path.split("/") if s]
+    segments = [s for s in rest.split("?", 1)[0].split("/") if s]
     return len(segments) == 2 or (len(segments) >= 3 and segments[2] in ("tree", "src"))
 
 
 def weights_links_are_plausible(catalog: Catalog) -> Iterator[Problem]:
     code_urls = {_normal_url(c.url) for p in catalog.papers.values() for c in p.code}
     by_board: dict[tuple[str, str, str], list[tuple[Result, int]]] = {}
-    for result in sorted(catalog.results, key=lambda r: r.id):
+    for result in catalog.results:
         for index, weights in enumerate(result.weights):
-            key = (result.dataset, result.split, _normal_url(weights.url))
-            by_board.setdefault(key, []).append((result, index))
-            if _normal_url(weights.url) in code_urls or _is_repository_page(weights.url):
+            normal = _normal_url(weights.url)
+            by_board.setdefault((result.dataset, result.split, normal), []).append((result, index))
+            if normal in code_urls or _is_repository_page(normal):
                 yield warning(
                     result.document.path,
                     _at(result.document, ("weights", index, "url")),
@@ -415,6 +415,8 @@ def weights_links_are_plausible(catalog: Catalog) -> Iterator[Problem]:
                     f"entry for weights[{index}].url",
                 )
     for entries in by_board.values():
+        if len(entries) == 1:
+            continue
         for result, index in entries:
             other = next(
                 (o for o, _ in entries if _model_identity(o) != _model_identity(result)), None

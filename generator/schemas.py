@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import jsonschema_rs
 
 from .diagnostics import Problem, error
@@ -33,7 +32,14 @@ class SchemaChecker:
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
         self._fast = jsonschema_rs.validator_for(schema)
-        self._detailed = jsonschema.Draft202012Validator(schema)
+        self._detailed: Any = None  # built the first time a record fails
+
+    def _explainer(self) -> Any:
+        if self._detailed is None:
+            import jsonschema  # imported only when a record fails: it costs a tenth of a second
+
+            self._detailed = jsonschema.Draft202012Validator(self.schema)
+        return self._detailed
 
     @classmethod
     def from_file(cls, path: Path) -> SchemaChecker:
@@ -51,7 +57,7 @@ class SchemaChecker:
         if self._fast.is_valid(document.data):
             return []
         problems = []
-        for err in self._detailed.iter_errors(document.data):
+        for err in self._explainer().iter_errors(document.data):
             path = tuple(err.absolute_path)
             if any(path[: len(s)] == s for s in document.substituted):
                 continue  # the loader already reported this value, and replaced it
@@ -87,7 +93,7 @@ _TYPE_WORDS = {
 }
 
 
-def _type_message(err: jsonschema.ValidationError, document: Document, path: tuple) -> str:
+def _type_message(err: Any, document: Document, path: tuple) -> str:
     expected = (
         err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
     )
@@ -113,7 +119,7 @@ def _suggestion(word: str, choices: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _problems_for(err: jsonschema.ValidationError, document: Document) -> Iterator[Problem]:
+def _problems_for(err: Any, document: Document) -> Iterator[Problem]:
     path = tuple(err.absolute_path)
     where = document.where(path)
     kind = err.validator

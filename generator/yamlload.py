@@ -13,6 +13,7 @@ of itself (sequence items), so later checks can point at the offending line.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -150,13 +151,6 @@ class _Builder:
         self.problems.append(error(self.path, where, rule, message))
 
     def build(self, node: Any, json_path: JsonPath, depth: int) -> Any:
-        reported = len(self.problems)
-        value = self._build(node, json_path, depth)
-        if len(self.problems) > reported and not isinstance(value, (dict, list)):
-            self.substituted.add(json_path)
-        return value
-
-    def _build(self, node: Any, json_path: JsonPath, depth: int) -> Any:
         if depth == 0:
             self.root_position = _position(node)
         if self.seen is not None:
@@ -169,6 +163,7 @@ class _Builder:
                         "the value anchored here (&name) is reused through an alias (*name); "
                         "records do not allow aliases: write the value out in full",
                     )
+                self.substituted.add(json_path)
                 return None
             self.seen.add(id(node))
         if node.tag != _IMPLICIT:
@@ -178,6 +173,7 @@ class _Builder:
                 f"the YAML tag {node.tag!r} is not allowed in records; remove it "
                 "(quote the value if it should be text)",
             )
+            self.substituted.add(json_path)
             return None
         if isinstance(node, ScalarNode):
             return self.scalar(node, json_path)
@@ -185,6 +181,7 @@ class _Builder:
             self.report(
                 _position(node), "yaml-depth", f"values are nested deeper than {MAX_DEPTH} levels"
             )
+            self.substituted.add(json_path)
             return None
         if isinstance(node, MappingNode):
             return self.mapping(node, json_path, depth)
@@ -249,19 +246,27 @@ class _Builder:
         return items
 
     def scalar(self, node: ScalarNode, json_path: JsonPath | None) -> Any:
+        value: Any
         text = node.value
         if node.style != "":  # quoted or block scalar: always text
             return text
         if text in _SPECIAL_WORDS:
-            return self.special_word(node, text)
+            reported = len(self.problems)
+            value = self.special_word(node, text)
+            if json_path is not None and len(self.problems) > reported:
+                self.substituted.add(json_path)
+            return value
         if text[0] not in _NUMERIC_START:
             return text
         if _DECIMAL_INT.fullmatch(text):
-            value: Any = int(text)
+            value = int(text)
         elif _DECIMAL_FLOAT.fullmatch(text):
             value = float(text)
         else:
+            reported = len(self.problems)
             self.check_yaml11_number(node, text)
+            if json_path is not None and len(self.problems) > reported:
+                self.substituted.add(json_path)
             return text
         if json_path is not None:
             self.number_text[json_path] = text
@@ -422,11 +427,14 @@ def load_text(text: str, path: Path) -> LoadResult:
 def load_file(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> LoadResult:
     """Load one record file; never raises for bad content."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            message = f"the file is {size:,} bytes; record files are limited to {max_bytes:,} bytes"
-            return LoadResult(None, [error(path, (1, 1), "too-large", message)])
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+            if len(raw) > max_bytes:
+                size = os.fstat(handle.fileno()).st_size
+                message = (
+                    f"the file is {size:,} bytes; record files are limited to {max_bytes:,} bytes"
+                )
+                return LoadResult(None, [error(path, (1, 1), "too-large", message)])
     except OSError as exc:
         return LoadResult(None, [error(path, (1, 1), "unreadable", f"cannot read: {exc.strerror}")])
     text, problems = _decode(raw, path)

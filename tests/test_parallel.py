@@ -1,0 +1,59 @@
+"""Large repositories are checked in worker processes; the findings must not change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import repository
+from generator.validate import validate_repository
+
+RECORD = """\
+dataset: cityscapes
+split: val
+model: Many-Net-{n} + COCO
+method: Many-Net
+paper: "1612.01105"
+metrics:
+  miou: {score}
+extra_training_data: [coco]
+source:
+  kind: paper
+  url: https://arxiv.org/abs/1612.01105
+"""
+
+
+def many_results(root: Path, count: int) -> None:
+    folder = root / "data" / "results" / "cityscapes" / "val"
+    for n in range(count):
+        (folder / f"many-net-{n}-coco.yaml").write_text(
+            RECORD.format(n=n, score=f"{50 + n % 40}.25")
+        )
+    bad = folder / "many-net-7-coco.yaml"
+    bad.write_text(bad.read_text().replace("miou: 57.25", "miou: 157.25\n  miou: 1"))
+
+
+def findings(root: Path) -> list[tuple[str, int, int, str]]:
+    report = validate_repository(root)
+    return [(p.path.name, p.line, p.column, p.rule) for p in report.problems]
+
+
+def test_parallel_and_serial_checks_agree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = repository.PARALLEL_THRESHOLD + 100
+    many_results(repo, count)
+    parallel = findings(repo)
+    monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 10**9)
+    serial = findings(repo)
+    assert (
+        parallel
+        == serial
+        == [
+            ("many-net-7-coco.yaml", 8, 3, "yaml-duplicate-key"),
+        ]
+    )
+    (repo / "data/results/cityscapes/val/many-net-7-coco.yaml").write_text(
+        RECORD.format(n=7, score="157.25")
+    )
+    monkeypatch.undo()
+    assert findings(repo) == [("many-net-7-coco.yaml", 7, 3, "metric-range")]
