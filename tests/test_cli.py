@@ -166,6 +166,7 @@ def test_export_writes_a_file_whole(repo: Path) -> None:
     assert completed.returncode == 0
     assert json.loads(target.read_text())[0]["dataset"] == "ade20k"
     assert [p.name for p in target.parent.iterdir()] == ["boards.json"]
+    assert target.stat().st_mode & 0o044 == 0o044  # readable by others, like any output file
 
 
 def test_export_refuses_bad_data_and_keeps_the_old_file(repo: Path) -> None:
