@@ -113,6 +113,76 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
     return 0
 
 
+@cli.command()
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to put the site. Default: site/ in the repository.",
+)
+@click.pass_context
+def build(ctx: click.Context, site_dir: Path | None) -> int:
+    """Validate the records and build the static site, in English and Chinese.
+
+    The pages are written as Markdown into build/docs/<lang>/ and built with MkDocs (strict:
+    any warning fails the build) into site/ (Chinese under site/zh/). The new site replaces the
+    old one only when the whole build succeeded. SOURCE_DATE_EPOCH (default: the last commit's
+    time) makes two builds of the same data byte-identical.
+    """
+    from .site import build_site
+
+    report = build_site(_root(ctx), site_dir)
+    click.echo(
+        f"built {report.pages} pages into {report.site_dir} "
+        f"(generation {report.seconds_generating:.2f} s, MkDocs {report.seconds_building:.2f} s)",
+        err=True,
+    )
+    return 0
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.pass_context
+def serve(ctx: click.Context, port: int, host: str) -> int:
+    """Build the site, serve it, and rebuild it whenever a record or page changes.
+
+    A rebuild that fails prints why and keeps serving the last good site. Stop with Ctrl-C.
+    """
+    import threading
+
+    from .serve import make_server, watch
+    from .site import build_site
+
+    root = _root(ctx)
+    site_dir = root / "site"
+    build_site(root, site_dir)
+
+    def rebuild() -> None:
+        try:
+            build_site(root, site_dir)
+            click.echo("rebuilt the site", err=True)
+        except SegboardError as exc:
+            click.echo(
+                f"segboard: rebuild failed, still serving the last good site: {exc}", err=True
+            )
+
+    server = make_server(site_dir, host, port)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    watcher.start()
+    click.echo(
+        f"serving {site_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)", err=True
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; map every failure to a one-line message and an exit status."""
     try:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .model import Catalog, Result
 from .ranking import ranked_leaderboards
+from .verification import state
 
 CSV_COLUMNS = [
     "result",
@@ -58,6 +59,7 @@ def _row(catalog: Catalog, result: Result, rank: int, metric: str) -> dict[str, 
         ],
         "source": {"kind": result.source_kind, "url": result.source_url},
         "corrected_fields": [c.field for c in result.curation if c.action == "corrected"],
+        "verification": state(catalog, result),
     }
 
 
@@ -93,10 +95,15 @@ def to_json(catalog: Catalog) -> str:
 
 def to_csv(catalog: Catalog) -> str:
     """One row per result, in leaderboard order; numbers exactly as published."""
+    return to_csv_rows(catalog, leaderboards(catalog))
+
+
+def to_csv_rows(catalog: Catalog, boards: list[dict[str, Any]]) -> str:
+    """The CSV of the given (already ranked) leaderboards."""
     rows = []
     metric_ids = list(catalog.metrics)
     by_id = {result.id: result for result in catalog.results}
-    for board in leaderboards(catalog):
+    for board in boards:
         for row in board["rows"]:
             result = by_id[row["result"]]
             record = {

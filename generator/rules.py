@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Problem, error, warning
 from .model import NAME_SUFFIXES, Catalog, Result, split_model_name
+from .verification import derived_check
 from .yamlload import Document, JsonPath
 
 Rule = Callable[[Catalog], Iterator[Problem]]
@@ -304,37 +304,22 @@ def results_reference_known_records(catalog: Catalog) -> Iterator[Problem]:
             )
 
 
-def _half_unit(text: str) -> Decimal:
-    """Half a unit of the last printed decimal: '64.08' -> 0.005, '80' -> 0.5."""
-    decimals = len(text.split(".", 1)[1]) if "." in text else 0
-    return Decimal(5) / (Decimal(10) ** (decimals + 1))
-
-
 def derived_scores_agree(catalog: Catalog) -> Iterator[Problem]:
     for result in catalog.results:
         for metric_id in result.metrics:
-            metric = catalog.metrics.get(metric_id)
-            if metric is None or not metric.components:
+            check = derived_check(catalog, result, metric_id)
+            if check is None:
                 continue
-            if not all(c in result.metrics for c in metric.components):
-                continue
-            try:
-                parts = [Decimal(result.published_text(c)) for c in metric.components]
-                published = Decimal(result.published_text(metric_id))
-            except InvalidOperation:
-                continue
-            expected = sum(parts) / len(parts)
-            tolerance = _half_unit(result.published_text(metric_id))
-            if abs(expected - published) > tolerance:
-                listed = " and ".join(
-                    f"{c} ({result.published_text(c)})" for c in metric.components
-                )
+            published, recomputed, tolerance = check
+            if abs(recomputed - published) > tolerance:
+                components = catalog.metrics[metric_id].components
+                listed = " and ".join(f"{c} ({result.published_text(c)})" for c in components)
                 yield error(
                     result.document.path,
                     _at(result.document, ("metrics", metric_id)),
                     "derived-score",
                     f"{metric_id} is {result.published_text(metric_id)}, but the mean of {listed} "
-                    f"is {expected.normalize()}; they differ by more than rounding "
+                    f"is {recomputed.normalize()}; they differ by more than rounding "
                     f"(±{tolerance.normalize()})",
                 )
 

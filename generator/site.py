@@ -1,0 +1,196 @@
+"""Building the static site: validate, write the pages of each language, run MkDocs, swap.
+
+The site is built in a temporary folder beside `site/` and moved into place only when both
+languages built without a warning, so a failed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError, UsageError
+from .i18n import LANGUAGE_NAMES, LANGUAGES
+from .model import Catalog
+from .pages import PageWriter, SiteContent
+from .validate import ValidationReport, validate_repository
+
+GENERATED = Path("build") / "docs"
+
+
+@dataclass
+class BuildReport:
+    site_dir: Path
+    validation: ValidationReport
+    pages: int
+    seconds_generating: float
+    seconds_building: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_date_epoch(root: Path) -> str:
+    """SOURCE_DATE_EPOCH, or the time of the last commit, or 0: never the clock."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        completed = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        stamp = completed.stdout.strip()
+        return stamp if completed.returncode == 0 and stamp.isdigit() else "0"
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+
+
+def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
+    """Hand-written pages of one language: docs/<lang>/*.md and CONTRIBUTING(.zh).md."""
+    pages: dict[str, str] = {}
+    folder = root / "docs" / lang
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.md")):
+            pages[path.name] = path.read_text(encoding="utf-8")
+    contributing = root / ("CONTRIBUTING.md" if lang == "en" else f"CONTRIBUTING.{lang}.md")
+    if contributing.is_file():
+        pages["contributing.md"] = contributing.read_text(encoding="utf-8")
+    return pages
+
+
+def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
+    """Write build/docs/<lang>/ afresh for every language; return what was written."""
+    contents = {}
+    assets = resources.files("generator") / "assets"
+    for lang in LANGUAGES:
+        content = PageWriter(catalog, lang, handwritten_pages(root, lang)).write()
+        target = root / GENERATED / lang
+        if target.exists():
+            shutil.rmtree(target)
+        for relative_path, text in {**content.pages, **content.files}.items():
+            path = target / relative_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        (target / "assets").mkdir(parents=True, exist_ok=True)
+        for asset in assets.iterdir():
+            if asset.name.endswith((".css", ".js")):
+                (target / "assets" / asset.name).write_text(asset.read_text(encoding="utf-8"))
+        contents[lang] = content
+    return contents
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list) -> Any:
+    from mkdocs.config import load_config
+    from mkdocs.utils import yaml_load
+
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise UsageError(f"{config_file} is missing; it holds the site's MkDocs configuration")
+    with config_file.open(encoding="utf-8") as handle:
+        base = yaml_load(handle)
+    theme = dict(base.get("theme", {}), language=lang)
+    plugins = [
+        {"search": {"lang": lang}} if plugin == "search" else plugin
+        for plugin in base.get("plugins", [])
+    ]
+    others = [code for code in LANGUAGES if code != lang]
+    home = "./" if lang == LANGUAGES[0] else "../"
+    alternate = [
+        {
+            "name": LANGUAGE_NAMES[code],
+            "link": "./" if code == lang else (f"{home}{code}/" if code != "en" else home),
+            "lang": code,
+        }
+        for code in (lang, *others)
+    ]
+    alternate.sort(key=lambda item: LANGUAGES.index(item["lang"]))
+    extra = dict(base.get("extra", {}), alternate=alternate)
+    return load_config(
+        config_file=str(config_file),
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        nav=nav,
+        theme=theme,
+        plugins=plugins,
+        extra=extra,
+        strict=True,
+    )
+
+
+def _mkdocs_build(config: Any) -> list[str]:
+    """Run MkDocs; return its warnings (a strict build that warned raises DataError)."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # it reports loading its dictionary
+    logger = logging.getLogger("mkdocs")
+    collector = _Collector()
+    logger.addHandler(collector)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        build(config)
+    except (Abort, MkDocsException) as exc:
+        details = "\n".join(f"  {m}" for m in collector.messages)
+        raise DataError(f"the site did not build: {exc}\n{details}".rstrip()) from None
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+    return collector.messages
+
+
+def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
+    """Validate, generate and build the site into `site_dir` (default: <root>/site)."""
+    site_dir = (site_dir or root / "site").resolve()
+    report = validate_repository(root)
+    if not report.ok:
+        raise DataError(f"the data has {len(report.errors)} error(s); fix them before building")
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
+    started = time.perf_counter()
+    contents = write_pages(root, report.catalog)
+    generated = time.perf_counter()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    warnings: list[str] = []
+    try:
+        for lang in LANGUAGES:
+            target = staging if lang == LANGUAGES[0] else staging / lang
+            config = _mkdocs_config(root, lang, root / GENERATED / lang, target, contents[lang].nav)
+            warnings += _mkdocs_build(config)
+        _swap(staging, site_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    built = time.perf_counter()
+    pages = sum(len(c.pages) for c in contents.values())
+    return BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    """Put the new site in place; the old one is removed only once the new one is there."""
+    os.chmod(staging, 0o755)  # mkdtemp makes a private folder; a site is for reading
+    previous = None
+    if site_dir.exists():
+        previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")
+        os.replace(site_dir, previous)
+    os.replace(staging, site_dir)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
