@@ -13,11 +13,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Until the site builder lands, "the site" is the validated data exported for readers and tools.
 site: $(STAMP)
-	$(BIN)/segboard validate
-	$(BIN)/segboard export --format json --output build/leaderboards.json
-	$(BIN)/segboard export --format csv --output build/results.csv
+	$(BIN)/segboard build
 
 test: $(STAMP)
 	$(BIN)/ruff check .

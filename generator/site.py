@@ -6,12 +6,14 @@ languages built without a warning, so a failed build leaves the previous site as
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -163,7 +165,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
     report = validate_repository(root)
     if not report.ok:
         raise DataError(f"the data has {len(report.errors)} error(s); fix them before building")
-    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
+    epoch = source_date_epoch(root)
     started = time.perf_counter()
     contents = write_pages(root, report.catalog)
     generated = time.perf_counter()
@@ -171,10 +173,12 @@ def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     warnings: list[str] = []
     try:
-        for lang in LANGUAGES:
-            target = staging if lang == LANGUAGES[0] else staging / lang
-            config = _mkdocs_config(root, lang, root / GENERATED / lang, target, contents[lang].nav)
-            warnings += _mkdocs_build(config)
+        with _environment("SOURCE_DATE_EPOCH", epoch):
+            for lang in LANGUAGES:
+                target = staging if lang == LANGUAGES[0] else staging / lang
+                docs_dir = root / GENERATED / lang
+                config = _mkdocs_config(root, lang, docs_dir, target, contents[lang].nav)
+                warnings += _mkdocs_build(config)
         _swap(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -182,6 +186,20 @@ def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
     built = time.perf_counter()
     pages = sum(len(c.pages) for c in contents.values())
     return BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """Set an environment variable for the duration of a block (MkDocs reads it from there)."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

@@ -1,0 +1,249 @@
+"""The built site in a real headless Chromium, served over HTTP on 127.0.0.1.
+
+Uses Debian's chromium through Playwright (no browser download). Without it these tests skip
+with the reason, unless SEGBOARD_REQUIRE_BROWSER=1 (set by .ci/run), which makes them fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.site import build_site
+
+from .conftest import REPO
+from .test_site import HOSTILE_MODEL, add_hostile_records
+
+ARTIFACTS = REPO / "build" / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    candidates = [os.environ.get("SEGBOARD_CHROMIUM"), "/usr/bin/chromium"]
+    candidates += [shutil.which("chromium"), shutil.which("chromium-browser")]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def require_browser() -> str:
+    reason = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "Playwright for Python is not installed (pip install -e '.[test]')"
+    executable = chromium_path()
+    if reason is None and executable is None:
+        reason = "no Chromium found (apt-get install chromium, or set SEGBOARD_CHROMIUM)"
+    if reason is not None:
+        if os.environ.get("SEGBOARD_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"SEGBOARD_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    assert executable is not None
+    return executable
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *_args: object) -> None:
+        return None
+
+
+def serve(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    executable = require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    yield from serve(built_site)
+
+
+class Watched:
+    """A page whose console errors and requests are recorded for the assertions."""
+
+    def __init__(self, browser: object, colour_scheme: str = "light") -> None:
+        self.context = browser.new_context(  # type: ignore[attr-defined]
+            viewport={"width": 1280, "height": 900}, color_scheme=colour_scheme
+        )
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.hosts: set[str] = set()
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.hosts.add(urlsplit(r.url).hostname or r.url))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    def goto(self, url: str) -> None:
+        self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+
+    def check_clean(self) -> None:
+        assert self.errors == []
+        assert self.hosts <= {"127.0.0.1"}, self.hosts
+        assert self.dialogs == []
+
+
+@pytest.fixture
+def watched(browser: object) -> Iterator[Watched]:
+    page = Watched(browser)
+    yield page
+    page.check_clean()
+    page.context.close()
+
+
+def column(page: object, table: int, index: int) -> list[float]:
+    cells = (
+        page.locator("table.sb-board")
+        .nth(table)
+        .locator(  # type: ignore[attr-defined]
+            f"tbody tr td:nth-child({index})"
+        )
+    )
+    return [float(value) for value in cells.evaluate_all("cs => cs.map(c => c.dataset.sbValue)")]
+
+
+def test_score_header_sorts_numerically_both_ways(watched: Watched, base_url: str) -> None:
+    watched.goto(f"{base_url}/datasets/pascal-voc-2012/")
+    test_table = 1  # 11 rows: 1..11 sorts differently as text and as numbers
+    assert column(watched.page, test_table, 1) == list(range(1, 12))
+    header = watched.page.locator("table.sb-board").nth(test_table).locator("th").nth(2)
+    header.click()
+    ascending = column(watched.page, test_table, 3)
+    assert ascending == sorted(ascending) and ascending[0] == 80.25
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    descending = column(watched.page, test_table, 3)
+    assert descending == sorted(ascending, reverse=True) and descending[0] == 87.8
+    rank = watched.page.locator("table.sb-board").nth(test_table).locator("th").nth(0)
+    rank.click()
+    assert column(watched.page, test_table, 1) == list(range(1, 12))  # 10 and 11 after 9
+    rank.click()
+    assert column(watched.page, test_table, 1) == list(range(11, 0, -1))
+
+
+def search(watched: Watched, query: str) -> list[str]:
+    watched.page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = watched.page.locator("input.md-search__input")
+    box.press_sequentially(query, delay=30)  # the theme listens for key events, not fill()
+    box.press("End")  # Chinese text arrives without key events, as after an IME: end with one
+    items = watched.page.locator(".md-search-result__item")
+    items.first.wait_for(timeout=15_000)
+    return items.evaluate_all("items => items.map(i => i.textContent + ' ' + i.innerHTML)")
+
+
+def test_search_finds_a_model_by_name(watched: Watched, base_url: str) -> None:
+    watched.goto(f"{base_url}/")
+    found = search(watched, "RefineNet")
+    assert any("RefineNet" in item for item in found)
+
+
+def test_search_finds_a_chinese_word_in_the_chinese_site(watched: Watched, base_url: str) -> None:
+    watched.goto(f"{base_url}/zh/")
+    found = search(watched, "街景")  # inside a sentence of the Cityscapes description
+    assert any("街景" in item and "cityscapes" in item for item in found)
+
+
+def test_language_switcher_leads_to_the_same_page(watched: Watched, base_url: str) -> None:
+    watched.goto(f"{base_url}/datasets/ade20k/")
+    watched.page.locator(".md-select").hover()
+    watched.page.locator('a.md-select__link[hreflang="zh"]').click()
+    watched.page.wait_for_url(f"{base_url}/zh/datasets/ade20k/")
+    assert watched.page.locator("h1").inner_text().rstrip("¶") == "ADE20K"
+    assert "排行榜" in watched.page.locator("h2").nth(1).inner_text()
+    watched.page.locator(".md-select").hover()
+    watched.page.locator('a.md-select__link[hreflang="en"]').click()
+    watched.page.wait_for_url(f"{base_url}/datasets/ade20k/")
+
+
+def test_dark_palette_toggle(watched: Watched, base_url: str) -> None:
+    watched.goto(f"{base_url}/datasets/cityscapes/")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert watched.page.evaluate(scheme) == "default"
+    watched.page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert watched.page.evaluate(scheme) == "slate"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    watched.page.locator("figure.sb-chart").first.screenshot(path=ARTIFACTS / "chart-dark.png")
+    watched.page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert watched.page.evaluate(scheme) == "default"
+
+
+def test_pages_have_no_console_errors_and_stay_local(watched: Watched, base_url: str) -> None:
+    for path in (
+        "/",
+        "/datasets/ade20k/",
+        "/papers/1612.01105/",
+        "/metrics/",
+        "/about/",
+        "/contributing/",
+        "/zh/",
+        "/zh/datasets/cityscapes/",
+        "/zh/metrics/",
+    ):
+        watched.goto(f"{base_url}{path}")
+        assert watched.page.locator("h1").count() == 1, path
+
+
+def test_screenshot_of_a_dataset_page(watched: Watched, base_url: str) -> None:
+    watched.goto(f"{base_url}/datasets/ade20k/")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTIFACTS / "dataset-ade20k.png"
+    watched.page.screenshot(path=target, full_page=True)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert target.stat().st_size > 20_000
+
+
+def test_hostile_names_render_as_text(browser: object, site_repo: Path) -> None:
+    add_hostile_records(site_repo)
+    site = build_site(site_repo).site_dir
+    page = Watched(browser)
+    try:
+        for base in serve(site):
+            page.goto(f"{base}/datasets/ade20k/")
+            cell = page.page.locator("table.sb-board").first.locator("td", has_text="star")
+            assert cell.inner_text() == HOSTILE_MODEL
+            assert page.page.locator("b", has_text="bold").count() == 0
+            page.goto(f"{base}/papers/hostile2020/")
+            assert page.page.title().startswith('</title><script>alert("title")</script>')
+            found = search(page, "star")
+            assert found
+        page.check_clean()
+    finally:
+        page.context.close()

@@ -1,0 +1,55 @@
+"""`segboard serve`: a real server on 127.0.0.1 that rebuilds when a record changes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .conftest import REPO
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # the server is on loopback
+        return response.read().decode("utf-8")
+
+
+def test_serve_rebuilds_when_a_record_changes(site_repo: Path) -> None:
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", "0"],
+        cwd=site_repo,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert server.stderr is not None
+        url = None
+        deadline = time.monotonic() + 120
+        while url is None and time.monotonic() < deadline:
+            line = server.stderr.readline()
+            if "serving" in line:
+                url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        assert url is not None and url.startswith("http://127.0.0.1:")
+        page = f"{url}datasets/cityscapes/"
+        assert "78.51" in fetch(page)
+        record = site_repo / "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
+        record.write_text(record.read_text().replace("miou: 78.51", "miou: 78.59"))
+        deadline = time.monotonic() + 120
+        while "78.59" not in fetch(page):
+            assert time.monotonic() < deadline, "the site was not rebuilt"
+            time.sleep(0.5)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    assert server.returncode == 0
+    assert "Traceback" not in (server.stderr.read() if server.stderr else "")
+    assert os.path.isdir(site_repo / "site")

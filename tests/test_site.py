@@ -1,0 +1,162 @@
+"""The static site: real MkDocs builds of the seed data and of hostile records."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.site import build_site
+
+from .conftest import run_segboard
+
+DATASETS = ["ade20k", "cityscapes", "pascal-context", "pascal-voc-2012"]
+HOSTILE_MODEL = '<script>alert("model")</script> | *star* _under_ `tick` & <b>bold</b>'
+HOSTILE_TITLE = '</title><script>alert("title")</script> A & B | *C*'
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_exists_in_both_languages(built_site: Path) -> None:
+    for prefix in ("", "zh/"):
+        assert (built_site / prefix / "index.html").is_file()
+        for dataset in DATASETS:
+            assert (built_site / prefix / "datasets" / dataset / "index.html").is_file()
+        for page in ("metrics", "contributing", "about", "papers/1612.01105"):
+            assert (built_site / prefix / page / "index.html").is_file(), page
+    english = (built_site / "datasets/ade20k/index.html").read_text()
+    chinese = (built_site / "zh/datasets/ade20k/index.html").read_text()
+    assert "Leaderboard: validation set" in english
+    assert "排行榜：验证集" in chinese
+    assert 'id="排行榜验证集"' in chinese  # heading anchors keep their Chinese text
+    assert '<html lang="zh"' in chinese
+
+
+def test_tables_show_the_ranked_rows(built_site: Path) -> None:
+    page = (built_site / "datasets/cityscapes/index.html").read_text()
+    table = page.split('id="leaderboard-test-set"', 1)[1].split("</table>", 1)[0]
+    ranks = re.findall(r'<tr><td data-sb-value="(\d+)">', table)
+    assert ranks == ["1", "2", "3", "4", "5", "5", "7"]  # the tie at 78.40 shares rank 5
+    assert "78.40" in table and "Cityscapes coarse" in table
+    assert '<span class="sb-na">N/A</span>' in table
+    assert 'title="Pyramid Scene Parsing Network"' in table  # paper title on hover
+    assert ">Caffe</a>" in table  # weights and code labelled by framework
+
+
+def test_downloads_beside_each_leaderboard(built_site: Path) -> None:
+    downloads = built_site / "downloads"
+    assert (downloads / "segboard.json").is_file()
+    for name in ("ade20k--val", "cityscapes--test", "pascal-context--val"):
+        assert (downloads / f"{name}.csv").read_text().startswith("result,dataset,split")
+        assert (downloads / f"{name}.json").read_text().startswith("{")
+    page = (built_site / "datasets/ade20k/index.html").read_text()
+    assert 'href="../../downloads/ade20k--val.csv" download' in page
+
+
+def test_charts_are_inline_svg_with_a_step_line(built_site: Path) -> None:
+    page = (built_site / "datasets/pascal-voc-2012/index.html").read_text()
+    assert page.count('<svg class="sb-chart-svg"') == 2
+    assert page.count('class="sb-step"') == 2
+    assert "<title>SDN-M2* + COCO + MS: 88.80 (2017-08)</title>" in page
+
+
+def test_the_site_loads_nothing_from_other_hosts(built_site: Path) -> None:
+    external = re.compile(
+        r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=\"(?:https?:)?//",
+        re.IGNORECASE,
+    )
+    for path in html_files(built_site):
+        text = path.read_text()
+        assert not external.search(text), path
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+    for css in built_site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text()), css
+
+
+def test_only_http_links_are_emitted(built_site: Path) -> None:
+    for path in html_files(built_site):
+        for href in re.findall(r'<a\b[^>]*\bhref="([^"]*)"', path.read_text()):
+            scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", href)
+            assert scheme is None or scheme.group(1) in ("http", "https"), (path, href)
+
+
+def test_two_builds_are_byte_identical(site_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = tree_digest(build_site(site_repo, site_repo / "one").site_dir)
+    second = tree_digest(build_site(site_repo, site_repo / "two").site_dir)
+    assert first == second
+    assert len(first) > 80
+
+
+def test_a_failed_build_leaves_the_previous_site(site_repo: Path) -> None:
+    site = build_site(site_repo).site_dir
+    before = tree_digest(site)
+    about = site_repo / "docs/en/about.md"
+    about.write_text(about.read_text() + "\nSee [a page that does not exist](nowhere.md).\n")
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 1
+    assert "the site did not build" in completed.stderr and "nowhere.md" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert tree_digest(site) == before
+    assert sorted(p.name for p in site_repo.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_bad_data_builds_nothing(site_repo: Path) -> None:
+    record = site_repo / "data/results/cityscapes/test/pspnet-resnet-101.yaml"
+    record.write_text(record.read_text().replace("miou: 78.40", "miou: 178.40"))
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 1
+    assert "metric-range" in completed.stdout + completed.stderr or "error" in completed.stderr
+    assert not (site_repo / "site").exists()
+
+
+def add_hostile_records(root: Path) -> None:
+    (root / "data/papers/hostile2020.yaml").write_text(
+        f'id: hostile2020\ntitle: "{HOSTILE_TITLE.replace(chr(34), chr(92) + chr(34))}"\n'
+        'url: https://example.org/paper\ndate: "2020-05"\n'
+    )
+    (root / "data/results/ade20k/val/hostile.yaml").write_text(
+        f"dataset: ade20k\nsplit: val\nmodel: '{HOSTILE_MODEL}'\nmethod: Hostile\n"
+        "paper: hostile2020\nmetrics:\n  scene-parsing-score: 70.00\n"
+        "source:\n  kind: paper\n  url: https://example.org/paper\n"
+    )
+
+
+@pytest.fixture
+def hostile_site(site_repo: Path) -> Path:
+    add_hostile_records(site_repo)
+    return build_site(site_repo).site_dir
+
+
+def test_names_cannot_inject_markup(hostile_site: Path) -> None:
+    for path in html_files(hostile_site):
+        text = path.read_text()
+        assert '<script>alert("' not in text, path
+        assert "<b>bold</b>" not in text, path
+    page = (hostile_site / "datasets/ade20k/index.html").read_text()
+    assert (
+        "<td>&lt;script&gt;alert(&quot;model&quot;)&lt;/script&gt; | *star* _under_ `tick` "
+        "&amp; &lt;b&gt;bold&lt;/b&gt;</td>"
+    ) in page
+    paper = (hostile_site / "papers/hostile2020/index.html").read_text()
+    assert "<title>&lt;/title&gt;&lt;script&gt;" in paper
+
+
+def test_build_command_reports_what_it_did(site_repo: Path) -> None:
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 0, completed.stderr
+    assert re.search(r"built \d+ pages into .*site \(generation", completed.stderr)
+    assert (site_repo / "build/docs/en/datasets/ade20k.md").is_file()
+    assert (site_repo / "build/docs/zh/datasets/ade20k.md").is_file()
