@@ -1,8 +1,11 @@
-"""Progress charts as inline SVG: every result as a point, the running best as a step line.
+"""Progress charts as SVG files: every result as a point, the running best as a step line.
 
-The SVG is written directly rather than through a plotting library: it is small, byte-for-byte
-deterministic, and draws with `currentColor` and CSS classes, so the site's stylesheet colours it
-for the light and the dark palette alike.
+The SVG is written directly rather than through a plotting library: it is small, quick to make
+for a hundred leaderboards, and byte-for-byte deterministic. Pages show it through <img>, so
+neither Markdown nor the search index has to read it; the site's stylesheet inverts it for the
+dark palette. Points are labelled with their model names; on a crowded chart (more than
+MAX_LABELLED points) only the points of the running best are, and every point keeps a tooltip
+when the SVG is opened on its own.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from .markup import esc
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 52, 20, 16, 40
+MAX_LABELLED = 40
+INK, FAINT, ACCENT = "#333333", "#757575", "#3949ab"
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def _place_label(
 def progress_svg(
     points: list[Point], higher_is_better: bool, title: str, x_label: str, y_label: str
 ) -> str:
-    """An SVG document (one line per element, no blank lines) for embedding in a page."""
+    """A standalone SVG document, or "" when there is nothing to draw."""
     if not points:
         return ""
     years = [_year(p.date) for p in points]
@@ -109,61 +114,60 @@ def progress_svg(
         return TOP + (y_high - value) / (y_high - y_low) * plot_h
 
     out = [
-        f'<svg class="sb-chart-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} '
-        f'{HEIGHT}" role="img" aria-label="{esc(title)}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+        f'height="{HEIGHT}" role="img" aria-label="{esc(title)}" font-family="sans-serif">',
         f"<title>{esc(title)}</title>",
-        f'<g class="sb-axis" stroke="currentColor" fill="none">'
-        f'<path d="M{LEFT} {TOP}V{HEIGHT - BOTTOM}H{WIDTH - RIGHT}"/></g>',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
+        f'<path d="M{LEFT} {TOP}V{HEIGHT - BOTTOM}H{WIDTH - RIGHT}" fill="none" stroke="{FAINT}"/>',
     ]
-    grid = []
     for tick in _ticks(y_low, y_high):
-        grid.append(
-            f'<line class="sb-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_fmt(y(tick))}" '
-            f'y2="{_fmt(y(tick))}" stroke="currentColor"/>'
-            f'<text class="sb-tick" x="{LEFT - 6}" y="{_fmt(y(tick) + 3.5)}" text-anchor="end" '
-            f'fill="currentColor">{tick:g}</text>'
+        out.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_fmt(y(tick))}" y2="{_fmt(y(tick))}" '
+            f'stroke="{INK}" stroke-opacity="0.12"/>'
+        )
+        out.append(
+            f'<text x="{LEFT - 6}" y="{_fmt(y(tick) + 3.5)}" text-anchor="end" font-size="11" '
+            f'fill="{FAINT}">{tick:g}</text>'
         )
     first_year, last_year = math.ceil(x_low), math.floor(x_high)
     step = max(1, math.ceil((last_year - first_year + 1) / 10))
     for year in range(first_year, last_year + 1, step):
-        grid.append(
-            f'<text class="sb-tick" x="{_fmt(x(year))}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="middle" fill="currentColor">{year}</text>'
+        out.append(
+            f'<text x="{_fmt(x(year))}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
+            f'font-size="11" fill="{FAINT}">{year}</text>'
         )
-    out.extend(grid)
     out.append(
-        f'<text class="sb-axis-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 6}" '
-        f'text-anchor="middle" fill="currentColor">{esc(x_label)}</text>'
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="11" '
+        f'fill="{FAINT}">{esc(x_label)}</text>'
     )
     out.append(
-        f'<text class="sb-axis-label" transform="translate(14 {TOP + plot_h / 2:.1f}) rotate(-90)" '
-        f'text-anchor="middle" fill="currentColor">{esc(y_label)}</text>'
+        f'<text transform="translate(14 {TOP + plot_h / 2:.1f}) rotate(-90)" text-anchor="middle" '
+        f'font-size="11" fill="{FAINT}">{esc(y_label)}</text>'
     )
     best = running_best(points, higher_is_better)
-    if best:
-        steps = [f"M{_fmt(x(_year(best[0].date)))} {_fmt(y(best[0].score))}"]
-        for point in best[1:]:
-            steps.append(f"H{_fmt(x(_year(point.date)))}V{_fmt(y(point.score))}")
-        steps.append(f"H{_fmt(x(x_high))}")
-        out.append(
-            f'<path class="sb-step" d="{"".join(steps)}" fill="none" stroke="currentColor"/>'
-        )
+    steps = [f"M{_fmt(x(_year(best[0].date)))} {_fmt(y(best[0].score))}"]
+    for point in best[1:]:
+        steps.append(f"H{_fmt(x(_year(point.date)))}V{_fmt(y(point.score))}")
+    steps.append(f"H{_fmt(x(x_high))}")
+    out.append(f'<path d="{"".join(steps)}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
     best_ids = {id(p) for p in best}
+    label_all = len(points) <= MAX_LABELLED
     placed: list[tuple[float, float, float, float]] = []
-    ordered = sorted(points, key=lambda p: (_year(p.date), p.score, p.label))
-    for point in ordered:
+    for point in sorted(points, key=lambda p: (_year(p.date), p.score, p.label)):
         cx, cy = x(_year(point.date)), y(point.score)
-        css = "sb-pt sb-pt-best" if id(point) in best_ids else "sb-pt"
+        on_best = id(point) in best_ids
         tip = f"{point.label}: {point.score_text} ({point.date})"
         out.append(
-            f'<circle class="{css}" cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="4" fill="currentColor">'
+            f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="4" fill="{ACCENT if on_best else FAINT}">'
             f"<title>{esc(tip)}</title></circle>"
         )
+        if not (label_all or on_best):
+            continue
         anchor = "end" if cx > LEFT + plot_w * 0.75 else "start"
         lx, ly = _place_label(cx, cy, len(point.label), anchor, placed)
         out.append(
-            f'<text class="sb-lbl" x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" '
-            f'fill="currentColor">{esc(point.label)}</text>'
+            f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" font-size="9" '
+            f'fill="{INK}">{esc(point.label)}</text>'
         )
     out.append("</svg>")
-    return "\n".join(out)
+    return "\n".join(out) + "\n"

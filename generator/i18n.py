@@ -74,18 +74,9 @@ UI: dict[str, dict[str, str]] = {
     "claimed": {"en": "claimed", "zh": "未校验"},
     "consistent": {"en": "consistent", "zh": "一致"},
     "verified": {"en": "verified", "zh": "已验证"},
-    "claimed_tip": {
-        "en": "Claimed: the number is as published; nothing could be recomputed.",
-        "zh": "未校验：数值按发表时记录，无法重新计算。",
-    },
-    "consistent_tip": {
-        "en": "Consistent: the score agrees with its recorded components.",
-        "zh": "一致：得分与记录的分项指标相符。",
-    },
-    "verified_tip": {
-        "en": "Verified: recomputed from an evidence file.",
-        "zh": "已验证：已根据证据文件重新计算。",
-    },
+    "claimed_tip": {"en": "as published, not recomputed", "zh": "按发表值记录，未重新计算"},
+    "consistent_tip": {"en": "agrees with its components", "zh": "与分项指标相符"},
+    "verified_tip": {"en": "recomputed from evidence", "zh": "已根据证据重新计算"},
 }
 
 # Labels of structured fields, as shown in tag chips.

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,7 +24,7 @@ from typing import Any
 from .errors import DataError, UsageError
 from .i18n import LANGUAGE_NAMES, LANGUAGES
 from .model import Catalog
-from .pages import PageWriter, SiteContent
+from .pages import PageWriter, Shared, SiteContent, download_files
 from .validate import ValidationReport, validate_repository
 
 GENERATED = Path("build") / "docs"
@@ -72,10 +74,13 @@ def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
 
 def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
     """Write build/docs/<lang>/ afresh for every language; return what was written."""
-    contents = {}
+    shared = Shared.from_catalog(catalog)  # ranked once, for every language
+    downloads = download_files(catalog, shared.boards)
     assets = resources.files("generator") / "assets"
+    contents = {}
     for lang in LANGUAGES:
-        content = PageWriter(catalog, lang, handwritten_pages(root, lang)).write()
+        content = PageWriter(catalog, lang, handwritten_pages(root, lang), shared).write()
+        content.files.update(downloads)
         target = root / GENERATED / lang
         if target.exists():
             shutil.rmtree(target)
@@ -171,21 +176,50 @@ def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
     generated = time.perf_counter()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
-    warnings: list[str] = []
     try:
         with _environment("SOURCE_DATE_EPOCH", epoch):
-            for lang in LANGUAGES:
-                target = staging if lang == LANGUAGES[0] else staging / lang
-                docs_dir = root / GENERATED / lang
-                config = _mkdocs_config(root, lang, docs_dir, target, contents[lang].nav)
-                warnings += _mkdocs_build(config)
-        _swap(staging, site_dir)
-    except BaseException:
+            warnings = _build_languages(root, staging, contents)
+        site = staging / LANGUAGES[0]  # the first language at the root, the others below it
+        for lang in LANGUAGES[1:]:
+            os.replace(staging / lang, site / lang)
+        _swap(site, site_dir)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     built = time.perf_counter()
     pages = sum(len(c.pages) for c in contents.values())
     return BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
+
+
+def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> list[str]:
+    """Build one language into staging/<lang>/ (MkDocs empties its output folder first)."""
+    config = _mkdocs_config(root, lang, root / GENERATED / lang, staging / lang, nav)
+    return _mkdocs_build(config)
+
+
+def _build_languages(root: Path, staging: Path, contents: dict[str, SiteContent]) -> list[str]:
+    """Run MkDocs once per language: the others in forked workers when there are cores to spare.
+
+    The builds are independent (each has its own pages and output folder), and MkDocs uses one
+    core, so on a machine with two or more this nearly halves the build.
+    """
+    others = LANGUAGES[1:]
+    parallel = (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
+    if not parallel:
+        return [
+            m
+            for lang in LANGUAGES
+            for m in _build_language(root, staging, lang, contents[lang].nav)
+        ]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(len(others), (os.cpu_count() or 2) - 1)) as pool:
+        pending = [
+            pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
+            for lang in others
+        ]
+        warnings = _build_language(root, staging, LANGUAGES[0], contents[LANGUAGES[0]].nav)
+        for job in pending:
+            warnings += job.get()
+    return warnings
 
 
 @contextlib.contextmanager

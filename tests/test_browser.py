@@ -137,7 +137,7 @@ def column(page: object, table: int, index: int) -> list[float]:
             f"tbody tr td:nth-child({index})"
         )
     )
-    return [float(value) for value in cells.evaluate_all("cs => cs.map(c => c.dataset.sbValue)")]
+    return [float(value) for value in cells.evaluate_all("cs => cs.map(c => c.textContent)")]
 
 
 def test_score_header_sorts_numerically_both_ways(watched: Watched, base_url: str) -> None:

@@ -1,8 +1,9 @@
 /* segboard: sortable leaderboard tables. Bundled with the site; loads nothing else.
  *
  * A header cell with data-sb-sort="number" or "text" sorts its table when clicked: the first
- * click sorts ascending, the next one descending. Cells may carry the value to sort by in
- * data-sb-value (numbers as written in the record); otherwise their text is used.
+ * click sorts ascending, the next one descending. A cell's text is its value (numbers are read
+ * with parseFloat, so "64.08" and "N/A" sort as 64.08 and as empty); a data-sb-value attribute
+ * overrides the text.
  */
 (function () {
   "use strict";

@@ -1,0 +1,227 @@
+"""Time `segboard build` on 50 datasets x 200 results beside a plain-Markdown-tables baseline.
+
+    python benchmarks/bench_site.py [--datasets 50] [--results 200] [--keep DIR]
+
+Measured in one run, on the same generated repository:
+  * generation: validation plus writing every page of both languages (no MkDocs);
+  * segboard build: the whole command (validation, generation, MkDocs for both languages);
+  * baseline: MkDocs alone, building the same pages in both languages with every leaderboard
+    written as a plain Markdown table (links as Markdown links), the way hand-kept leaderboards
+    are written. The generator writes raw HTML tables instead, which Markdown passes through.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from generator.i18n import LANGUAGES, TAG_LABELS  # noqa: E402
+from generator.pages import PageWriter  # noqa: E402
+from generator.site import (  # noqa: E402
+    _environment,
+    _mkdocs_build,
+    _mkdocs_config,
+    handwritten_pages,
+)
+from generator.validate import validate_repository  # noqa: E402
+
+DATASET = """\
+id: {id}
+name: Bench Set {n}
+homepage: https://example.org/datasets/{id}
+description:
+  en: Generated dataset number {n} for the site benchmark, with street scenes and rooms.
+  zh: 用于网站基准测试的第 {n} 个生成数据集，包含街景和室内场景。
+num_classes: 3
+classes: [road, car, person]
+ignore_label: 255
+metrics: [miou, pixel-accuracy]
+splits:
+  - id: val
+    name: {{en: validation set, zh: 验证集}}
+    images: 500
+    labels: public
+leaderboards:
+  - split: val
+    metric: miou
+"""
+PAPER = """\
+id: "{id}"
+title: Benchmark Paper {n} on Segmentation
+url: https://arxiv.org/abs/{id}
+date: "{date}"
+code:
+  - url: https://github.com/example/bench-{n}
+    framework: PyTorch
+    official: true
+"""
+RESULT = """\
+dataset: {dataset}
+split: val
+model: Bench-Net-{n} + COCO
+method: Bench-Net
+backbone: ResNet-{depth}
+paper: "{paper}"
+metrics:
+  miou: {score:.2f}
+extra_training_data: [coco]
+test_time_augmentation: [multi-scale]
+weights:
+  - url: https://example.org/weights/{dataset}/bench-net-{n}.pth
+    framework: PyTorch
+source:
+  kind: paper
+  url: https://arxiv.org/abs/{paper}
+"""
+
+
+def make_repository(target: Path, datasets: int, results: int) -> None:
+    for name in ("schema", "docs", "overrides"):
+        shutil.copytree(REPO / name, target / name)
+    for name in ("mkdocs.yml", "CONTRIBUTING.md", "CONTRIBUTING.zh.md"):
+        shutil.copy(REPO / name, target / name)
+    data = target / "data"
+    (data / "datasets").mkdir(parents=True)
+    (data / "papers").mkdir()
+    shutil.copy(REPO / "data" / "metrics.yaml", data / "metrics.yaml")
+    papers = []
+    for n in range(40):
+        year, month = 15 + n // 12, 1 + n % 12
+        paper_id = f"{year:02d}{month:02d}.{10000 + n:05d}"
+        papers.append(paper_id)
+        (data / "papers" / f"{paper_id}.yaml").write_text(
+            PAPER.format(id=paper_id, n=n, date=f"20{year:02d}-{month:02d}")
+        )
+    for d in range(datasets):
+        dataset_id = f"bench-set-{d:02d}"
+        (data / "datasets" / f"{dataset_id}.yaml").write_text(DATASET.format(id=dataset_id, n=d))
+        folder = data / "results" / dataset_id / "val"
+        folder.mkdir(parents=True)
+        for n in range(results):
+            (folder / f"bench-net-{n}-coco.yaml").write_text(
+                RESULT.format(
+                    dataset=dataset_id,
+                    n=n,
+                    depth=50 + n % 3 * 51,
+                    paper=papers[n % len(papers)],
+                    score=30 + (n * 7919 + d * 31) % 6000 / 100,
+                )
+            )
+
+
+class MarkdownTablePages(PageWriter):
+    """The same pages, but each leaderboard as a plain Markdown table with Markdown links."""
+
+    def _board_table(self, board: dict[str, Any]) -> str:
+
+        lines = [
+            f"| {self.t('rank')} | {self.t('model')} | {board['metric_name']} | {self.t('tags')} "
+            f"| {self.t('check')} | {self.t('weights')} | {self.t('paper')} | {self.t('code')} |",
+            "|---:|---|---:|---|---|---|---|---|",
+        ]
+        for row in board["rows"]:
+            tags = ", ".join(
+                TAG_LABELS[t][self.lang]
+                for t in (*row["extra_training_data"], *row["test_time_augmentation"])
+            )
+            weights = " ".join(f"[{w['framework']}]({w['url']})" for w in row["weights_detail"])
+            code = " ".join(f"[{c['framework']}]({c['url']})" for c in row["code_detail"])
+            year = (row["paper_date"] or "")[:4]
+            paper = f'[{self.t("read_paper")} {year}]({row["paper"]} "{row["paper_title"]}")'
+            lines.append(
+                f"| {row['rank']} | {_cell(row['model'])} | {row['score_text']} | {tags} "
+                f"| {self.t(row['verification'])} | {weights or 'N/A'} | {_cell(paper)} "
+                f"| {code or 'N/A'} |"
+            )
+        return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def time_baseline(root: Path) -> float:
+    catalog = validate_repository(root).catalog
+    docs = root / "baseline-docs"
+    navs = {}
+    for lang in LANGUAGES:
+        content = MarkdownTablePages(catalog, lang, handwritten_pages(root, lang)).write()
+        navs[lang] = content.nav
+        for path, text in {**content.pages, **content.files}.items():
+            target = docs / lang / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        shutil.copytree(REPO / "generator" / "assets", docs / lang / "assets")
+    site = root / "baseline-site"
+    start = time.perf_counter()
+    with _environment("SOURCE_DATE_EPOCH", "0"):
+        for lang in LANGUAGES:
+            target = site if lang == LANGUAGES[0] else site / lang
+            _mkdocs_build(_mkdocs_config(root, lang, docs / lang, target, navs[lang]))
+    return time.perf_counter() - start
+
+
+def time_generation(root: Path) -> float:
+    from generator.site import write_pages
+
+    start = time.perf_counter()
+    report = validate_repository(root)
+    write_pages(root, report.catalog)
+    return time.perf_counter() - start
+
+
+def time_build(root: Path) -> float:
+    start = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "build"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "0"},
+    )
+    elapsed = time.perf_counter() - start
+    if completed.returncode != 0:
+        sys.exit(f"segboard build failed:\n{completed.stderr}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=int, default=50)
+    parser.add_argument("--results", type=int, default=200)
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="segboard-site-bench-"))
+    try:
+        make_repository(root, args.datasets, args.results)
+        rows = args.datasets * args.results
+        time_build(root)  # warm-up: jieba's dictionary cache, Python bytecode, disk cache
+        baseline = time_baseline(root)
+        generation = time_generation(root)
+        build = time_build(root)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"{args.datasets} datasets x {args.results} results = {rows:,} table rows, 2 languages")
+    print(f"{'what':<52} {'seconds':>8} {'x baseline':>10} {'ms/row':>8}")
+    for name, seconds in (
+        ("baseline: MkDocs on plain Markdown tables", baseline),
+        ("segboard: generation only (validate + write pages)", generation),
+        ("segboard build (validate + generate + MkDocs)", build),
+    ):
+        print(
+            f"{name:<52} {seconds:>8.2f} {seconds / baseline:>10.2f} {seconds / rows * 1000:>8.3f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
