@@ -336,6 +336,7 @@ class PageWriter:
             name=esc(name),
             direction=esc(direction),
         )
+        text += f" {esc(self._definition(metric.id))}"
         formula = self._formula(metric.id)
         if formula:
             text += self.t("formula_sentence").format(formula=f"<code>{esc(formula)}</code>")
@@ -346,10 +347,17 @@ class PageWriter:
         text += self.t("download_sentence").format(links=links)
         return f'<p class="sb-meta">{text}</p>'
 
-    def _formula(self, metric_id: str) -> str | None:
+    def _catalogue_entry(self, metric_id: str) -> dict[str, Any]:
         document = self.catalog.metrics_document
         entries = document.data["metrics"] if document else []
-        return next((e.get("formula") for e in entries if e["id"] == metric_id), None)
+        return next((e for e in entries if e["id"] == metric_id), {})
+
+    def _formula(self, metric_id: str) -> str | None:
+        return self._catalogue_entry(metric_id).get("formula")
+
+    def _definition(self, metric_id: str) -> str:
+        definition = self._catalogue_entry(metric_id).get("definition", {})
+        return definition.get(self.lang, "")
 
     def _board_table(self, board: dict[str, Any]) -> str:
         if not board["rows"]:

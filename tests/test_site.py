@@ -39,6 +39,9 @@ def test_every_page_exists_in_both_languages(built_site: Path) -> None:
     english = (built_site / "datasets/ade20k/index.html").read_text()
     chinese = (built_site / "zh/datasets/ade20k/index.html").read_text()
     assert "Leaderboard: validation set" in english
+    assert "The ranking score of the MIT Scene Parsing challenge" in english  # metric definition
+    assert "<code>(pixel accuracy + mIoU) / 2</code>" in english  # and its formula
+    assert "MIT 场景解析挑战赛的排名得分" in chinese
     assert "排行榜：验证集" in chinese
     assert 'id="排行榜验证集"' in chinese  # heading anchors keep their Chinese text
     assert '<html lang="zh"' in chinese
