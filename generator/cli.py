@@ -183,6 +183,150 @@ def serve(ctx: click.Context, port: int, host: str) -> int:
     return 0
 
 
+EVIDENCE_RULES = ("evidence", "evidence-mismatch")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="As for validate.",
+)
+@click.pass_context
+def verify(ctx: click.Context, fmt: str) -> int:
+    """Recompute the metrics of every result that has an evidence file, and compare.
+
+    A result's evidence is a confusion matrix written by `segboard eval --evidence`, named with
+    its SHA-256 in the record. Each metric is recomputed and must agree with the record to half
+    a unit of its last printed decimal; a mismatch prints both numbers. `segboard validate`
+    runs the same checks among all the others.
+    """
+    report = validate_repository(_root(ctx))
+    problems = [p for p in report.problems if p.rule in EVIDENCE_RULES]
+    sys.stdout.write(render(problems, fmt))
+    with_evidence = sum(1 for r in report.catalog.results if r.evidence)
+    click.echo(
+        f"{len(report.catalog.verified)} of {with_evidence} results with evidence verified; "
+        f"{len(problems)} problem(s)",
+        err=True,
+    )
+    return 1 if problems else 0
+
+
+@cli.command(name="eval")
+@click.option("--dataset", help="A dataset of data/: its classes, ignore label and conventions.")
+@click.option("--split", help="The split evaluated (recorded in the evidence file).")
+@click.option(
+    "--gt",
+    "gt_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of ground-truth label maps (PNG).",
+)
+@click.option(
+    "--pred",
+    "pred_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder of predicted label maps, with the same relative paths.",
+)
+@click.option(
+    "--num-classes",
+    type=click.IntRange(1, 65535),
+    help="Number of classes, for data that is not in data/.",
+)
+@click.option(
+    "--ignore-index",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Ground-truth label to skip (default: the dataset's, or 255).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes that decode images (default: one per core).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option(
+    "--evidence",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the confusion matrix and how it was made to this .npz file.",
+)
+@click.pass_context
+def eval_command(
+    ctx: click.Context,
+    dataset: str | None,
+    split: str | None,
+    gt_dir: Path,
+    pred_dir: Path,
+    num_classes: int | None,
+    ignore_index: int | None,
+    jobs: int | None,
+    as_json: bool,
+    evidence: Path | None,
+) -> int:
+    """Score predicted label maps against ground truth, and optionally write evidence.
+
+    Label maps are palette (P) or grayscale (L) PNGs whose values are class indices, paired by
+    relative path. With --dataset, the dataset's conventions apply to the ground truth (ADE20K:
+    0 is ignored and labels move down by one; Cityscapes: label ids map to train ids);
+    predictions must hold class indices. Every figure is on the 0-100 scale, unrounded.
+    """
+    import json as json_module
+
+    from .evaluate import (
+        Conventions,
+        conventions_for,
+        default_jobs,
+        evaluate,
+        terminal_progress,
+        write_evidence,
+    )
+    from .evaluate import (
+        as_json as evaluation_json,
+    )
+
+    if dataset is not None:
+        if num_classes is not None:
+            raise click.UsageError("give either --dataset or --num-classes, not both")
+        conventions = conventions_for(validate_repository(_root(ctx)).catalog, dataset, split)
+        if ignore_index is not None:
+            conventions = Conventions(**{**conventions.__dict__, "ignore_index": ignore_index})
+    elif num_classes is not None:
+        conventions = Conventions(
+            num_classes, 255 if ignore_index is None else ignore_index, split=split
+        )
+    else:
+        raise click.UsageError("give --dataset ID (a dataset of data/) or --num-classes K")
+    result = evaluate(gt_dir, pred_dir, conventions, jobs or default_jobs(), terminal_progress)
+    if evidence is not None:
+        write_evidence(evidence, result)
+        click.echo(f"wrote {evidence}", err=True)
+    summary_data = evaluation_json(result)
+    if as_json:
+        click.echo(json_module.dumps(summary_data, indent=2))
+        return 0
+    names = conventions.class_names or tuple(str(i) for i in range(conventions.num_classes))
+    width = max(len(n) for n in names)
+    click.echo(f"{'class':<{width}}  {'IoU':>7}  {'Acc':>7}")
+    for name, iou, acc in zip(
+        names, summary_data["per_class_iou"], summary_data["per_class_accuracy"], strict=True
+    ):
+        cells = [f"{v:7.2f}" if v is not None else "    n/a" for v in (iou, acc)]
+        click.echo(f"{name:<{width}}  {cells[0]}  {cells[1]}")
+    click.echo(
+        f"\n{result.images} images, {conventions.num_classes} classes: "
+        f"mIoU {summary_data['miou']:.2f}, pixel accuracy {summary_data['pixel_accuracy']:.2f}, "
+        f"mean accuracy {summary_data['mean_accuracy']:.2f}, fwIoU {summary_data['fwiou']:.2f}, "
+        f"mean Dice {summary_data['mean_dice']:.2f}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; map every failure to a one-line message and an exit status."""
     try:

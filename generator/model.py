@@ -223,6 +223,8 @@ class Catalog:
     broken_datasets: set[str] = field(default_factory=set)
     broken_papers: set[str] = field(default_factory=set)
     metrics_broken: bool = False
+    # results whose every metric was recomputed from their evidence file
+    verified: set[str] = field(default_factory=set)
 
     def leaderboards(self) -> list[Leaderboard]:
         return [

@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Problem, error, warning
+from .evidence import Evidence, EvidenceError, load_evidence
+from .metrics import SCORERS
 from .model import NAME_SUFFIXES, Catalog, Result, split_model_name
-from .verification import derived_check
+from .verification import derived_check, half_unit
 from .yamlload import Document, JsonPath
 
 Rule = Callable[[Catalog], Iterator[Problem]]
@@ -470,26 +473,84 @@ def _field_value(data: object, field: str) -> object | None:
     return value
 
 
-def evidence_files_exist(catalog: Catalog) -> Iterator[Problem]:
+def evidence_verifies(catalog: Catalog) -> Iterator[Problem]:
+    """Recompute every metric of every result that names an evidence file, and compare."""
     for result in catalog.results:
         if not result.evidence:
             continue
+        doc = result.document
         target = (catalog.root / result.evidence["file"]).resolve()
         if catalog.root.resolve() not in target.parents or not target.is_file():
             yield error(
-                result.document.path,
-                _at(result.document, ("evidence", "file")),
+                doc.path,
+                _at(doc, ("evidence", "file")),
                 "evidence",
                 f"the evidence file {result.evidence['file']} does not exist",
             )
             continue
-        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        data = target.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
         if digest != result.evidence["sha256"]:
             yield error(
-                result.document.path,
-                _at(result.document, ("evidence", "sha256")),
+                doc.path,
+                _at(doc, ("evidence", "sha256")),
                 "evidence",
                 f"the evidence file's SHA-256 is {digest}, not the one recorded",
+            )
+            continue
+        try:
+            evidence = load_evidence(data)
+        except EvidenceError as exc:
+            yield error(
+                doc.path,
+                _at(doc, ("evidence", "file")),
+                "evidence",
+                f"{result.evidence['file']} cannot be used: {exc}",
+            )
+            continue
+        problems = list(_compare_with_evidence(catalog, result, evidence))
+        yield from problems
+        if not problems:
+            catalog.verified.add(result.id)
+
+
+def _compare_with_evidence(
+    catalog: Catalog, result: Result, evidence: Evidence
+) -> Iterator[Problem]:
+    doc = result.document
+    dataset = catalog.datasets.get(result.dataset)
+    meta = evidence.meta
+    if dataset is not None and evidence.matrix.shape[0] != dataset.data["num_classes"]:
+        yield error(
+            doc.path,
+            _at(doc, ("evidence", "file")),
+            "evidence",
+            f"the evidence has {evidence.matrix.shape[0]} classes but {result.dataset} has "
+            f"{dataset.data['num_classes']}",
+        )
+        return
+    for key, expected in (("dataset", result.dataset), ("split", result.split)):
+        if meta.get(key) not in (None, expected):
+            yield error(
+                doc.path,
+                _at(doc, ("evidence", "file")),
+                "evidence",
+                f"the evidence was computed on {key} {meta.get(key)!r}, not {expected!r}",
+            )
+    for metric_id in result.metrics:
+        scorer = SCORERS.get(metric_id)
+        if scorer is None:
+            continue
+        published = Decimal(result.published_text(metric_id))
+        recomputed = Decimal(repr(scorer(evidence.matrix)))
+        tolerance = half_unit(result.published_text(metric_id))
+        if not abs(recomputed - published) <= tolerance:
+            yield error(
+                doc.path,
+                _at(doc, ("metrics", metric_id)),
+                "evidence-mismatch",
+                f"{metric_id} is {result.published_text(metric_id)} in the record, but the "
+                f"evidence gives {float(recomputed):.4f} (allowed: ±{tolerance.normalize()})",
             )
 
 
@@ -504,7 +565,7 @@ RULES: tuple[Rule, ...] = (
     no_duplicate_results,
     weights_links_are_plausible,
     curation_is_well_formed,
-    evidence_files_exist,
+    evidence_verifies,
 )
 
 

@@ -4,7 +4,7 @@ States, weakest first:
   claimed    - nothing to recompute: the number is as published;
   consistent - a derived score agrees with its recorded components (ADE20K's challenge score
                from pixel accuracy and mIoU), to within half a unit of its last printed decimal;
-  verified   - recomputed from an evidence file (see `segboard eval`; not yet implemented).
+  verified   - every metric recomputed from the result's evidence file (see `segboard eval`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ def derived_check(
 
 
 def state(catalog: Catalog, result: Result) -> str:
+    if result.id in catalog.verified:
+        return VERIFIED
     checks = [derived_check(catalog, result, m) for m in result.metrics]
     done = [c for c in checks if c is not None]
     if done and all(abs(published - recomputed) <= tol for published, recomputed, tol in done):

@@ -1,0 +1,283 @@
+"""`segboard eval`: a confusion matrix from folders of ground-truth and predicted label maps.
+
+Files are paired by their path relative to each folder. Decoding a PNG costs far more than
+counting its pixels, so both happen in worker processes, each returning only its small matrix.
+Every problem (a missing or extra prediction, a size mismatch, an RGB image, a corrupt or
+truncated file, a decompression bomb, a value outside the classes) is collected and reported
+with the file it concerns; nothing is counted when any file is bad.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import __version__
+from .errors import DataError, UsageError
+from .metrics import ConfusionAccumulator, LabelError, confusion_matrix, label_lookup, scores
+from .output import write_atomic_bytes
+
+LABEL_SUFFIXES = (".png",)
+MAX_PIXELS = 64_000_000  # a label map larger than this is treated as a decompression bomb
+EVIDENCE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """How ground-truth files map to class indices, and what is ignored."""
+
+    num_classes: int
+    ignore_index: int = 255
+    reduce_zero_label: bool = False
+    id_to_train_id: tuple[tuple[int, int], ...] = ()
+    class_names: tuple[str, ...] = ()
+    dataset: str | None = None
+    split: str | None = None
+
+    def prepare_ground_truth(self, labels: NDArray[np.uint8]) -> NDArray[np.uint8]:
+        if self.id_to_train_id:
+            return label_lookup(list(self.id_to_train_id), self.ignore_index)[labels]
+        if self.reduce_zero_label:
+            table = (np.arange(256, dtype=np.int16) - 1).astype(np.uint8)
+            table[0] = self.ignore_index
+            table[self.ignore_index] = self.ignore_index
+            return table[labels]
+        return labels
+
+
+@dataclass
+class Evaluation:
+    matrix: NDArray[np.int64]
+    images: int
+    files_digest: str
+    conventions: Conventions
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def pair_files(gt_dir: Path, pred_dir: Path) -> list[tuple[str, Path, Path]]:
+    """(relative path, ground truth, prediction) for every label map; unpaired files are errors."""
+    for folder, what in ((gt_dir, "--gt"), (pred_dir, "--pred")):
+        if not folder.is_dir():
+            raise UsageError(f"{what} {folder} is not a folder")
+
+    def listing(folder: Path) -> dict[str, Path]:
+        return {
+            path.relative_to(folder).as_posix(): path
+            for path in folder.rglob("*")
+            if path.is_file() and path.suffix.lower() in LABEL_SUFFIXES
+        }
+
+    truths, predictions = listing(gt_dir), listing(pred_dir)
+    problems = [
+        f"{pred_dir / name}: no ground truth {gt_dir / name}"
+        for name in sorted(predictions.keys() - truths.keys())
+    ]
+    problems += [
+        f"{gt_dir / name}: the prediction {pred_dir / name} is missing"
+        for name in sorted(truths.keys() - predictions.keys())
+    ]
+    if problems:
+        raise DataError(_listing(problems))
+    if not truths:
+        raise DataError(f"{gt_dir}: no label maps ({', '.join(LABEL_SUFFIXES)}) found")
+    return [(name, truths[name], predictions[name]) for name in sorted(truths)]
+
+
+def _listing(problems: list[str], limit: int = 50) -> str:
+    shown = problems[:limit]
+    more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
+    return f"{len(problems)} problem(s) with the label maps:\n" + "\n".join(shown) + more
+
+
+def read_label_map(path: Path) -> NDArray[np.uint8]:
+    """A palette (P) or grayscale (L) PNG as its label indices; anything else is an error."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.mode not in ("P", "L"):
+                    raise DataError(
+                        f"{path}: a {image.mode} image; label maps must be palette (P) or "
+                        "grayscale (L) PNGs holding class indices"
+                    )
+                image.load()
+                return np.asarray(image, dtype=np.uint8)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DataError(
+            f"{path}: larger than {MAX_PIXELS:,} pixels (a decompression bomb?)"
+        ) from None
+    except DataError:
+        raise
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable PNG (corrupt or truncated: {exc})") from None
+
+
+def _evaluate_pairs(
+    pairs: list[tuple[str, Path, Path]], conventions: Conventions
+) -> tuple[NDArray[np.int64], int, list[str]]:
+    accumulator = ConfusionAccumulator(conventions.num_classes, conventions.ignore_index)
+    problems = []
+    for _, gt_path, pred_path in pairs:
+        try:
+            gt = conventions.prepare_ground_truth(read_label_map(gt_path))
+            pred = read_label_map(pred_path)
+            if gt.shape != pred.shape:
+                raise DataError(
+                    f"{pred_path}: {pred.shape[1]}x{pred.shape[0]} pixels, but the ground truth "
+                    f"is {gt.shape[1]}x{gt.shape[0]}"
+                )
+            accumulator.matrix += confusion_matrix(
+                gt, pred, conventions.num_classes, conventions.ignore_index
+            )
+            accumulator.images += 1
+        except LabelError as exc:
+            problems.append(f"{pred_path if exc.where == 'prediction' else gt_path}: {exc}")
+        except DataError as exc:
+            problems.append(str(exc))
+    return accumulator.matrix, accumulator.images, problems
+
+
+def files_digest(pairs: list[tuple[str, Path, Path]]) -> str:
+    """SHA-256 of the sorted relative paths: which files the matrix was computed from."""
+    return hashlib.sha256("\n".join(name for name, _, _ in pairs).encode()).hexdigest()
+
+
+def evaluate(
+    gt_dir: Path,
+    pred_dir: Path,
+    conventions: Conventions,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> Evaluation:
+    pairs = pair_files(gt_dir, pred_dir)
+    total = np.zeros((conventions.num_classes, conventions.num_classes), dtype=np.int64)
+    images, problems, done = 0, [], 0
+    if jobs <= 1:
+        chunks = [pairs[i : i + 16] for i in range(0, len(pairs), 16)]
+        for chunk in chunks:
+            matrix, count, errors = _evaluate_pairs(chunk, conventions)
+            total += matrix
+            images += count
+            problems += errors
+            done += len(chunk)
+            if progress:
+                progress(done, len(pairs))
+    else:
+        size = max(1, min(64, len(pairs) // (jobs * 4) or 1))
+        chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {
+                pool.submit(_evaluate_pairs, chunk, conventions): len(chunk) for chunk in chunks
+            }
+            for future in as_completed(futures):
+                matrix, count, errors = future.result()
+                total += matrix
+                images += count
+                problems += errors
+                done += futures[future]
+                if progress:
+                    progress(done, len(pairs))
+    if problems:
+        raise DataError(_listing(sorted(problems)))
+    return Evaluation(total, images, files_digest(pairs), conventions, scores(total))
+
+
+def conventions_for(catalog: Any, dataset_id: str, split: str | None) -> Conventions:
+    """Conventions from a dataset record of data/."""
+    dataset = catalog.datasets.get(dataset_id)
+    if dataset is None:
+        known = ", ".join(sorted(catalog.datasets)) or "none"
+        raise UsageError(f"no dataset {dataset_id!r} in data/datasets/ (known: {known})")
+    if split is not None and split not in dataset.splits:
+        raise UsageError(f"{dataset_id} has no split {split!r} ({', '.join(dataset.splits)})")
+    data = dataset.data
+    conventions = data.get("label_conventions") or {}
+    return Conventions(
+        num_classes=data["num_classes"],
+        ignore_index=data["ignore_label"],
+        reduce_zero_label=bool(conventions.get("reduce_zero_label")),
+        id_to_train_id=tuple(tuple(p) for p in conventions.get("id_to_train_id", [])),
+        class_names=tuple(data["classes"]),
+        dataset=dataset_id,
+        split=split,
+    )
+
+
+def as_json(evaluation: Evaluation) -> dict[str, Any]:
+    from .metrics import per_class_accuracy, per_class_iou
+
+    def numbers(values: np.ndarray) -> list[float | None]:
+        return [None if np.isnan(v) else float(100 * v) for v in values]
+
+    s = evaluation.scores
+    return {
+        "miou": s["miou"],
+        "pixel_accuracy": s["pixel-accuracy"],
+        "mean_accuracy": s["mean-accuracy"],
+        "fwiou": s["fwiou"],
+        "mean_dice": s["mean-dice"],
+        "scene_parsing_score": s["scene-parsing-score"],
+        "per_class_iou": numbers(per_class_iou(evaluation.matrix)),
+        "per_class_accuracy": numbers(per_class_accuracy(evaluation.matrix)),
+        "num_images": evaluation.images,
+        "num_classes": evaluation.conventions.num_classes,
+        "ignore_index": evaluation.conventions.ignore_index,
+        "dataset": evaluation.conventions.dataset,
+        "split": evaluation.conventions.split,
+    }
+
+
+def evidence_bytes(evaluation: Evaluation) -> bytes:
+    """The evidence file: the confusion matrix and what produced it, as a .npz (no pickles)."""
+    c = evaluation.conventions
+    meta = {
+        "format": EVIDENCE_FORMAT,
+        "dataset": c.dataset,
+        "split": c.split,
+        "num_classes": c.num_classes,
+        "ignore_index": c.ignore_index,
+        "reduce_zero_label": c.reduce_zero_label,
+        "label_mapping": bool(c.id_to_train_id),
+        "num_images": evaluation.images,
+        "files_sha256": evaluation.files_digest,
+        "segboard_version": __version__,
+    }
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer, confusion=evaluation.matrix, meta=np.array(json.dumps(meta, sort_keys=True))
+    )
+    return buffer.getvalue()
+
+
+def write_evidence(path: Path, evaluation: Evaluation) -> None:
+    write_atomic_bytes(path, evidence_bytes(evaluation))
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """A one-line progress bar on standard error, only when it is a terminal."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // total
+    end = "\n" if done == total else ""
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} images{end}")
+    sys.stderr.flush()
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
