@@ -13,9 +13,9 @@ Conventions for scores, all on the records' 0-100 scale:
   * frequency-weighted IoU weighs each class by its share of ground-truth pixels.
 
 Counting is the hot loop. Label maps of real data are piecewise constant, so for 8-bit maps the
-pair (ground truth, prediction) of every pixel is packed into one 16-bit code, the flattened
-codes are cut into runs where they change, and a histogram of run starts weighted by run lengths
-gives the counts: no 64-bit temporary per pixel and no boolean mask over the image.
+flattened maps are cut into runs where either of them changes (byte comparisons), and a
+histogram of the (ground truth, prediction) pair at each run start, weighted by run lengths,
+gives the counts: no 64-bit temporary per pixel and no boolean mask selecting pixels.
 """
 
 from __future__ import annotations
@@ -47,17 +47,24 @@ def _check_shapes(gt: np.ndarray, pred: np.ndarray) -> None:
 
 
 def _pair_histogram_uint8(gt: NDArray[np.uint8], pred: NDArray[np.uint8]) -> IntArray:
-    """A 256 x 256 table of (gt value, pred value) pixel counts, by runs of equal pairs."""
-    codes = gt.reshape(-1).astype(np.uint16)
-    codes <<= 8
-    codes |= pred.reshape(-1)
-    if codes.size == 0:
+    """A 256 x 256 table of (gt value, pred value) pixel counts, by runs of equal pairs.
+
+    A run ends where the ground truth or the prediction changes; both comparisons stay on
+    bytes, and the 16-bit code (gt << 8 | pred) is built only for the first pixel of each run.
+    """
+    g, p = gt.reshape(-1), pred.reshape(-1)
+    if g.size == 0:
         return np.zeros((256, 256), dtype=np.int64)
-    starts = np.flatnonzero(codes[1:] != codes[:-1])
+    change = g[1:] != g[:-1]
+    change |= p[1:] != p[:-1]
+    starts = np.flatnonzero(change)
     starts += 1
-    boundaries = np.concatenate(([0], starts, [codes.size]))
-    lengths = np.diff(boundaries)
-    counts = np.bincount(codes[boundaries[:-1]], weights=lengths, minlength=65536)
+    bounds = np.concatenate(([0], starts, [g.size]))
+    first = bounds[:-1]
+    codes = g[first].astype(np.uint16)
+    codes <<= 8
+    codes |= p[first]
+    counts = np.bincount(codes, weights=np.diff(bounds), minlength=65536)
     return np.rint(counts).astype(np.int64).reshape(256, 256)
 
 
