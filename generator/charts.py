@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .markup import esc
 
 WIDTH, HEIGHT = 720, 340
@@ -169,5 +171,59 @@ def progress_svg(
             f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" font-size="9" '
             f'fill="{INK}">{esc(point.label)}</text>'
         )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def confusion_heatmap_svg(matrix: np.ndarray, class_names: list[str], title: str) -> str:
+    """A confusion matrix as a heatmap: each row normalised to its ground-truth pixels.
+
+    Rows are ground-truth classes, columns predicted ones; the darker a cell, the larger the
+    share of that class's pixels predicted as the column's class. Class names label the axes
+    when there are few enough classes to read them.
+    """
+    k = matrix.shape[0]
+    cell = max(4, min(24, 480 // max(k, 1)))
+    named = k <= 40
+    longest = max((len(name) for name in class_names[:k]), default=0)
+    margin = int(longest * 5.5) + 14 if named else 30
+    size = margin + k * cell + 10
+    totals = matrix.sum(axis=1, keepdims=True).astype(np.float64)
+    shares = np.divide(matrix, totals, out=np.zeros(matrix.shape), where=totals > 0)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" '
+        f'height="{size}" role="img" aria-label="{esc(title)}" font-family="sans-serif">',
+        f"<title>{esc(title)}</title>",
+        f'<rect width="{size}" height="{size}" fill="#fff"/>',
+    ]
+    for row in range(k):
+        for column in range(k):
+            share = shares[row, column]
+            if share <= 0:
+                continue
+            name_row = class_names[row] if row < len(class_names) else str(row)
+            name_col = class_names[column] if column < len(class_names) else str(column)
+            count = int(matrix[row, column])
+            tip = f"{name_row} predicted as {name_col}: {100 * share:.2f}% ({count:,} px)"
+            out.append(
+                f'<rect x="{margin + column * cell}" y="{margin + row * cell}" width="{cell}" '
+                f'height="{cell}" fill="{ACCENT}" fill-opacity="{max(share, 0.02):.3f}">'
+                f"<title>{esc(tip)}</title></rect>"
+            )
+    out.append(
+        f'<rect x="{margin}" y="{margin}" width="{k * cell}" height="{k * cell}" fill="none" '
+        f'stroke="{FAINT}"/>'
+    )
+    if named:
+        for index, name in enumerate(class_names[:k]):
+            middle = margin + index * cell + cell / 2 + 3
+            out.append(
+                f'<text x="{margin - 4}" y="{_fmt(middle)}" text-anchor="end" font-size="9" '
+                f'fill="{INK}">{esc(name)}</text>'
+            )
+            out.append(
+                f'<text transform="translate({_fmt(middle)} {margin - 4}) rotate(-90)" '
+                f'font-size="9" fill="{INK}">{esc(name)}</text>'
+            )
     out.append("</svg>")
     return "\n".join(out) + "\n"

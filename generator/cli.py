@@ -159,7 +159,7 @@ def serve(ctx: click.Context, port: int, host: str) -> int:
 
     def rebuild() -> None:
         try:
-            build_site(root, site_dir)
+            build_site(root, site_dir, parallel=False)  # the server's threads rule out fork
             click.echo("rebuilt the site", err=True)
         except SegboardError as exc:
             click.echo(

@@ -65,6 +65,14 @@ UI: dict[str, dict[str, str]] = {
     "paper_results": {"en": "Results from this paper", "zh": "该论文的结果"},
     "all_results_of_paper": {"en": "all results of this paper", "zh": "该论文的全部结果"},
     "colon": {"en": ": ", "zh": "："},
+    "accuracy": {"en": "Accuracy", "zh": "准确率"},
+    "pixels": {"en": "Pixels", "zh": "像素数"},
+    "per_class": {"en": "Per class", "zh": "各类别结果"},
+    "confusion": {"en": "Confusion matrix", "zh": "混淆矩阵"},
+    "confusion_caption": {
+        "en": "Rows: ground truth; columns: prediction; each row shaded by its share of pixels.",
+        "zh": "行为真值，列为预测；每行按像素占比着色。",
+    },
     "ranked_sentence": {
         "en": "Ranked by {metric} ({name}), {direction}.",
         "zh": "排名依据：{metric}（{name}），{direction}。",

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from .charts import Point, progress_svg
+from .charts import Point, confusion_heatmap_svg, progress_svg
+from .evidence import read_evidence
 from .export import leaderboards, to_csv_rows
 from .i18n import TAG_LABELS, t
 from .markup import esc, internal, link, md_text
-from .model import Catalog, Dataset, Paper
+from .metrics import per_class_accuracy, per_class_iou, scores
+from .model import Catalog, Dataset, Paper, Result
 
 DOWNLOADS = "downloads"
 CHARTS = "charts"
@@ -45,6 +47,8 @@ class Shared:
     by_paper: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = field(default_factory=dict)
     # result id -> the HTML of its language-independent cells (model, score, weights, code)
     cells: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # verified result id -> its evidence's confusion matrix
+    matrices: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> Shared:
@@ -52,6 +56,10 @@ class Shared:
         for board in shared.boards:
             for row in board["rows"]:
                 shared.by_paper.setdefault(row["paper_id"], []).append((board, row))
+        for result in catalog.results:
+            if result.id in catalog.verified and result.evidence:
+                evidence = read_evidence(catalog.root / result.evidence["file"])
+                shared.matrices[result.id] = evidence.matrix
         return shared
 
     def row_cells(self, row: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -59,7 +67,12 @@ class Shared:
         if cells is None:
             weights = " ".join(link(w["url"], w["framework"]) for w in row["weights_detail"])
             code = " ".join(link(c["url"], c["framework"]) for c in row["code_detail"])
-            cells = (esc(row["model"]), esc(row["score_text"]), weights, code)
+            model = esc(row["model"])
+            if row["result"] in self.matrices:  # a verified result has a page of its own
+                # board tables stand on dataset pages, two folders below the site root
+                href = f"../../{page_url(result_page(row['result']))}"
+                model = f'<a href="{esc(href)}">{model}</a>'
+            cells = (model, esc(row["score_text"]), weights, code)
             self.cells[row["result"]] = cells
         return cells
 
@@ -110,6 +123,10 @@ class PageWriter:
             content.pages[path] = self.paper_page(paper, path)
             paper_nav.append({esc(paper.title): path})
         content.pages["metrics.md"] = self.metrics_page()
+        for result in self.catalog.results:
+            if result.id in self.shared.matrices:
+                path = result_page(result.id)
+                content.pages[path] = self.result_page(result, path)
         content.nav = [
             {self.t("home"): "index.md"},
             {self.t("datasets"): dataset_nav},
@@ -257,6 +274,69 @@ class PageWriter:
                 f"{esc(board['metric_name'])}{esc(self.t('colon'))}{esc(entries)}</li>"
             )
         return f'<ul class="sb-paper-results">{"".join(items)}</ul>'
+
+    def result_page(self, result: Result, page: str) -> str:
+        """A verified result: what was recomputed, per class, and its confusion matrix."""
+        matrix = self.shared.matrices[result.id]
+        dataset = self.catalog.datasets[result.dataset]
+        names = list(dataset.data["classes"])
+        recomputed = scores(matrix)
+        facts = [
+            (
+                self.t("dataset"),
+                internal(relative(page, page_url(f"datasets/{dataset.id}.md")), dataset.name),
+            ),
+            (self.t("split"), esc(self._split_name(dataset, result.split))),
+            (self.t("check"), esc(self.t("verified_tip"))),
+        ]
+        for metric_id in result.metrics:
+            if metric_id in recomputed:
+                short = self.catalog.metrics[metric_id].short_name
+                facts.append(
+                    (
+                        short,
+                        f"{esc(result.published_text(metric_id))} ({recomputed[metric_id]:.4f})",
+                    )
+                )
+        iou, accuracy = per_class_iou(matrix), per_class_accuracy(matrix)
+        pixels = matrix.sum(axis=1)
+        rows = "".join(
+            f"<tr><td>{esc(name)}</td><td>{_percent(iou[i])}</td><td>{_percent(accuracy[i])}</td>"
+            f"<td>{int(pixels[i]):,}</td></tr>"
+            for i, name in enumerate(names)
+        )
+        header = "".join(
+            f'<th data-sb-sort="{kind}">{esc(label)}</th>'
+            for kind, label in (
+                ("text", self.t("class_names")),
+                ("number", "IoU"),
+                ("number", self.t("accuracy")),
+                ("number", self.t("pixels")),
+            )
+        )
+        chart = f"{CHARTS}/confusion--{result.id.replace('/', '--')}.svg"
+        self.charts[chart] = confusion_heatmap_svg(matrix, names, self.t("confusion"))
+        href = esc(relative(page, chart))
+        return "\n".join(
+            [
+                _front_matter(result.model),
+                f"# {md_text(result.model)}",
+                "",
+                _facts(facts),
+                "",
+                f"## {md_text(self.t('per_class'))}",
+                "",
+                '<div class="sb-table-wrap"><table class="sb-board sb-plain" data-sb-sortable>',
+                f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div>",
+                "",
+                f"## {md_text(self.t('confusion'))}",
+                "",
+                f'<figure class="sb-chart sb-heatmap"><a href="{href}"><img src="{href}" '
+                f'alt="{esc(self.t("confusion"))}"></a>'
+                f"<figcaption>{esc(self.t('confusion_caption'))}</figcaption></figure>",
+                "",
+            ]
+        )
 
     def metrics_page(self) -> str:
         lines = [_front_matter(self.t("metrics"))]
@@ -431,6 +511,15 @@ class PageWriter:
             f'<img src="{href}" alt="{esc(title)}" width="720" height="340" loading="lazy"></a>'
             f"<figcaption>{esc(title)}</figcaption></figure>"
         )
+
+
+def result_page(result_id: str) -> str:
+    """'cityscapes/val/x' -> 'results/cityscapes--val--x.md'."""
+    return f"results/{result_id.replace('/', '--')}.md"
+
+
+def _percent(value: float) -> str:
+    return "–" if value != value else f"{100 * value:.2f}"  # NaN: the class never occurs
 
 
 def download_files(catalog: Catalog, boards: list[dict[str, Any]]) -> dict[str, str]:

@@ -164,8 +164,12 @@ def _mkdocs_build(config: Any) -> list[str]:
     return collector.messages
 
 
-def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
-    """Validate, generate and build the site into `site_dir` (default: <root>/site)."""
+def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) -> BuildReport:
+    """Validate, generate and build the site into `site_dir` (default: <root>/site).
+
+    `parallel` builds the languages in forked processes; callers that run other threads (the
+    server of `segboard serve`) pass False, since forking a threaded process is unsafe.
+    """
     site_dir = (site_dir or root / "site").resolve()
     report = validate_repository(root)
     if not report.ok:
@@ -178,7 +182,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> BuildReport:
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
         with _environment("SOURCE_DATE_EPOCH", epoch):
-            warnings = _build_languages(root, staging, contents)
+            warnings = _build_languages(root, staging, contents, parallel)
         site = staging / LANGUAGES[0]  # the first language at the root, the others below it
         for lang in LANGUAGES[1:]:
             os.replace(staging / lang, site / lang)
@@ -196,14 +200,16 @@ def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> lis
     return _mkdocs_build(config)
 
 
-def _build_languages(root: Path, staging: Path, contents: dict[str, SiteContent]) -> list[str]:
+def _build_languages(
+    root: Path, staging: Path, contents: dict[str, SiteContent], parallel: bool = True
+) -> list[str]:
     """Run MkDocs once per language: the others in forked workers when there are cores to spare.
 
     The builds are independent (each has its own pages and output folder), and MkDocs uses one
     core, so on a machine with two or more this nearly halves the build.
     """
     others = LANGUAGES[1:]
-    parallel = (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
+    parallel = parallel and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
     if not parallel:
         return [
             m

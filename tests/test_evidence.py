@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -221,3 +222,27 @@ def test_eval_needs_a_dataset_or_a_class_count(tmp_path: Path) -> None:
     )
     assert completed.returncode == 2
     assert "--dataset ID" in completed.stderr
+
+
+def test_a_verified_result_gets_a_page_with_classes_and_heatmap(example_repo: Path) -> None:
+    from .conftest import REPO
+
+    for name in ("docs", "overrides"):
+        shutil.copytree(REPO / name, example_repo / name)
+    for name in ("mkdocs.yml", "CONTRIBUTING.md", "CONTRIBUTING.zh.md"):
+        shutil.copy(REPO / name, example_repo / name)
+    scores = evaluate_example(example_repo)
+    write_result(example_repo, f"{scores['miou']:.2f}", f"{scores['pixel_accuracy']:.2f}")
+    completed = run_segboard("build", cwd=example_repo)
+    assert completed.returncode == 0, completed.stderr
+    site = example_repo / "site"
+    board = (site / "datasets/synthetic-streets/index.html").read_text()
+    assert '<a href="../../results/synthetic-streets--val--example-net/">Example-Net</a>' in board
+    assert 'class="sb-verified"' in board
+    page = (site / "results/synthetic-streets--val--example-net/index.html").read_text()
+    for name in ("object", "road", "sky"):
+        assert f"<tr><td>{name}</td>" in page
+    assert f"{100 * scores['per_class_iou'][1] / 100:.2f}" in page  # road's IoU
+    heatmap = site / "charts/confusion--synthetic-streets--val--example-net.svg"
+    assert heatmap.read_text().count("<rect") >= 4
+    assert (site / "zh/results/synthetic-streets--val--example-net/index.html").is_file()

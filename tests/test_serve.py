@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -27,29 +28,39 @@ def test_serve_rebuilds_when_a_record_changes(site_repo: Path) -> None:
         text=True,
         env=env,
     )
+    lines: list[str] = []  # read continuously, so the server never blocks on a full pipe
+    reader = threading.Thread(target=lambda: lines.extend(iter(server.stderr.readline, "")))
+    reader.start()
     try:
-        assert server.stderr is not None
         url = None
-        deadline = time.monotonic() + 120
-        while url is None and time.monotonic() < deadline:
-            line = server.stderr.readline()
-            if "serving" in line:
-                url = line.split(" at ", 1)[1].split(" ", 1)[0]
-        assert url is not None and url.startswith("http://127.0.0.1:")
+        deadline = time.monotonic() + 180
+        while url is None:
+            assert time.monotonic() < deadline, f"the server did not start: {lines}"
+            url = next(
+                (
+                    line.split(" at ", 1)[1].split(" ", 1)[0]
+                    for line in list(lines)
+                    if "serving" in line
+                ),
+                None,
+            )
+            time.sleep(0.2)
+        assert url.startswith("http://127.0.0.1:")
         page = f"{url}datasets/cityscapes/"
         assert "78.51" in fetch(page)
         record = site_repo / "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
         record.write_text(record.read_text().replace("miou: 78.51", "miou: 78.59"))
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while "78.59" not in fetch(page):
-            assert time.monotonic() < deadline, "the site was not rebuilt"
+            assert time.monotonic() < deadline, f"the site was not rebuilt: {lines}"
             time.sleep(0.5)
     finally:
         server.send_signal(signal.SIGINT)
         try:
-            server.wait(timeout=20)
+            server.wait(timeout=60)
         except subprocess.TimeoutExpired:
             server.kill()
-    assert server.returncode == 0
-    assert "Traceback" not in (server.stderr.read() if server.stderr else "")
+        reader.join(timeout=10)
+    assert server.returncode == 0, lines
+    assert not any("Traceback" in line for line in lines), lines
     assert os.path.isdir(site_repo / "site")
