@@ -246,3 +246,15 @@ def test_a_verified_result_gets_a_page_with_classes_and_heatmap(example_repo: Pa
     heatmap = site / "charts/confusion--synthetic-streets--val--example-net.svg"
     assert heatmap.read_text().count("<rect") >= 4
     assert (site / "zh/results/synthetic-streets--val--example-net/index.html").is_file()
+
+
+def test_oversized_evidence_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import evidence
+
+    monkeypatch.setattr(evidence, "MAX_EVIDENCE_BYTES", 1000)
+    path = tmp_path / "big.npz"
+    path.write_bytes(npz_bytes(confusion=np.zeros((20, 20), dtype=np.int64), meta=np.array("{}")))
+    with pytest.raises(evidence.EvidenceError, match="evidence files are limited to 1,000"):
+        evidence.read_evidence(path)
