@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .diagnostics import Problem
 from .errors import DataError, SegboardError
 from .output import write_atomic
-from .report import FORMATS, render, summary
+from .report import FORMATS, display_path, render, summary
 from .repository import find_root
 from .validate import ValidationReport, validate_repository
 
@@ -214,6 +215,87 @@ def verify(ctx: click.Context, fmt: str) -> int:
         err=True,
     )
     return 1 if problems else 0
+
+
+@cli.command()
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Check only the form of each URL (scheme, host, arXiv ids); fetch nothing.",
+)
+@click.option("--site", "with_site", is_flag=True, help="Also check the links of the built site/.")
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only URLs in files changed since this git ref (for pull requests).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines and a summary; json: a list; github: annotations.",
+)
+@click.pass_context
+def links(
+    ctx: click.Context, offline: bool, with_site: bool, changed_since: str | None, fmt: str
+) -> int:
+    """Check every URL of the records, the hand-written pages (and the site, with --site).
+
+    Online, URLs are fetched concurrently (HEAD, then GET if HEAD is refused), redirects are
+    followed and permanent ones reported as warnings with the new address, 429 and 5xx answers
+    are retried with backoff (honouring Retry-After), and good answers are cached. Settings
+    (ignore patterns, accepted statuses, timeout, limits, cache age) live in pyproject.toml under
+    [tool.segboard.links]. Exit 1 when a link is broken, 0 when only warnings remain.
+    """
+    import json as json_module
+
+    from .links import BROKEN, OK, SKIPPED, WARNING, LinkConfig, changed_files, check_links, collect
+
+    root = _root(ctx)
+    config = LinkConfig.from_pyproject(root)
+    only = changed_files(root, changed_since) if changed_since else None
+    found = collect(root, root / "site" if with_site else None, only)
+    reports = check_links(found, config, root, offline)
+    problems = [r for r in reports if r.status in (BROKEN, WARNING)]
+    if fmt == "json":
+        rows = [
+            {"url": r.url, "status": r.status, "code": r.code, "message": r.message,
+             "final_url": r.final_url,
+             "sources": [{"path": display_path(s.path), "line": s.line, "column": s.column}
+                         for s in r.sources]}
+            for r in reports
+        ]  # fmt: skip
+        click.echo(json_module.dumps(rows, indent=2))
+    else:
+        for report in problems:
+            severity = "error" if report.status == BROKEN else "warning"
+            for source in report.sources:
+                where = f"{display_path(source.path)}:{source.line}:{source.column}"
+                if fmt == "github":
+                    click.echo(
+                        render([error_or_warning(source, severity, report)], "github"), nl=False
+                    )
+                else:
+                    click.echo(f"{where}: {severity}: {report.url}: {report.message}")
+    counts = {status: sum(1 for r in reports if r.status == status)
+              for status in (OK, WARNING, BROKEN, SKIPPED)}  # fmt: skip
+    click.echo(
+        f"{len(reports)} links{' (offline)' if offline else ''}: {counts[OK]} ok, "
+        f"{counts[BROKEN]} broken, {counts[WARNING]} warnings, {counts[SKIPPED]} skipped",
+        err=True,
+    )
+    return 1 if counts[BROKEN] else 0
+
+
+def error_or_warning(source: object, severity: str, report: object) -> Problem:
+    from .diagnostics import Severity
+
+    return Problem(
+        source.path, source.line, source.column,  # type: ignore[attr-defined]
+        Severity(severity), f"{report.url}: {report.message}", "link",  # type: ignore[attr-defined]
+    )  # fmt: skip
 
 
 @cli.command(name="eval")

@@ -1,0 +1,324 @@
+"""`segboard links`: collect every URL with where it came from, and check that it still works.
+
+URLs come from the records (with the line of their key), the hand-written pages and, on
+request, the built site. Offline checks look at the form of a URL only (scheme, host, known
+shapes such as an arXiv abstract's id). Online checks run concurrently under a global and a
+per-host limit: HEAD first, GET when HEAD is refused, redirects followed by hand so that a
+permanent one is reported with its new address, retries with backoff on 429 and 5xx (honouring
+Retry-After), a timeout per request, and a cache of good answers so nightly runs spare hosts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import re
+import subprocess
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from .errors import UsageError
+from .output import write_atomic
+from .repository import discover
+from .yamlload import load_file
+
+OK, WARNING, BROKEN, SKIPPED = "ok", "warning", "broken", "skipped"
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
+_HREF = re.compile(r'(?:href|src)="(https?://[^"]+)"')
+_ARXIV_ABS = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+PERMANENT = (301, 308)
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    path: Path
+    line: int
+    column: int
+
+
+@dataclass
+class LinkReport:
+    url: str
+    status: str
+    message: str
+    code: int | None = None
+    final_url: str | None = None
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class LinkConfig:
+    """[tool.segboard.links] in pyproject.toml."""
+
+    ignore: list[str] = field(default_factory=list)  # regular expressions
+    accept: list[int] = field(default_factory=list)  # statuses that count as working
+    timeout: float = 10.0
+    concurrency: int = 64
+    per_host: int = 20
+    retries: int = 3
+    backoff: float = 0.5
+    max_retry_after: float = 30.0
+    cache_file: str = ".segboard/links-cache.json"
+    cache_max_age: float = 86_400.0
+
+    @classmethod
+    def from_pyproject(cls, root: Path) -> LinkConfig:
+        path = root / "pyproject.toml"
+        if not path.is_file():
+            return cls()
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"{path}: {exc}") from None
+        settings = table.get("tool", {}).get("segboard", {}).get("links", {})
+        known = set(cls.__dataclass_fields__)
+        unknown = set(settings) - known
+        if unknown:
+            raise UsageError(
+                f"{path}: unknown [tool.segboard.links] settings {sorted(unknown)}; known: "
+                f"{', '.join(sorted(known))}"
+            )
+        try:
+            return cls(**settings)
+        except TypeError as exc:
+            raise UsageError(f"{path}: [tool.segboard.links]: {exc}") from None
+
+
+# --- collecting -----------------------------------------------------------------------------
+
+
+def _urls_in_data(value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+    if isinstance(value, str):
+        return [(path, value)] if value.startswith(("http://", "https://")) else []
+    if isinstance(value, dict):
+        return [f for key, item in value.items() for f in _urls_in_data(item, (*path, key))]
+    if isinstance(value, list):
+        return [f for index, item in enumerate(value) for f in _urls_in_data(item, (*path, index))]
+    return []
+
+
+def _urls_in_text(path: Path, text: str, pattern: re.Pattern[str]) -> list[tuple[str, Source]]:
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in pattern.finditer(line):
+            url = match.group(1) if match.groups() else match.group(0)
+            found.append((url, Source(path, number, match.start() + 1)))
+    return found
+
+
+def changed_files(root: Path, ref: str) -> set[Path]:
+    completed = subprocess.run(
+        ["git", "diff", "--name-only", ref, "--", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise UsageError(f"git cannot compare with {ref!r}: {completed.stderr.strip()}")
+    return {(root / name).resolve() for name in completed.stdout.splitlines() if name}
+
+
+def collect(
+    root: Path, site_dir: Path | None = None, only: set[Path] | None = None
+) -> dict[str, list[Source]]:
+    """URL -> every place it stands (records, hand-written pages, and the site if given)."""
+    found: dict[str, list[Source]] = {}
+
+    def add(url: str, source: Source) -> None:
+        if only is None or source.path.resolve() in only:
+            found.setdefault(url, []).append(source)
+
+    records, _ = discover(root)
+    for record in records:
+        loaded = load_file(record.path)
+        if loaded.document is None:
+            continue
+        for json_path, url in _urls_in_data(loaded.document.data):
+            line, column = loaded.document.where(json_path)
+            add(url, Source(record.path, line, column))
+    pages = sorted((root / "docs").rglob("*.md")) if (root / "docs").is_dir() else []
+    pages += [p for p in (root / "README.md", root / "CONTRIBUTING.md",
+                          root / "CONTRIBUTING.zh.md") if p.is_file()]  # fmt: skip
+    for page in pages:
+        for url, source in _urls_in_text(page, page.read_text(encoding="utf-8"), _URL_IN_TEXT):
+            add(url, source)
+    if site_dir is not None:
+        if not site_dir.is_dir():
+            raise UsageError(f"{site_dir} holds no built site; run `segboard build` first")
+        for html in sorted(site_dir.rglob("*.html")):
+            for url, source in _urls_in_text(html, html.read_text(encoding="utf-8"), _HREF):
+                add(url, source)
+    return dict(sorted(found.items()))
+
+
+# --- offline checks -------------------------------------------------------------------------
+
+
+def offline_problem(url: str) -> str | None:
+    """What is wrong with the form of a URL, or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"only http(s) links are allowed, not {parts.scheme or 'no'} scheme"
+    if not parts.hostname or ("." not in parts.hostname and parts.hostname != "localhost"):
+        return "the URL has no valid host"
+    if any(c.isspace() for c in url):
+        return "the URL contains white space"
+    arxiv = _ARXIV_ABS.match(url)
+    if arxiv and not _ARXIV_ID.match(arxiv.group(1)):
+        return f"{arxiv.group(1)!r} is not a valid arXiv identifier"
+    return None
+
+
+# --- online checks --------------------------------------------------------------------------
+
+
+def _retry_after(value: str | None, config: LinkConfig) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return min(float(value), config.max_retry_after)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, min(when - time.time(), config.max_retry_after))
+
+
+class Checker:
+    def __init__(self, config: LinkConfig) -> None:
+        import httpx
+
+        self.config = config
+        self.httpx = httpx
+        self.everything = asyncio.Semaphore(config.concurrency)
+        self.hosts: dict[str, asyncio.Semaphore] = {}
+        self.client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(config.timeout),
+            limits=httpx.Limits(max_connections=config.concurrency),
+            headers={"User-Agent": "segboard-link-checker"},
+        )
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        if host not in self.hosts:
+            self.hosts[host] = asyncio.Semaphore(self.config.per_host)
+        return self.hosts[host]
+
+    async def _request(self, method: str, url: str) -> Any:
+        """One request with retries on 429/5xx; returns the response (or raises)."""
+        for attempt in range(self.config.retries + 1):
+            async with self.everything, self._host_limit(url):
+                response = await self.client.request(method, url)
+                await response.aclose()
+            if response.status_code != 429 and response.status_code < 500:
+                return response
+            if attempt == self.config.retries:
+                return response
+            wait = _retry_after(response.headers.get("retry-after"), self.config)
+            await asyncio.sleep(wait if wait is not None else self.config.backoff * 2**attempt)
+        raise AssertionError("unreachable")
+
+    async def _fetch(self, url: str) -> Any:
+        response = await self._request("HEAD", url)
+        if response.status_code >= 400 and response.status_code != 429:
+            response = await self._request("GET", url)  # some servers refuse HEAD
+        return response
+
+    async def check(self, url: str) -> LinkReport:
+        current, permanent_to = url, None
+        try:
+            for _ in range(10):
+                response = await self._fetch(current)
+                location = response.headers.get("location")
+                if response.status_code in (301, 302, 303, 307, 308) and location:
+                    target = urljoin(current, location)
+                    if response.status_code in PERMANENT and permanent_to is None:
+                        permanent_to = target
+                    current = target
+                    continue
+                break
+            else:
+                return LinkReport(url, BROKEN, "more than 10 redirects")
+        except self.httpx.TimeoutException:
+            return LinkReport(url, BROKEN, f"no answer within {self.config.timeout:g} s")
+        except self.httpx.HTTPError as exc:
+            return LinkReport(url, BROKEN, f"request failed: {exc.__class__.__name__}: {exc}")
+        code = response.status_code
+        final = current if current != url else None
+        if code < 400 or code in self.config.accept:
+            if permanent_to is not None:
+                return LinkReport(
+                    url, WARNING, f"permanently redirected to {current}; link that instead",
+                    code, final,
+                )  # fmt: skip
+            return LinkReport(url, OK, f"{code}", code, final)
+        return LinkReport(url, BROKEN, f"HTTP {code}", code, final)
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+async def _check_all(urls: list[str], config: LinkConfig) -> dict[str, LinkReport]:
+    checker = Checker(config)
+    try:
+        reports = await asyncio.gather(*(checker.check(url) for url in urls))
+    finally:
+        await checker.close()
+    return {report.url: report for report in reports}
+
+
+def _load_cache(path: Path, max_age: float) -> dict[str, dict[str, Any]]:
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    now = time.time()
+    return {
+        url: entry
+        for url, entry in entries.items()
+        if isinstance(entry, dict) and now - entry.get("checked", 0) <= max_age
+    }
+
+
+def check_links(
+    found: dict[str, list[Source]], config: LinkConfig, root: Path, offline: bool = False
+) -> list[LinkReport]:
+    """A report for every URL: offline form checks always, online checks unless `offline`."""
+    ignore = [re.compile(pattern) for pattern in config.ignore]
+    reports: dict[str, LinkReport] = {}
+    to_fetch = []
+    cache_path = root / config.cache_file
+    cache = {} if offline else _load_cache(cache_path, config.cache_max_age)
+    for url in found:
+        problem = offline_problem(url)
+        if problem:
+            reports[url] = LinkReport(url, BROKEN, problem)
+        elif any(p.search(url) for p in ignore):
+            reports[url] = LinkReport(url, SKIPPED, "ignored by [tool.segboard.links] ignore")
+        elif offline:
+            reports[url] = LinkReport(url, OK, "well-formed (not fetched)")
+        elif url in cache:
+            entry = cache[url]
+            reports[url] = LinkReport(url, entry["status"], entry["message"], entry.get("code"))
+        else:
+            to_fetch.append(url)
+    if to_fetch:
+        fetched = asyncio.run(_check_all(to_fetch, config))
+        reports.update(fetched)
+        good = {
+            url: {"status": r.status, "message": r.message, "code": r.code, "checked": time.time()}
+            for url, r in fetched.items()
+            if r.status in (OK, WARNING)
+        }
+        write_atomic(cache_path, json.dumps({**cache, **good}, indent=1, sort_keys=True) + "\n")
+    for url, report in reports.items():
+        report.sources = sorted(found[url])
+    return [reports[url] for url in found]
