@@ -218,6 +218,25 @@ def verify(ctx: click.Context, fmt: str) -> int:
 
 
 @cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> int:
+    """Run what a pull request must pass: validate (with evidence), build --strict, links --offline.
+
+    Contributors run this before pushing; CI runs the same steps (and the online link check for
+    the changed records).
+    """
+    from .check import run_checks
+
+    steps = run_checks(_root(ctx))
+    for step in steps:
+        for line in step.lines:
+            click.echo(line)
+        mark = "ok  " if step.ok else "FAIL"
+        click.echo(f"{mark} {step.name}: {step.summary}", err=True)
+    return 0 if all(step.ok for step in steps) else 1
+
+
+@cli.command()
 @click.option(
     "--offline",
     is_flag=True,

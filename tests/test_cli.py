@@ -207,3 +207,16 @@ def test_version_and_module_entry_point() -> None:
     assert completed.stdout.strip() == f"segboard, version {__version__}"
     pyproject = (REPO / "pyproject.toml").read_text()
     assert f'version = "{__version__}"' in pyproject
+
+
+def test_check_runs_what_a_pull_request_must_pass(site_repo: Path) -> None:
+    completed = run_segboard("check", cwd=site_repo)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    steps = [line.split(":")[0] for line in completed.stderr.splitlines()]
+    assert steps == ["ok   validate", "ok   build", "ok   links (offline)"]
+    break_score(site_repo)
+    completed = run_segboard("check", cwd=site_repo)
+    assert completed.returncode == 1
+    assert "FAIL validate: 1 errors" in completed.stderr
+    assert "FAIL build: skipped: the data has errors" in completed.stderr
+    assert "metric-range" in completed.stdout
