@@ -217,6 +217,184 @@ def verify(ctx: click.Context, fmt: str) -> int:
     return 1 if problems else 0
 
 
+@cli.group()
+def new() -> None:
+    """Add a record: `segboard new result` or `segboard new dataset`."""
+
+
+def _ask(
+    value: object, label: str, interactive: bool, missing: list[str], **kwargs: object
+) -> object:
+    if value not in (None, ()):
+        return value
+    if interactive:
+        return click.prompt(label, **kwargs)
+    missing.append(label)
+    return value
+
+
+def _interactive(flag: bool | None) -> bool:
+    return sys.stdin.isatty() if flag is None else flag
+
+
+@new.command(name="result")
+@click.option("--dataset", help="Dataset id (data/datasets/<id>.yaml).")
+@click.option("--split", help="Split id of one of the dataset's leaderboards.")
+@click.option("--model", help="Displayed name, with suffixes such as ' + COCO' or ' + MS'.")
+@click.option("--method", help="Method family, e.g. PSPNet.")
+@click.option("--backbone", help="Backbone, e.g. ResNet-101.")
+@click.option("--paper", help="arXiv id (e.g. 1612.01105) or the slug of a paper record.")
+@click.option("--paper-title", help="Title, when the paper has no record yet (one is created).")
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="A metric value as published, e.g. miou=80.20 (repeatable).",
+)
+@click.option(
+    "--weights",
+    multiple=True,
+    metavar="FRAMEWORK=URL",
+    help="Downloadable weights, e.g. PyTorch=https://... (repeatable).",
+)
+@click.option(
+    "--source-kind", type=click.Choice(["paper", "model-zoo", "evaluation-server", "leaderboard"])
+)
+@click.option("--source-url", help="Where the number can be checked.")
+@click.option("--source-detail", help="Where on that page, e.g. 'Table 3'.")
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask for missing values (default: when standard input is a terminal).",
+)
+@click.pass_context
+def new_result(ctx: click.Context, **options: object) -> int:
+    """Write a new result record in the right place, valid, with its schema line.
+
+    Creates the paper record when the paper is new (an arXiv id gives its URL and date).
+    Never overwrites; prints the path of every file written.
+    """
+    from .scaffold import NewResult, create_result
+
+    interactive = _interactive(options.pop("interactive"))  # type: ignore[arg-type]
+    missing: list[str] = []
+    values = {
+        key: _ask(options[key], label, interactive, missing)
+        for key, label in (("dataset", "dataset"), ("split", "split"), ("model", "model"),
+                           ("method", "method"), ("paper", "paper"))
+    }  # fmt: skip
+    metric_pairs = options["metrics"] or (
+        (click.prompt("metric (ID=VALUE)"),) if interactive else ()
+    )
+    if not metric_pairs:
+        missing.append("metric")
+    kind = _ask(
+        options["source_kind"],
+        "source kind",
+        interactive,
+        missing,
+        type=click.Choice(["paper", "model-zoo", "evaluation-server", "leaderboard"]),
+    )
+    url = _ask(options["source_url"], "source URL", interactive, missing)
+    if missing:
+        raise click.UsageError(f"missing: {', '.join('--' + m.replace(' ', '-') for m in missing)}")
+    metrics = {}
+    for pair in metric_pairs:  # type: ignore[union-attr]
+        metric_id, _, value = str(pair).partition("=")
+        if not value:
+            raise click.UsageError(f"--metric {pair}: write ID=VALUE, e.g. miou=80.20")
+        metrics[metric_id.strip()] = value.strip()
+    weights = []
+    for pair in options["weights"]:  # type: ignore[union-attr]
+        framework, _, weights_url = str(pair).partition("=")
+        if not weights_url:
+            raise click.UsageError(f"--weights {pair}: write FRAMEWORK=URL")
+        weights.append((weights_url, framework))
+    paper_title = options["paper_title"]
+    root = _root(ctx)
+    paper_is_new = not (root / "data/papers" / f"{values['paper']}.yaml").exists()
+    if not paper_title and paper_is_new and interactive:
+        paper_title = click.prompt("paper title (the paper is new)")
+    record = NewResult(
+        dataset=str(values["dataset"]), split=str(values["split"]), model=str(values["model"]),
+        method=str(values["method"]), paper=str(values["paper"]), metrics=metrics,
+        source_kind=str(kind), source_url=str(url), backbone=options["backbone"],  # type: ignore[arg-type]
+        paper_title=paper_title, source_detail=options["source_detail"],  # type: ignore[arg-type]
+        weights=weights,
+    )  # fmt: skip
+    for path in create_result(root, record):
+        click.echo(display_path(path))
+    return 0
+
+
+@new.command(name="dataset")
+@click.option("--id", "dataset_id", help="Short id, e.g. camvid.")
+@click.option("--name", help="The dataset's usual name.")
+@click.option("--homepage", help="Its official page.")
+@click.option("--classes", help="Class names in index order, separated by commas.")
+@click.option("--ignore-label", type=int, default=255, show_default=True)
+@click.option(
+    "--split",
+    "splits",
+    multiple=True,
+    metavar="ID:IMAGES:LABELS",
+    help="A split, e.g. val:500:public (labels: public, server or none; repeatable).",
+)
+@click.option(
+    "--leaderboard",
+    "leaderboards",
+    multiple=True,
+    metavar="SPLIT:METRIC",
+    help="A leaderboard, e.g. val:miou (repeatable).",
+)
+@click.option("--description-en", help="What the dataset is, in English, in your own words.")
+@click.option("--description-zh", help="The same in Chinese.")
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask for missing values (default: when standard input is a terminal).",
+)
+@click.pass_context
+def new_dataset(ctx: click.Context, **options: object) -> int:
+    """Write a new dataset record, valid, with its schema line. Never overwrites."""
+    from .scaffold import create_dataset, dataset_text
+
+    interactive = _interactive(options.pop("interactive"))  # type: ignore[arg-type]
+    missing: list[str] = []
+    labels = {"dataset_id": "id", "name": "name", "homepage": "homepage", "classes": "classes",
+              "description_en": "description en", "description_zh": "description zh"}  # fmt: skip
+    values = {key: _ask(options[key], label, interactive, missing) for key, label in labels.items()}
+    splits_raw = options["splits"] or (
+        (click.prompt("split (ID:IMAGES:LABELS)"),) if interactive else ()
+    )
+    boards_raw = options["leaderboards"] or (
+        (click.prompt("leaderboard (SPLIT:METRIC)"),) if interactive else ()
+    )
+    if not splits_raw:
+        missing.append("split")
+    if not boards_raw:
+        missing.append("leaderboard")
+    if missing:
+        raise click.UsageError(f"missing: {', '.join('--' + m.replace(' ', '-') for m in missing)}")
+    try:
+        splits = [(a, int(b), c) for a, b, c in (str(s).split(":") for s in splits_raw)]  # type: ignore[union-attr]
+        boards = [(a, b) for a, b in (str(s).split(":") for s in boards_raw)]  # type: ignore[union-attr]
+    except ValueError:
+        raise click.UsageError(
+            "write --split ID:IMAGES:LABELS and --leaderboard SPLIT:METRIC"
+        ) from None
+    text = dataset_text(
+        str(values["dataset_id"]), str(values["name"]), str(values["homepage"]),
+        [c.strip() for c in str(values["classes"]).split(",") if c.strip()],
+        int(options["ignore_label"]), splits, boards,  # type: ignore[arg-type]
+        str(values["description_en"]), str(values["description_zh"]),
+    )  # fmt: skip
+    for path in create_dataset(_root(ctx), str(values["dataset_id"]), text):
+        click.echo(display_path(path))
+    return 0
+
+
 @cli.command()
 @click.pass_context
 def check(ctx: click.Context) -> int:
