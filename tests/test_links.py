@@ -182,3 +182,16 @@ def test_json_format(link_repo: Path, server: str) -> None:
     moved = rows[f"{server}/moved"]
     assert moved["status"] == "warning" and moved["final_url"] == f"{server}/ok"
     assert moved["sources"] == [{"path": "docs/en/links.md", "line": 4, "column": 11}]
+
+
+def test_accepted_statuses_and_ignored_urls(link_repo: Path, server: str) -> None:
+    (link_repo / "pyproject.toml").write_text(
+        LOCAL_ONLY.replace('"]\n', f'", "{server}/error"]\n')
+        + "accept = [404, 410]\ntimeout = 1.0\n"
+        "retries = 0\n"
+    )
+    completed = run_segboard("links", cwd=link_repo)
+    found = lines_for(completed.stdout)
+    assert "missing" not in found and "gone" not in found  # accepted statuses
+    assert "error" not in found  # ignored: never fetched
+    assert Handler.requests[("HEAD", "/error")] == 0
