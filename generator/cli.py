@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,20 +36,23 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     ctx.obj = root
 
 
+def _format_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--format for commands that report problems (text, github, json)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+        help=help_text,
+    )  # fmt: skip
+
+
 def _root(ctx: click.Context) -> Path:
     return find_root(explicit=ctx.obj)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text: path:line:col: severity: message [rule]; github: GitHub Actions annotations; "
-    "json: a list of objects for tools.",
+@_format_option(
+    "text: path:line:col: severity: message [rule]; github: GitHub Actions annotations; "
+    "json: a list of objects for tools."
 )
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> int:
@@ -188,14 +193,7 @@ EVIDENCE_RULES = ("evidence", "evidence-mismatch")
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="As for validate.",
-)
+@_format_option("As for validate.")
 @click.pass_context
 def verify(ctx: click.Context, fmt: str) -> int:
     """Recompute the metrics of every result that has an evidence file, and compare.
@@ -426,14 +424,7 @@ def check(ctx: click.Context) -> int:
     metavar="REF",
     help="Only URLs in files changed since this git ref (for pull requests).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text: path:line:col lines and a summary; json: a list; github: annotations.",
-)
+@_format_option("text: path:line:col lines and a summary; json: a list; github: annotations.")
 @click.pass_context
 def links(
     ctx: click.Context, offline: bool, with_site: bool, changed_since: str | None, fmt: str

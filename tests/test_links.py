@@ -68,10 +68,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._answer("GET")
 
 
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # the checker opens many connections at once; 5 would drop some
+    daemon_threads = True
+
+
 @pytest.fixture
 def server() -> Iterator[str]:
     Handler.requests = Counter()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -85,7 +90,7 @@ PATHS = ["ok", "moved", "temp", "missing", "gone", "busy", "error", "nohead", "s
 @pytest.fixture
 def link_repo(repo: Path, server: str) -> Path:
     (repo / "pyproject.toml").write_text(
-        LOCAL_ONLY + "timeout = 1.0\nretries = 2\nbackoff = 0.05\n"
+        LOCAL_ONLY + "timeout = 2.0\nretries = 2\nbackoff = 0.05\n"
     )
     page = repo / "docs" / "en" / "links.md"
     page.parent.mkdir(parents=True)
@@ -105,7 +110,7 @@ def test_every_kind_of_answer(link_repo: Path, server: str) -> None:
     assert found["missing"] == f"docs/en/links.md:6:13: error: {server}/missing: HTTP 404"
     assert found["gone"].endswith("HTTP 410")
     assert found["error"].endswith("HTTP 500")
-    assert found["slow"].endswith("no answer within 1 s")
+    assert found["slow"].endswith("no answer within 2 s")
     assert found["moved"] == (
         f"docs/en/links.md:4:11: warning: {server}/moved: permanently redirected to {server}/ok; "
         "link that instead"
@@ -187,7 +192,7 @@ def test_json_format(link_repo: Path, server: str) -> None:
 def test_accepted_statuses_and_ignored_urls(link_repo: Path, server: str) -> None:
     (link_repo / "pyproject.toml").write_text(
         LOCAL_ONLY.replace('"]\n', f'", "{server}/error"]\n')
-        + "accept = [404, 410]\ntimeout = 1.0\n"
+        + "accept = [404, 410]\ntimeout = 2.0\n"
         "retries = 0\n"
     )
     completed = run_segboard("links", cwd=link_repo)
