@@ -126,7 +126,11 @@ def test_bad_data_builds_nothing(site_repo: Path) -> None:
     record.write_text(record.read_text().replace("miou: 78.40", "miou: 178.40"))
     completed = run_segboard("build", cwd=site_repo)
     assert completed.returncode == 1
-    assert "metric-range" in completed.stdout + completed.stderr or "error" in completed.stderr
+    assert "the data has 1 error(s); fix them before building" in completed.stderr
+    assert (
+        "data/results/cityscapes/test/pspnet-resnet-101.yaml:9:3: error: miou is 178.40"
+        in completed.stderr
+    )
     assert not (site_repo / "site").exists()
 
 
