@@ -393,6 +393,53 @@ def new_dataset(ctx: click.Context, **options: object) -> int:
     return 0
 
 
+@cli.group(name="import")
+def import_group() -> None:
+    """Take in results kept elsewhere: `segboard import markdown FILE ...`."""
+
+
+@import_group.command(name="markdown")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dataset", required=True, help="Dataset id of the leaderboard.")
+@click.option("--split", required=True, help="Split id of the leaderboard.")
+@click.option("--source-url", required=True, help="Where the table was published.")
+@click.option(
+    "--paper-title",
+    "paper_titles",
+    multiple=True,
+    metavar="ID=TITLE",
+    help="Title of a paper that has no record yet (repeatable).",
+)
+@click.pass_context
+def import_markdown(
+    ctx: click.Context,
+    file: Path,
+    dataset: str,
+    split: str,
+    source_url: str,
+    paper_titles: tuple[str, ...],
+) -> int:
+    """Write records from a Markdown leaderboard table (Model | Score | Weights | Paper | Code).
+
+    Links are labelled by framework; N/A marks an empty cell; name suffixes (+ COCO, + MS, ...)
+    become structured fields. A row that cannot be read is reported with its line, and then
+    nothing is written.
+    """
+    from .import_markdown import import_table
+
+    titles = {}
+    for pair in paper_titles:
+        paper_id, _, title = pair.partition("=")
+        if not title:
+            raise click.UsageError(f"--paper-title {pair}: write ID=TITLE")
+        titles[paper_id.strip()] = title.strip()
+    root = _root(ctx)
+    catalog = validate_repository(root).catalog
+    for path in import_table(root, catalog, file, dataset, split, source_url, titles):
+        click.echo(display_path(path))
+    return 0
+
+
 @cli.command()
 @click.pass_context
 def check(ctx: click.Context) -> int:
