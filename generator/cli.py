@@ -88,9 +88,11 @@ def _valid_report(ctx: click.Context) -> ValidationReport:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv"]),
+    type=click.Choice(["json", "csv", "model-index", "hf"]),
     required=True,
-    help="json: the ranked leaderboards; csv: one row per result.",
+    help="json: the ranked leaderboards; csv: one row per result; model-index: Papers with Code's "
+    "model-index (a paper per Collection, a result per Model); hf: a Hugging Face model card per "
+    "result (needs -o DIR).",
 )
 @click.option(
     "-o",
@@ -100,7 +102,7 @@ def _valid_report(ctx: click.Context) -> ValidationReport:
 )
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
-    """Export validated data for other tools.
+    """Export validated data for other tools (JSON, CSV, model-index, Hugging Face cards).
 
     JSON is a list of leaderboards {dataset, split, metric, rows}, each row with rank, model,
     score, weights, paper and code, best first. Ties share a rank and are ordered by the earlier
@@ -110,6 +112,25 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
     from .export import to_csv, to_json  # pandas loads only for commands that rank
 
     catalog = _valid_report(ctx).catalog
+    if fmt in ("model-index", "hf"):
+        from .export_formats import model_index, write_hf_cards, write_model_index
+
+        if fmt == "hf":
+            if output is None:
+                raise click.UsageError("--format hf writes one model card per result: give -o DIR")
+            paths = write_hf_cards(catalog, output)
+            click.echo(f"wrote {len(paths)} model cards into {output}", err=True)
+            return 0
+        if output is not None:
+            write_model_index(catalog, output)
+            click.echo(f"wrote {output}", err=True)
+        else:
+            import yaml
+
+            sys.stdout.write(
+                yaml.safe_dump(model_index(catalog), sort_keys=False, allow_unicode=True)
+            )
+        return 0
     text = to_json(catalog) if fmt == "json" else to_csv(catalog)
     if output is None:
         sys.stdout.write(text)

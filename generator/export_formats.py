@@ -1,0 +1,135 @@
+"""Exports to other formats: Papers with Code's model-index and Hugging Face model cards.
+
+What a format has no field for goes under a `segboard` key (model-index Metadata, model-card
+front matter), so nothing is lost. Hugging Face's `verified` flag is never written: it is
+Hugging Face's to set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Catalog, Result
+from .output import write_atomic
+
+TASK = "Semantic Segmentation"
+HF_TASK = {"type": "image-segmentation", "name": "Semantic Segmentation"}
+
+
+def _segboard_extras(result: Result) -> dict[str, Any]:
+    data = result.document.data
+    extras: dict[str, Any] = {
+        "result": result.id,
+        "model": result.model,
+        "method": result.method,
+        "split": result.split,
+        "metrics_as_published": {m: result.published_text(m) for m in result.metrics},
+        "source": data["source"],
+    }
+    for key in ("backbone", "extra_training_data", "test_time_augmentation", "weights",
+                "curation", "evidence", "notes"):  # fmt: skip
+        if key in data:
+            extras[key] = data[key]
+    return extras
+
+
+def _dump(value: Any) -> str:
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100)
+
+
+def model_index(catalog: Catalog) -> dict[str, Any]:
+    """One Collection per paper with results, one Model per result."""
+    used = sorted({r.paper for r in catalog.results})
+    collections = []
+    for paper_id in used:
+        paper = catalog.papers[paper_id]
+        collection: dict[str, Any] = {
+            "Name": paper.id,
+            "Paper": {"Title": paper.title, "URL": paper.url},
+            # not "segboard": the model-index package merges a Collection's Metadata into its
+            # Models and fails when both hold a mapping under the same key
+            "Metadata": {"segboard_paper": {"date": paper.date, "venue": paper.venue}},
+        }
+        if paper.code:
+            collection["Code"] = {"URL": paper.code[0].url}
+            collection["Metadata"]["segboard_paper"]["code"] = [
+                {"url": c.url, "framework": c.framework, "official": c.official} for c in paper.code
+            ]
+        collections.append(collection)
+    models = []
+    for result in catalog.results:
+        dataset = catalog.datasets[result.dataset]
+        model: dict[str, Any] = {
+            "Name": result.id,
+            "In Collection": result.paper,
+            "Metadata": {"segboard": _segboard_extras(result)},
+            "Results": [
+                {
+                    "Task": TASK,
+                    "Dataset": dataset.name,
+                    "Metrics": {
+                        catalog.metrics[m].short_name: value for m, value in result.metrics.items()
+                    },
+                }
+            ],
+        }
+        if result.extra_training_data:
+            model["Metadata"]["Training Data"] = list(result.extra_training_data)
+        if result.weights:
+            model["Weights"] = result.weights[0].url
+        models.append(model)
+    return {"Collections": collections, "Models": models}
+
+
+def write_model_index(catalog: Catalog, path: Path) -> None:
+    write_atomic(path, _dump(model_index(catalog)))
+
+
+def hf_card(catalog: Catalog, result: Result) -> str:
+    """A model card (README.md) whose front matter holds a model-index for one result."""
+    dataset = catalog.datasets[result.dataset]
+    split = dataset.splits[result.split]
+    source = result.document.data["source"]
+    metrics = [
+        {"type": metric_id, "value": value, "name": catalog.metrics[metric_id].short_name}
+        for metric_id, value in result.metrics.items()
+    ]
+    front = {
+        "tags": ["semantic-segmentation", "segboard"],
+        "model-index": [
+            {
+                "name": result.model,
+                "results": [
+                    {
+                        "task": HF_TASK,
+                        "dataset": {
+                            "type": dataset.id,
+                            "name": dataset.name,
+                            "split": split.id,
+                        },
+                        "metrics": metrics,
+                        "source": {"name": source["kind"], "url": source["url"]},
+                    }
+                ],
+            }
+        ],
+        "segboard": _segboard_extras(result),
+    }
+    paper = catalog.papers[result.paper]
+    body = (
+        f"# {result.model}\n\n{result.method} on {dataset.name} ({split.name_en}), from "
+        f"[{paper.title}]({paper.url}). Exported by segboard.\n"
+    )
+    return f"---\n{_dump(front)}---\n\n{body}"
+
+
+def write_hf_cards(catalog: Catalog, folder: Path) -> list[Path]:
+    paths = []
+    for result in catalog.results:
+        path = folder / result.id.replace("/", "--") / "README.md"
+        write_atomic(path, hf_card(catalog, result))
+        paths.append(path)
+    return paths

@@ -1,0 +1,51 @@
+"""Exports to model-index and Hugging Face model cards, read back with those projects' tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import huggingface_hub as hub
+import modelindex
+
+from .conftest import run_segboard
+
+
+def test_model_index_loads_with_the_model_index_package(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "model-index.yml"
+    completed = run_segboard("export", "--format", "model-index", "-o", str(target), cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    index = modelindex.load(str(target))
+    models = {model.name: model for model in index.models}
+    assert len(models) == 48
+    psp = models["cityscapes/test/pspnet-resnet-101-coarse"]
+    assert psp.in_collection == "1612.01105"
+    [result] = psp.results
+    assert result.dataset == "Cityscapes" and result.metrics["mIoU"] == 80.2
+    extras = psp.metadata.data["segboard"] if hasattr(psp.metadata, "data") else None
+    text = target.read_text()
+    assert "metrics_as_published:" in text and "miou: '80.20'" in text  # nothing lost
+    assert extras is None or extras["model"] == "PSPNet-ResNet-101 + Coarse"
+
+
+def test_hf_cards_parse_with_huggingface_hub(repo: Path, tmp_path: Path) -> None:
+    completed = run_segboard("export", "--format", "hf", "-o", str(tmp_path / "cards"), cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    cards = sorted((tmp_path / "cards").glob("*/README.md"))
+    assert len(cards) == 48
+    card = hub.ModelCard.load(
+        tmp_path / "cards/ade20k--val--deeplab-v3-xception-65-imagenet/README.md"
+    )
+    results = {r.metric_type: r for r in card.data.eval_results}
+    assert results["scene-parsing-score"].metric_value == 64.08
+    assert results["miou"].metric_value == 45.65
+    assert results["miou"].dataset_split == "val" and results["miou"].dataset_name == "ADE20K"
+    assert results["miou"].task_type == "image-segmentation"
+    assert results["miou"].verified is None  # never claimed: it is Hugging Face's to set
+    for path in cards:
+        assert "verified" not in path.read_text()
+
+
+def test_hf_export_needs_a_folder(repo: Path) -> None:
+    completed = run_segboard("export", "--format", "hf", cwd=repo)
+    assert completed.returncode == 2
+    assert "give -o DIR" in completed.stderr
