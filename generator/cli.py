@@ -252,6 +252,14 @@ def _ask(
     return value
 
 
+SOURCE_KINDS = ["paper", "model-zoo", "evaluation-server", "leaderboard"]
+_interactive_option = click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask for missing values (default: when standard input is a terminal).",
+)
+
+
 def _interactive(flag: bool | None) -> bool:
     return sys.stdin.isatty() if flag is None else flag
 
@@ -277,16 +285,10 @@ def _interactive(flag: bool | None) -> bool:
     metavar="FRAMEWORK=URL",
     help="Downloadable weights, e.g. PyTorch=https://... (repeatable).",
 )
-@click.option(
-    "--source-kind", type=click.Choice(["paper", "model-zoo", "evaluation-server", "leaderboard"])
-)
+@click.option("--source-kind", type=click.Choice(SOURCE_KINDS))
 @click.option("--source-url", help="Where the number can be checked.")
 @click.option("--source-detail", help="Where on that page, e.g. 'Table 3'.")
-@click.option(
-    "--interactive/--no-interactive",
-    default=None,
-    help="Ask for missing values (default: when standard input is a terminal).",
-)
+@_interactive_option
 @click.pass_context
 def new_result(ctx: click.Context, **options: object) -> int:
     """Write a new result record in the right place, valid, with its schema line.
@@ -313,7 +315,7 @@ def new_result(ctx: click.Context, **options: object) -> int:
         "source kind",
         interactive,
         missing,
-        type=click.Choice(["paper", "model-zoo", "evaluation-server", "leaderboard"]),
+        type=click.Choice(SOURCE_KINDS),
     )
     url = _ask(options["source_url"], "source URL", interactive, missing)
     if missing:
@@ -369,11 +371,7 @@ def new_result(ctx: click.Context, **options: object) -> int:
 )
 @click.option("--description-en", help="What the dataset is, in English, in your own words.")
 @click.option("--description-zh", help="The same in Chinese.")
-@click.option(
-    "--interactive/--no-interactive",
-    default=None,
-    help="Ask for missing values (default: when standard input is a terminal).",
-)
+@_interactive_option
 @click.pass_context
 def new_dataset(ctx: click.Context, **options: object) -> int:
     """Write a new dataset record, valid, with its schema line. Never overwrites."""
