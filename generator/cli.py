@@ -459,6 +459,38 @@ def import_markdown(
     return 0
 
 
+@import_group.command(name="hf")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def import_hf_command(ctx: click.Context, path: Path) -> int:
+    """Records from Hugging Face model cards written by `segboard export --format hf`.
+
+    PATH is a README.md or a folder of them. Every record comes back exactly (numbers as
+    published, curation and evidence included); a card without segboard's key is reported.
+    """
+    from .import_formats import import_hf
+
+    for written in import_hf(_root(ctx), path):
+        click.echo(display_path(written))
+    return 0
+
+
+@import_group.command(name="model-index")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_model_index_command(ctx: click.Context, path: Path) -> int:
+    """Records from a model-index file written by `segboard export --format model-index`.
+
+    Every record comes back exactly; a Model without segboard's metadata is reported (foreign
+    metafiles are not mapped onto datasets yet).
+    """
+    from .import_formats import import_model_index
+
+    for written in import_model_index(_root(ctx), path):
+        click.echo(display_path(written))
+    return 0
+
+
 @cli.command()
 @click.pass_context
 def check(ctx: click.Context) -> int:

@@ -23,6 +23,8 @@ def _segboard_extras(result: Result) -> dict[str, Any]:
     data = result.document.data
     extras: dict[str, Any] = {
         "result": result.id,
+        "dataset": result.dataset,
+        "paper": result.paper,
         "model": result.model,
         "method": result.method,
         "split": result.split,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import huggingface_hub as hub
 import modelindex
+import pytest
 
 from .conftest import run_segboard
 
@@ -49,3 +50,46 @@ def test_hf_export_needs_a_folder(repo: Path) -> None:
     completed = run_segboard("export", "--format", "hf", cwd=repo)
     assert completed.returncode == 2
     assert "give -o DIR" in completed.stderr
+
+
+def records(root: Path) -> dict[str, dict]:
+    import yaml
+
+    return {
+        str(path.relative_to(root)): yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((root / "data/results").rglob("*.yaml"))
+    }
+
+
+@pytest.mark.parametrize(
+    ("fmt", "target", "command"),
+    [("hf", "cards", "hf"), ("model-index", "model-index.yml", "model-index")],
+)
+def test_export_then_import_gives_back_the_same_records(
+    repo: Path, tmp_path: Path, fmt: str, target: str, command: str
+) -> None:
+    import shutil
+
+    before = records(repo)
+    texts = {p: (repo / p).read_text() for p in before}
+    assert (
+        run_segboard("export", "--format", fmt, "-o", str(tmp_path / target), cwd=repo).returncode
+        == 0
+    )
+    shutil.rmtree(repo / "data/results")
+    completed = run_segboard("import", command, str(tmp_path / target), cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    assert len(completed.stdout.splitlines()) == 48
+    assert records(repo) == before
+    for path, text in texts.items():  # numbers keep their published decimals
+        for line in text.splitlines():
+            if line.startswith("  miou: "):
+                assert line in (repo / path).read_text()
+
+
+def test_foreign_entries_are_reported_not_guessed(repo: Path, tmp_path: Path) -> None:
+    foreign = tmp_path / "model-index.yml"
+    foreign.write_text("Models:\n  - Name: pspnet_r50\n    Results: []\n")
+    completed = run_segboard("import", "model-index", str(foreign), cwd=repo)
+    assert completed.returncode == 1
+    assert "model 'pspnet_r50': not exported by segboard" in completed.stderr
