@@ -477,17 +477,50 @@ def import_hf_command(ctx: click.Context, path: Path) -> int:
 
 @import_group.command(name="model-index")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--split", default="val", show_default=True, help="The split the results were measured on."
+)
+@click.option(
+    "--source-url", help="Where the numbers come from (for files segboard did not write)."
+)
+@click.option("--framework", help="Framework of the weights, when the file does not say.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
 @click.pass_context
-def import_model_index_command(ctx: click.Context, path: Path) -> int:
-    """Records from a model-index file written by `segboard export --format model-index`.
+def import_model_index_command(
+    ctx: click.Context,
+    path: Path,
+    split: str,
+    source_url: str | None,
+    framework: str | None,
+    dry_run: bool,
+) -> int:
+    """Records from a model-index file (one metafile, or a model-index.yml with Import globs).
 
-    Every record comes back exactly; a Model without segboard's metadata is reported (foreign
-    metafiles are not mapped onto datasets yet).
+    A file written by `segboard export --format model-index` comes back exactly. Other files
+    (such as OpenMMLab's metafiles) are mapped: datasets through the aliases of the dataset
+    records ("Pascal VOC 2012 + Aug" is VOC 2012 with SBD), mIoU(ms+flip) as a multi-scale +
+    flip result, papers from the Collections. Unknown datasets and metrics, duplicate names and
+    entries without the leaderboard's metric are reported and left out; what is written always
+    validates.
     """
     from .import_formats import import_model_index
 
-    for written in import_model_index(_root(ctx), path):
-        click.echo(display_path(written))
+    root = _root(ctx)
+    catalog = validate_repository(root).catalog
+    written, problems, planned = import_model_index(
+        root, path, catalog, split, source_url, framework, dry_run
+    )
+    for problem in problems:
+        click.echo(f"left out: {problem}", err=True)
+    if dry_run:
+        for target, text in planned.items():
+            click.echo(f"--- {display_path(target)}\n{text}", nl=False)
+    else:
+        for target in written:
+            click.echo(display_path(target))
+    count = len(planned) if dry_run else len(written)
+    verb = "would write" if dry_run else "wrote"
+    click.echo(f"{verb} {count} files; {len(problems)} entries left out", err=True)
     return 0
 
 

@@ -89,16 +89,167 @@ def import_hf(root: Path, path: Path) -> list[Path]:
     )
 
 
-def import_model_index(root: Path, path: Path) -> list[Path]:
+def import_model_index(
+    root: Path,
+    path: Path,
+    catalog: Any = None,
+    split: str = "val",
+    source_url: str | None = None,
+    framework: str | None = None,
+    dry_run: bool = False,
+) -> tuple[list[Path], list[str], dict[Path, str]]:
+    """Records from a model-index file: segboard's own exports exactly, others by mapping.
+
+    Returns (paths written, entries left out with why, what would be written for --dry-run).
+    """
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     index = _read_yaml(path) or {}
     models = index.get("Models", []) if isinstance(index, dict) else []
-    entries = [
-        (f"{path} model {model.get('Name')!r}", (model.get("Metadata") or {}).get("segboard"))
-        for model in models
-        if isinstance(model, dict)
-    ]
-    if not entries:
-        raise DataError(f"{path}: no Models")
-    return _collect(root, entries)
+    own = [m for m in models if isinstance(m, dict) and (m.get("Metadata") or {}).get("segboard")]
+    if models and len(own) == len(models) and not index.get("Import"):
+        entries = [(f"{path} model {m.get('Name')!r}", m["Metadata"]["segboard"]) for m in own]
+        return _collect(root, entries), [], {}
+    if source_url is None:
+        raise UsageError(
+            "this model-index was not written by segboard: give --source-url (the page its "
+            "numbers come from)"
+        )
+    files, problems = foreign_model_index(root, catalog, path, split, source_url, framework)
+    if dry_run or not files:
+        return [], problems, files
+    return _write_validated(root, files), problems, files
+
+
+# --- foreign model-index files (Papers with Code's format, as OpenMMLab's metafiles use it) ----
+
+# model-index metric names -> (metric id, test-time augmentation the name implies)
+FOREIGN_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "miou": ("miou", ()),
+    "miou(ms+flip)": ("miou", ("multi-scale", "flip")),
+    "aacc": ("pixel-accuracy", ()),
+    "macc": ("mean-accuracy", ()),
+    "mdice": ("mean-dice", ()),
+}
+_TTA_SUFFIX = {("multi-scale", "flip"): " + MS + Flip"}
+
+
+def _aliases(catalog: Any) -> dict[str, tuple[str, list[str]]]:
+    table = {}
+    for dataset in catalog.datasets.values():
+        table[dataset.name.casefold()] = (dataset.id, [])
+        for alias in dataset.data.get("aliases", []):
+            table[alias["name"].casefold()] = (
+                dataset.id,
+                list(alias.get("extra_training_data", [])),
+            )
+    return table
+
+
+def _number_text(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    text = repr(float(value)) if isinstance(value, float) else str(value)
+    return text if "e" not in text.lower() else None
+
+
+def foreign_model_index(
+    root: Path, catalog: Any, path: Path, split: str, source_url: str, framework: str | None
+) -> tuple[dict[Path, str], list[str]]:
+    """Records (path -> text) and problems from a foreign model-index file or metafile."""
+    from .scaffold import NewResult, paper_text, result_text, slug
+
+    index = _read_yaml(path) or {}
+    if not isinstance(index, dict):
+        raise DataError(f"{path}: not a model-index mapping")
+    documents = [index]
+    for pattern in index.get("Import", []) or []:
+        documents += [_read_yaml(p) or {} for p in sorted(path.parent.glob(str(pattern)))]
+    collections = {c.get("Name"): c for d in documents for c in d.get("Collections", []) or []
+                   if isinstance(c, dict)}  # fmt: skip
+    aliases = _aliases(catalog)
+    files: dict[Path, str] = {}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for document in documents:
+        for model in document.get("Models", []) or []:
+            name = str(model.get("Name", ""))
+            where = f"{path}: model {name!r}"
+            if name in seen:
+                problems.append(f"{where}: the name is used twice; left out")
+                continue
+            seen.add(name)
+            collection = collections.get(model.get("In Collection"), {})
+            paper_url = (collection.get("Paper") or {}).get("URL", "")
+            paper_id = (
+                paper_url.rstrip("/").rsplit("/", 1)[-1] if "arxiv.org/abs/" in paper_url else None
+            )
+            if paper_id is None:
+                problems.append(f"{where}: its collection names no arXiv paper; left out")
+                continue
+            if paper_id not in catalog.papers:
+                title = (collection.get("Paper") or {}).get("Title")
+                if not title:
+                    problems.append(f"{where}: paper {paper_id} has no record and no title")
+                    continue
+                files[root / "data" / "papers" / f"{paper_id}.yaml"] = paper_text(paper_id, title)
+            metadata = model.get("Metadata") or {}
+            weights_framework = metadata.get("Framework") or framework
+            weights = []
+            if model.get("Weights"):
+                if not weights_framework:
+                    problems.append(f"{where}: weights without a framework; give --framework")
+                    continue
+                weights = [(str(model["Weights"]), str(weights_framework))]
+            for result in model.get("Results", []) or []:
+                dataset_name = str(result.get("Dataset", ""))
+                match = aliases.get(dataset_name.casefold())
+                if match is None:
+                    problems.append(f"{where}: unknown dataset {dataset_name!r}; add an alias to "
+                                    "its dataset record")  # fmt: skip
+                    continue
+                dataset_id, extra = match
+                board = next((b for b in catalog.datasets[dataset_id].leaderboards
+                              if b.split == split), None)  # fmt: skip
+                if board is None:
+                    problems.append(f"{where}: {dataset_id} keeps no leaderboard for {split!r}")
+                    continue
+                groups: dict[tuple[str, ...], dict[str, str]] = {}
+                for metric_name, value in (result.get("Metrics") or {}).items():
+                    known = FOREIGN_METRICS.get(str(metric_name).casefold())
+                    text = _number_text(value)
+                    if known is None or text is None:
+                        problems.append(f"{where}: metric {metric_name!r} = {value!r} is not one "
+                                        "segboard knows; left out")  # fmt: skip
+                        continue
+                    groups.setdefault(known[1], {})[known[0]] = text
+                for tta, metrics in groups.items():
+                    if board.metric not in metrics:
+                        problems.append(f"{where}: {dataset_id} ranks by {board.metric}, which "
+                                        "the entry does not give; left out")  # fmt: skip
+                        continue
+                    display = (
+                        name
+                        + "".join(f" + {s}" for s, (k, v) in _suffixes().items() if v in extra)
+                        + _TTA_SUFFIX.get(tta, "")
+                    )
+                    record = NewResult(
+                        dataset=dataset_id, split=split, model=display,
+                        method=str(model.get("In Collection") or name),
+                        backbone=metadata.get("backbone"), paper=paper_id, metrics=metrics,
+                        source_kind="model-zoo", source_url=source_url, weights=weights,
+                        source_detail=f"{path.name}: {name}",
+                    )  # fmt: skip
+                    text = result_text(record)  # suffixes give extra data and augmentation
+                    target = root / "data/results" / dataset_id / split / f"{slug(display)}.yaml"
+                    if target.exists() or target in files:
+                        problems.append(f"{where}: {target.relative_to(root)} already exists")
+                        continue
+                    files[target] = text
+    return files, problems
+
+
+def _suffixes() -> dict[str, tuple[str, str]]:
+    from .model import NAME_SUFFIXES
+
+    return {s: v for s, v in NAME_SUFFIXES.items() if v[0] == "extra_training_data"}

@@ -8,6 +8,8 @@ import huggingface_hub as hub
 import modelindex
 import pytest
 
+from generator.validate import validate_repository
+
 from .conftest import run_segboard
 
 
@@ -87,9 +89,91 @@ def test_export_then_import_gives_back_the_same_records(
                 assert line in (repo / path).read_text()
 
 
-def test_foreign_entries_are_reported_not_guessed(repo: Path, tmp_path: Path) -> None:
+METAFILE = """\
+Collections:
+- Name: PSPNet
+  Paper:
+    Title: Pyramid Scene Parsing Network
+    URL: https://arxiv.org/abs/1612.01105
+Models:
+- Name: pspnet_r50-d8_512x512_20k_voc12aug
+  In Collection: PSPNet
+  Metadata:
+    backbone: R-50-D8
+  Results:
+  - Task: Semantic Segmentation
+    Dataset: Pascal VOC 2012 + Aug
+    Metrics:
+      mIoU: 76.78
+      mIoU(ms+flip): 77.39
+  Weights: https://download.example.org/pspnet_voc.pth
+- Name: pspnet_r50-d8_512x512_80k_ade20k
+  In Collection: PSPNet
+  Results:
+  - Task: Semantic Segmentation
+    Dataset: ADE20K
+    Metrics:
+      mIoU: 41.13
+- Name: pspnet_r50-d8_512x512_80k_ade20k
+  In Collection: PSPNet
+  Results: []
+- Name: pspnet_camvid
+  In Collection: PSPNet
+  Results:
+  - Task: Semantic Segmentation
+    Dataset: CamVid
+    Metrics:
+      mIoU: 70.0
+- Name: pspnet_fscore
+  In Collection: PSPNet
+  Results:
+  - Task: Semantic Segmentation
+    Dataset: Cityscapes
+    Metrics:
+      mFscore: 80.0
+"""
+MMSEG = "https://github.com/open-mmlab/mmsegmentation"
+
+
+def test_foreign_metafiles_are_mapped_and_the_rest_reported(repo: Path, tmp_path: Path) -> None:
+    metafile = tmp_path / "metafile.yml"
+    metafile.write_text(METAFILE)
+    args = ["import", "model-index", str(metafile), "--source-url", MMSEG, "--framework", "PyTorch"]
+    dry = run_segboard(*args, "--dry-run", cwd=repo)
+    assert dry.returncode == 0, dry.stderr
+    assert "--- data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml" in (
+        dry.stdout
+    )
+    assert not (
+        repo / "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml"
+    ).exists()
+    completed = run_segboard(*args, cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml",
+        "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd-ms-flip.yaml",
+    ]
+    import yaml
+
+    flip = yaml.safe_load((repo / completed.stdout.splitlines()[1]).read_text())
+    assert flip["model"] == "pspnet_r50-d8_512x512_20k_voc12aug + SBD + MS + Flip"
+    assert flip["extra_training_data"] == ["sbd"]  # from the dataset alias
+    assert flip["test_time_augmentation"] == ["multi-scale", "flip"]  # from mIoU(ms+flip)
+    assert flip["metrics"] == {"miou": 77.39}
+    assert flip["weights"] == [
+        {"url": "https://download.example.org/pspnet_voc.pth", "framework": "PyTorch"}
+    ]
+    stderr = completed.stderr
+    assert "ade20k ranks by scene-parsing-score, which the entry does not give" in stderr
+    assert "model 'pspnet_r50-d8_512x512_80k_ade20k': the name is used twice" in stderr
+    assert "unknown dataset 'CamVid'" in stderr
+    assert "metric 'mFscore' = 80.0 is not one segboard knows" in stderr
+    assert validate_repository(repo).errors == []
+
+
+def test_foreign_files_need_a_source(repo: Path, tmp_path: Path) -> None:
     foreign = tmp_path / "model-index.yml"
     foreign.write_text("Models:\n  - Name: pspnet_r50\n    Results: []\n")
     completed = run_segboard("import", "model-index", str(foreign), cwd=repo)
-    assert completed.returncode == 1
-    assert "model 'pspnet_r50': not exported by segboard" in completed.stderr
+    assert completed.returncode == 2
+    assert "give --source-url" in completed.stderr
