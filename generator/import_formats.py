@@ -157,8 +157,6 @@ def foreign_model_index(
     root: Path, catalog: Any, path: Path, split: str, source_url: str, framework: str | None
 ) -> tuple[dict[Path, str], list[str]]:
     """Records (path -> text) and problems from a foreign model-index file or metafile."""
-    from .scaffold import NewResult, paper_text, result_text, slug
-
     index = _read_yaml(path) or {}
     if not isinstance(index, dict):
         raise DataError(f"{path}: not a model-index mapping")
@@ -172,81 +170,118 @@ def foreign_model_index(
     problems: list[str] = []
     seen: set[str] = set()
     for document in documents:
-        for model in document.get("Models", []) or []:
+        models = document.get("Models", []) if isinstance(document, dict) else []
+        for model in models if isinstance(models, list) else []:
+            if not isinstance(model, dict):
+                problems.append(f"{path}: an entry of Models is not a mapping; left out")
+                continue
             name = str(model.get("Name", ""))
             where = f"{path}: model {name!r}"
-            if name in seen:
-                problems.append(f"{where}: the name is used twice; left out")
-                continue
-            seen.add(name)
-            collection = collections.get(model.get("In Collection"), {})
-            paper_url = (collection.get("Paper") or {}).get("URL", "")
-            paper_id = (
-                paper_url.rstrip("/").rsplit("/", 1)[-1] if "arxiv.org/abs/" in paper_url else None
-            )
-            if paper_id is None:
-                problems.append(f"{where}: its collection names no arXiv paper; left out")
-                continue
-            if paper_id not in catalog.papers:
-                title = (collection.get("Paper") or {}).get("Title")
-                if not title:
-                    problems.append(f"{where}: paper {paper_id} has no record and no title")
-                    continue
-                files[root / "data" / "papers" / f"{paper_id}.yaml"] = paper_text(paper_id, title)
-            metadata = model.get("Metadata") or {}
-            weights_framework = metadata.get("Framework") or framework
-            weights = []
-            if model.get("Weights"):
-                if not weights_framework:
-                    problems.append(f"{where}: weights without a framework; give --framework")
-                    continue
-                weights = [(str(model["Weights"]), str(weights_framework))]
-            for result in model.get("Results", []) or []:
-                dataset_name = str(result.get("Dataset", ""))
-                match = aliases.get(dataset_name.casefold())
-                if match is None:
-                    problems.append(f"{where}: unknown dataset {dataset_name!r}; add an alias to "
-                                    "its dataset record")  # fmt: skip
-                    continue
-                dataset_id, extra = match
-                board = next((b for b in catalog.datasets[dataset_id].leaderboards
-                              if b.split == split), None)  # fmt: skip
-                if board is None:
-                    problems.append(f"{where}: {dataset_id} keeps no leaderboard for {split!r}")
-                    continue
-                groups: dict[tuple[str, ...], dict[str, str]] = {}
-                for metric_name, value in (result.get("Metrics") or {}).items():
-                    known = FOREIGN_METRICS.get(str(metric_name).casefold())
-                    text = _number_text(value)
-                    if known is None or text is None:
-                        problems.append(f"{where}: metric {metric_name!r} = {value!r} is not one "
-                                        "segboard knows; left out")  # fmt: skip
-                        continue
-                    groups.setdefault(known[1], {})[known[0]] = text
-                for tta, metrics in groups.items():
-                    if board.metric not in metrics:
-                        problems.append(f"{where}: {dataset_id} ranks by {board.metric}, which "
-                                        "the entry does not give; left out")  # fmt: skip
-                        continue
-                    display = (
-                        name
-                        + "".join(f" + {s}" for s, (k, v) in _suffixes().items() if v in extra)
-                        + _TTA_SUFFIX.get(tta, "")
-                    )
-                    record = NewResult(
-                        dataset=dataset_id, split=split, model=display,
-                        method=str(model.get("In Collection") or name),
-                        backbone=metadata.get("backbone"), paper=paper_id, metrics=metrics,
-                        source_kind="model-zoo", source_url=source_url, weights=weights,
-                        source_detail=f"{path.name}: {name}",
-                    )  # fmt: skip
-                    text = result_text(record)  # suffixes give extra data and augmentation
-                    target = root / "data/results" / dataset_id / split / f"{slug(display)}.yaml"
-                    if target.exists() or target in files:
-                        problems.append(f"{where}: {target.relative_to(root)} already exists")
-                        continue
-                    files[target] = text
+            try:
+                _map_model(model, name, where, collections, aliases, catalog, root, split,
+                           source_url, framework, files, problems, seen)  # fmt: skip
+            except (AttributeError, TypeError, ValueError, KeyError) as exc:
+                problems.append(f"{where}: not in the expected form ({exc}); left out")
     return files, problems
+
+
+def _map_model(
+    model: dict[str, Any],
+    name: str,
+    where: str,
+    collections: dict[Any, Any],
+    aliases: dict[str, tuple[str, list[str]]],
+    catalog: Any,
+    root: Path,
+    split: str,
+    source_url: str,
+    framework: str | None,
+    files: dict[Path, str],
+    problems: list[str],
+    seen: set[str],
+) -> None:
+    """Map one foreign Model onto records (appended to `files`) or problems."""
+    from .scaffold import NewResult, paper_text, result_text, slug
+
+    if name in seen:
+        problems.append(f"{where}: the name is used twice; left out")
+        return
+    seen.add(name)
+    collection = collections.get(model.get("In Collection"), {})
+    paper_url = (collection.get("Paper") or {}).get("URL", "")
+    paper_id = paper_url.rstrip("/").rsplit("/", 1)[-1] if "arxiv.org/abs/" in paper_url else None
+    if paper_id is None:
+        problems.append(f"{where}: its collection names no arXiv paper; left out")
+        return
+    if paper_id not in catalog.papers:
+        title = (collection.get("Paper") or {}).get("Title")
+        if not title:
+            problems.append(f"{where}: paper {paper_id} has no record and no title")
+            return
+        files[root / "data" / "papers" / f"{paper_id}.yaml"] = paper_text(paper_id, title)
+    metadata = model.get("Metadata") or {}
+    frameworks = collection.get("Frameworks") or []
+    frameworks = frameworks if isinstance(frameworks, list) else [frameworks]
+    weights_framework = (
+        metadata.get("Framework") or (frameworks[0] if frameworks else None) or framework
+    )
+    weights = []
+    if model.get("Weights"):
+        if not weights_framework:
+            problems.append(f"{where}: weights without a framework; give --framework")
+            return
+        weights = [(str(model["Weights"]), str(weights_framework))]
+    results = model.get("Results") or []
+    architecture = metadata.get("Architecture") or []
+    backbone = metadata.get("backbone") or (
+        architecture[0] if isinstance(architecture, list) and architecture else None
+    )
+    backbone = str(backbone) if backbone else None
+    for result in [results] if isinstance(results, dict) else results:
+        dataset_name = str(result.get("Dataset", ""))
+        match = aliases.get(dataset_name.casefold())
+        if match is None:
+            problems.append(f"{where}: unknown dataset {dataset_name!r}; add an alias to "
+                            "its dataset record")  # fmt: skip
+            continue
+        dataset_id, extra = match
+        board = next((b for b in catalog.datasets[dataset_id].leaderboards
+                      if b.split == split), None)  # fmt: skip
+        if board is None:
+            problems.append(f"{where}: {dataset_id} keeps no leaderboard for {split!r}")
+            continue
+        groups: dict[tuple[str, ...], dict[str, str]] = {}
+        for metric_name, value in (result.get("Metrics") or {}).items():
+            known = FOREIGN_METRICS.get(str(metric_name).casefold())
+            text = _number_text(value)
+            if known is None or text is None:
+                problems.append(f"{where}: metric {metric_name!r} = {value!r} is not one "
+                                "segboard knows; left out")  # fmt: skip
+                continue
+            groups.setdefault(known[1], {})[known[0]] = text
+        for tta, metrics in groups.items():
+            if board.metric not in metrics:
+                problems.append(f"{where}: {dataset_id} ranks by {board.metric}, which "
+                                "the entry does not give; left out")  # fmt: skip
+                continue
+            display = (
+                name
+                + "".join(f" + {s}" for s, (k, v) in _suffixes().items() if v in extra)
+                + _TTA_SUFFIX.get(tta, "")
+            )
+            record = NewResult(
+                dataset=dataset_id, split=split, model=display,
+                method=str(model.get("In Collection") or name),
+                backbone=backbone, paper=paper_id, metrics=metrics,
+                source_kind="model-zoo", source_url=source_url, weights=weights,
+                source_detail=f"model-index entry {name}",
+            )  # fmt: skip
+            text = result_text(record)  # suffixes give extra data and augmentation
+            target = root / "data/results" / dataset_id / split / f"{slug(display)}.yaml"
+            if target.exists() or target in files:
+                problems.append(f"{where}: {target.relative_to(root)} already exists")
+                continue
+            files[target] = text
 
 
 def _suffixes() -> dict[str, tuple[str, str]]:
