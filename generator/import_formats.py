@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import DataError, UsageError
-from .scaffold import _write_validated
+from .scaffold import _write_validated, write_keeping_valid
 
 FIELD_ORDER = (
     "dataset", "split", "model", "method", "backbone", "paper", "metrics",
@@ -118,7 +118,8 @@ def import_model_index(
     files, problems = foreign_model_index(root, catalog, path, split, source_url, framework)
     if dry_run or not files:
         return [], problems, files
-    return _write_validated(root, files), problems, files
+    written, invalid = write_keeping_valid(root, files)
+    return written, problems + invalid, files
 
 
 # --- foreign model-index files (Papers with Code's format, as OpenMMLab's metafiles use it) ----

@@ -167,6 +167,26 @@ def create_dataset(root: Path, dataset_id: str, text: str) -> list[Path]:
     return _write_validated(root, {target: text})
 
 
+def write_keeping_valid(root: Path, files: dict[Path, str]) -> tuple[list[Path], list[str]]:
+    """Write the files; remove the result records that do not validate, and say why.
+
+    Returns (paths kept, one line per record left out). What is kept always validates.
+    """
+    for path, text in files.items():
+        write_atomic(path, text)
+    report = validate_repository(root, list(files))
+    bad = sorted({p.path for p in report.errors if p.path in files})
+    left_out = [f"{problem.path}: {problem.message}" for problem in report.errors]
+    for path in bad:
+        path.unlink(missing_ok=True)
+    kept = [path for path in files if path not in bad]
+    if bad and kept and validate_repository(root, kept).errors:
+        for path in kept:  # the rest depended on what was removed: keep nothing
+            path.unlink(missing_ok=True)
+        return [], [*left_out, "the remaining records depended on those left out"]
+    return kept, left_out
+
+
 def _write_validated(root: Path, files: dict[Path, str]) -> list[Path]:
     for path, text in files.items():
         write_atomic(path, text)

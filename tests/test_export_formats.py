@@ -177,3 +177,22 @@ def test_foreign_files_need_a_source(repo: Path, tmp_path: Path) -> None:
     completed = run_segboard("import", "model-index", str(foreign), cwd=repo)
     assert completed.returncode == 2
     assert "give --source-url" in completed.stderr
+
+
+def test_foreign_values_that_fail_validation_are_left_out(repo: Path, tmp_path: Path) -> None:
+    metafile = tmp_path / "metafile.yml"
+    metafile.write_text(
+        METAFILE.replace("mIoU(ms+flip): 77.39", "mIoU(ms+flip): 177.39")  # out of range
+    )
+    args = ["import", "model-index", str(metafile), "--source-url", MMSEG, "--framework", "PyTorch"]
+    completed = run_segboard(*args, cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml"
+    ]
+    assert "miou is 177.39, outside its range [0, 100]" in completed.stderr
+    assert not (
+        repo
+        / "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd-ms-flip.yaml"
+    ).exists()
+    assert validate_repository(repo).errors == []
