@@ -9,6 +9,7 @@ with the file it concerns; nothing is counted when any file is bad.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -26,7 +27,15 @@ from numpy.typing import NDArray
 
 from . import __version__
 from .errors import DataError, UsageError
-from .metrics import ConfusionAccumulator, LabelError, confusion_matrix, label_lookup, scores
+from .metrics import (
+    ConfusionAccumulator,
+    LabelError,
+    confusion_matrix,
+    label_lookup,
+    map_labels,
+    reduce_zero_label,
+    scores,
+)
 from .output import write_atomic_bytes
 
 LABEL_SUFFIXES = (".png",)
@@ -48,13 +57,14 @@ class Conventions:
 
     def prepare_ground_truth(self, labels: NDArray[np.uint8]) -> NDArray[np.uint8]:
         if self.id_to_train_id:
-            return label_lookup(list(self.id_to_train_id), self.ignore_index)[labels]
+            return map_labels(labels, self._lookup())
         if self.reduce_zero_label:
-            table = (np.arange(256, dtype=np.int16) - 1).astype(np.uint8)
-            table[0] = self.ignore_index
-            table[self.ignore_index] = self.ignore_index
-            return table[labels]
+            return reduce_zero_label(labels, self.ignore_index)
         return labels
+
+    @functools.cache  # noqa: B019 (instances are frozen and few: one per evaluation)
+    def _lookup(self) -> NDArray[np.uint8]:
+        return label_lookup(list(self.id_to_train_id), self.ignore_index)
 
 
 @dataclass

@@ -24,10 +24,11 @@ def test_model_index_loads_with_the_model_index_package(repo: Path, tmp_path: Pa
     assert psp.in_collection == "1612.01105"
     [result] = psp.results
     assert result.dataset == "Cityscapes" and result.metrics["mIoU"] == 80.2
-    extras = psp.metadata.data["segboard"] if hasattr(psp.metadata, "data") else None
+    extras = psp.metadata.data["segboard"]  # what model-index has no field for
     text = target.read_text()
     assert "metrics_as_published:" in text and "miou: '80.20'" in text  # nothing lost
-    assert extras is None or extras["model"] == "PSPNet-ResNet-101 + Coarse"
+    assert extras["model"] == "PSPNet-ResNet-101 + Coarse"
+    assert extras["extra_training_data"] == ["cityscapes-coarse"]
 
 
 def test_hf_cards_parse_with_huggingface_hub(repo: Path, tmp_path: Path) -> None:
