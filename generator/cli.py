@@ -253,6 +253,7 @@ def _ask(
 
 
 SOURCE_KINDS = ["paper", "model-zoo", "evaluation-server", "leaderboard"]
+SCALES = ["fraction", "percent"]  # how `import hf` reads values (foreign.Entry.scale)
 _interactive_option = click.option(
     "--interactive/--no-interactive",
     default=None,
@@ -459,20 +460,75 @@ def import_markdown(
     return 0
 
 
+def _report_import(outcome: Any, dry_run: bool) -> int:
+    """Print what an import wrote (or would write) and what it left out; 1 if anything was."""
+    for problem in outcome.left_out:
+        click.echo(f"left out: {problem}", err=True)
+    if dry_run:
+        for target, text in outcome.planned.items():
+            click.echo(f"--- {display_path(target)}\n{text}", nl=False)
+    else:
+        for target in outcome.written:
+            click.echo(display_path(target))
+    count = len(outcome.planned) if dry_run else len(outcome.written)
+    verb = "would write" if dry_run else "wrote"
+    left_out = f"left out {len(outcome.left_out)} (see above)" if outcome.left_out else "left out 0"
+    click.echo(f"{verb} {count} files; {left_out}", err=True)
+    return 1 if outcome.left_out else 0
+
+
+_SCALE = click.option(
+    "--scale",
+    type=click.Choice(SCALES),
+    help="How to read values: fraction (0.4236 is 42.36%) or percent. Needed when a "
+    "percentage metric is at most 1.",
+)
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Show what would be written; write none.")
+
+
 @import_group.command(name="hf")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--paper", help="Paper id (an arXiv id) when the card has no arxiv: tag.")
+@click.option("--paper-title", help="Title of that paper, when it has no record yet.")
+@click.option("--method", help="The method, e.g. SegFormer (default: the model's name).")
+@click.option("--backbone", help="The backbone, e.g. MiT-B0.")
+@click.option("--split", help="Split id, for results whose card names no split.")
+@click.option("--source-url", help="The card's page, for results that name no source.")
+@click.option(
+    "--weights",
+    multiple=True,
+    metavar="FRAMEWORK=URL",
+    help="Downloadable weights, e.g. PyTorch=https://huggingface.co/ORG/MODEL (repeatable).",
+)
+@_SCALE
+@_DRY_RUN
 @click.pass_context
-def import_hf_command(ctx: click.Context, path: Path) -> int:
-    """Records from Hugging Face model cards written by `segboard export --format hf`.
+def import_hf_command(
+    ctx: click.Context, path: Path, weights: tuple[str, ...], dry_run: bool, **options: Any
+) -> int:
+    """Records from Hugging Face model cards (README.md front matter with a model-index).
 
-    PATH is a README.md or a folder of them. Every record comes back exactly (numbers as
-    published, curation and evidence included); a card without segboard's key is reported.
+    PATH is a README.md or a folder of them. Cards written by `segboard export --format hf`
+    come back exactly. Other cards are mapped: the dataset's `type` (Hub id) or `name` through
+    the dataset records' aliases, split names such as "validation", metric types such as
+    mean_iou through the metric catalogue's aliases. The paper comes from --paper or the card's
+    one arxiv: tag; values that may be fractions of 1 need --scale, and scaled values keep the
+    published number in a curation entry. Hugging Face's `verified` flag is not carried over.
+    What cannot be mapped is reported and left out (exit status 1); what is written validates.
     """
+    from .foreign_hf import CardOptions
     from .import_formats import import_hf
 
-    for written in import_hf(_root(ctx), path):
-        click.echo(display_path(written))
-    return 0
+    pairs = []
+    for pair in weights:
+        framework, _, url = pair.partition("=")
+        if not url:
+            raise click.UsageError(f"--weights {pair}: write FRAMEWORK=URL")
+        pairs.append((url, framework))
+    root = _root(ctx)
+    catalog = validate_repository(root).catalog
+    outcome = import_hf(root, path, catalog, CardOptions(weights=pairs, **options), dry_run)
+    return _report_import(outcome, dry_run)
 
 
 @import_group.command(name="model-index")
@@ -484,7 +540,8 @@ def import_hf_command(ctx: click.Context, path: Path) -> int:
     "--source-url", help="Where the numbers come from (for files segboard did not write)."
 )
 @click.option("--framework", help="Framework of the weights, when the file does not say.")
-@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@_SCALE
+@_DRY_RUN
 @click.pass_context
 def import_model_index_command(
     ctx: click.Context,
@@ -492,36 +549,24 @@ def import_model_index_command(
     split: str,
     source_url: str | None,
     framework: str | None,
+    scale: str | None,
     dry_run: bool,
 ) -> int:
     """Records from a model-index file (one metafile, or a model-index.yml with Import globs).
 
     A file written by `segboard export --format model-index` comes back exactly. Other files
     (such as OpenMMLab's metafiles) are mapped: datasets through the aliases of the dataset
-    records ("Pascal VOC 2012 + Aug" is VOC 2012 with SBD), mIoU(ms+flip) as a multi-scale +
-    flip result, papers from the Collections. Unknown datasets and metrics, duplicate names and
-    entries without the leaderboard's metric are reported and left out; what is written always
-    validates.
+    records ("Pascal VOC 2012 + Aug" is VOC 2012 with SBD), metric names through the metric
+    catalogue's aliases, mIoU(ms+flip) as a multi-scale + flip result, papers from the
+    Collections. Unknown datasets and metrics, duplicate names and entries without the
+    leaderboard's metric are reported and left out (exit status 1); what is written validates.
     """
     from .import_formats import import_model_index
 
     root = _root(ctx)
     catalog = validate_repository(root).catalog
-    written, problems, planned = import_model_index(
-        root, path, catalog, split, source_url, framework, dry_run
-    )
-    for problem in problems:
-        click.echo(f"left out: {problem}", err=True)
-    if dry_run:
-        for target, text in planned.items():
-            click.echo(f"--- {display_path(target)}\n{text}", nl=False)
-    else:
-        for target in written:
-            click.echo(display_path(target))
-    count = len(planned) if dry_run else len(written)
-    verb = "would write" if dry_run else "wrote"
-    click.echo(f"{verb} {count} files; {len(problems)} entries left out", err=True)
-    return 0
+    outcome = import_model_index(root, path, catalog, split, source_url, framework, dry_run, scale)
+    return _report_import(outcome, dry_run)
 
 
 @cli.command()

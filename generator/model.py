@@ -113,6 +113,7 @@ class Metric:
     combine: str | None
     components: list[str]
     index: int  # position in the catalogue, for its JSON path
+    aliases: list[str]  # names other tools give it, for the importers
 
     @classmethod
     def from_data(cls, data: dict[str, Any], index: int) -> Metric:
@@ -128,6 +129,7 @@ class Metric:
             derived.get("combine"),
             list(derived.get("components", [])),
             index,
+            list(data.get("aliases", [])),
         )
 
 

@@ -17,6 +17,7 @@ from .diagnostics import Problem, error, warning
 from .evidence import Evidence, EvidenceError, load_evidence
 from .metrics import SCORERS
 from .model import NAME_SUFFIXES, Catalog, Result, split_model_name
+from .names import name_key
 from .verification import derived_check, half_unit
 from .yamlload import Document, JsonPath
 
@@ -113,6 +114,45 @@ def catalogue_is_consistent(catalog: Catalog) -> Iterator[Problem]:
                     f"metric {metric.id!r} is derived from {component!r}, which is derived itself; "
                     "derive from measured metrics only",
                 )
+
+
+def names_are_unambiguous(catalog: Catalog) -> Iterator[Problem]:
+    """A name the importers match (id, name or alias) may stand for one dataset or metric only.
+
+    Ids and names claim first, so a clash is reported at the alias that causes it.
+    """
+    datasets = sorted(catalog.datasets.values(), key=lambda d: d.id)
+    claims: list[tuple[str, str, Document, JsonPath]] = []  # (name, owner, where)
+    for dataset in datasets:
+        claims.append((dataset.id, dataset.id, dataset.document, ("id",)))
+        claims.append((dataset.name, dataset.id, dataset.document, ("name",)))
+    for dataset in datasets:
+        for index, alias in enumerate(dataset.data.get("aliases", [])):
+            claims.append((alias["name"], dataset.id, dataset.document, ("aliases", index, "name")))
+    yield from _conflicts(claims, "dataset")
+    document = catalog.metrics_document
+    if document is None:
+        return
+    metrics = sorted(catalog.metrics.values(), key=lambda m: m.index)
+    claims = [(m.id, m.id, document, ("metrics", m.index, "id")) for m in metrics]
+    for metric in metrics:
+        for index, alias in enumerate(metric.aliases):
+            claims.append((alias, metric.id, document, ("metrics", metric.index, "aliases", index)))
+    yield from _conflicts(claims, "metric")
+
+
+def _conflicts(claims: list[tuple[str, str, Document, JsonPath]], kind: str) -> Iterator[Problem]:
+    owners: dict[str, str] = {}
+    for name, owner, document, path in claims:
+        first = owners.setdefault(name_key(name), owner)
+        if first != owner:
+            yield error(
+                document.path,
+                _at(document, path),
+                "ambiguous-name",
+                f"{name!r} also names {kind} {first!r}; an importer could not tell which is "
+                f"meant: remove it from one of them",
+            )
 
 
 def datasets_are_consistent(catalog: Catalog) -> Iterator[Problem]:
@@ -557,6 +597,7 @@ def _compare_with_evidence(
 RULES: tuple[Rule, ...] = (
     ids_match_files,
     catalogue_is_consistent,
+    names_are_unambiguous,
     datasets_are_consistent,
     papers_are_consistent,
     results_reference_known_records,

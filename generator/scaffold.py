@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .errors import DataError, UsageError
 from .model import NAME_SUFFIXES, split_model_name
 from .output import write_atomic
@@ -45,6 +47,7 @@ class NewResult:
     paper_title: str | None = None
     source_detail: str | None = None
     weights: list[tuple[str, str]] = field(default_factory=list)  # (url, framework)
+    curation: list[dict[str, object]] = field(default_factory=list)  # decisions made on import
 
     def structured_from_name(self) -> tuple[list[str], list[str]]:
         """Extra training data and test-time augmentation implied by the name's suffixes."""
@@ -85,6 +88,10 @@ def result_text(new: NewResult) -> str:
     lines += ["source:", f"  kind: {new.source_kind}", f"  url: {_q(new.source_url)}"]
     if new.source_detail:
         lines.append(f"  detail: {_q(new.source_detail)}")
+    if new.curation:
+        lines.append("curation:")
+        for entry in new.curation:
+            lines.append("  - " + "\n    ".join(f"{k}: {_q(str(v))}" for k, v in entry.items()))
     return "\n".join(lines) + "\n"
 
 
@@ -170,14 +177,22 @@ def create_dataset(root: Path, dataset_id: str, text: str) -> list[Path]:
 def write_keeping_valid(root: Path, files: dict[Path, str]) -> tuple[list[Path], list[str]]:
     """Write the files; remove the result records that do not validate, and say why.
 
-    Returns (paths kept, one line per record left out). What is kept always validates.
+    A new paper record goes too when no kept result cites it. Returns (paths kept, one line per
+    record left out). What is kept always validates.
     """
     for path, text in files.items():
         write_atomic(path, text)
     report = validate_repository(root, list(files))
-    bad = sorted({p.path for p in report.errors if p.path in files})
+    bad = {p.path for p in report.errors if p.path in files}
     left_out = [f"{problem.path}: {problem.message}" for problem in report.errors]
-    for path in bad:
+    papers = root / "data" / "papers"
+    cited = {
+        str((yaml.safe_load(text) or {}).get("paper"))
+        for path, text in files.items()
+        if path not in bad and path.parent != papers
+    }
+    bad |= {path for path in files if path.parent == papers and path.stem not in cited}
+    for path in sorted(bad):
         path.unlink(missing_ok=True)
     kept = [path for path in files if path not in bad]
     if bad and kept and validate_repository(root, kept).errors:

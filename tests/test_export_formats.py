@@ -141,7 +141,7 @@ def test_foreign_metafiles_are_mapped_and_the_rest_reported(repo: Path, tmp_path
     metafile.write_text(METAFILE)
     args = ["import", "model-index", str(metafile), "--source-url", MMSEG, "--framework", "PyTorch"]
     dry = run_segboard(*args, "--dry-run", cwd=repo)
-    assert dry.returncode == 0, dry.stderr
+    assert dry.returncode == 1, dry.stderr  # some entries are left out
     assert "--- data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml" in (
         dry.stdout
     )
@@ -149,11 +149,12 @@ def test_foreign_metafiles_are_mapped_and_the_rest_reported(repo: Path, tmp_path
         repo / "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml"
     ).exists()
     completed = run_segboard(*args, cwd=repo)
-    assert completed.returncode == 0, completed.stderr
+    assert completed.returncode == 1, completed.stderr  # written, but not everything
     assert completed.stdout.splitlines() == [
         "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml",
         "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd-ms-flip.yaml",
     ]
+    assert completed.stderr.splitlines()[-1] == "wrote 2 files; left out 4 (see above)"
     import yaml
 
     flip = yaml.safe_load((repo / completed.stdout.splitlines()[1]).read_text())
@@ -161,11 +162,21 @@ def test_foreign_metafiles_are_mapped_and_the_rest_reported(repo: Path, tmp_path
     assert flip["extra_training_data"] == ["sbd"]  # from the dataset alias
     assert flip["test_time_augmentation"] == ["multi-scale", "flip"]  # from mIoU(ms+flip)
     assert flip["metrics"] == {"miou": 77.39}
+    assert flip["curation"] == [  # the metafile names no split: --split (val) says it
+        {
+            "field": "split",
+            "action": "inferred",
+            "reason": "The source names no split; val was given on import (--split).",
+        }
+    ]
     assert flip["weights"] == [
         {"url": "https://download.example.org/pspnet_voc.pth", "framework": "PyTorch"}
     ]
     stderr = completed.stderr
-    assert "ade20k ranks by scene-parsing-score, which the entry does not give" in stderr
+    assert (
+        "ade20k ranks by scene-parsing-score, which the entry does not give (it gives miou)"
+        in stderr
+    )
     assert "model 'pspnet_r50-d8_512x512_80k_ade20k': the name is used twice" in stderr
     assert "unknown dataset 'CamVid'" in stderr
     assert "metric 'mFscore' = 80.0 is not one segboard knows" in stderr
@@ -187,7 +198,7 @@ def test_foreign_values_that_fail_validation_are_left_out(repo: Path, tmp_path: 
     )
     args = ["import", "model-index", str(metafile), "--source-url", MMSEG, "--framework", "PyTorch"]
     completed = run_segboard(*args, cwd=repo)
-    assert completed.returncode == 0, completed.stderr
+    assert completed.returncode == 1, completed.stderr
     assert completed.stdout.splitlines() == [
         "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml"
     ]

@@ -1,0 +1,193 @@
+"""Turning results written by other tools into segboard records.
+
+A format reader (foreign_model_index, foreign_hf) turns each result it finds into an `Entry`:
+names as the source wrote them. `Mapper` matches those names against the catalogue (through
+names.py), groups the metrics by the test-time augmentation their names imply, records every
+decision it had to make as a curation entry, and collects what it cannot map as problems: one
+line each, naming the source. Nothing is guessed: an unknown dataset, metric or split, a missing
+paper, a value whose scale is unclear, a name given twice, all are reported and left out.
+"""
+
+from __future__ import annotations
+
+import re
+import reprlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .model import NAME_SUFFIXES, Catalog
+from .names import as_percent, dataset_names, metric_names, name_key, number_text, split_id
+from .scaffold import NewResult, paper_text, result_text, slug
+
+# A metric name may carry the test-time augmentation it was measured with: mIoU(ms+flip).
+_TTA_IN_NAME = re.compile(r"^(?P<name>.+?)\s*\((?P<tta>[^()]+)\)$")
+_TTA_NAMES = {"ms+flip": ("multi-scale", "flip"), "ms": ("multi-scale",), "flip": ("flip",)}
+_TTA_SUFFIX = {
+    ("multi-scale", "flip"): " + MS + Flip",
+    ("multi-scale",): " + MS",
+    ("flip",): " + Flip",
+}
+_EXTRA_SUFFIX = {value: suffix for suffix, (kind, value) in NAME_SUFFIXES.items()
+                 if kind == "extra_training_data"}  # fmt: skip
+
+
+@dataclass
+class Entry:
+    """One result as another tool wrote it; names are matched later."""
+
+    where: str  # e.g. "metafile.yml: model 'pspnet_r50'", prefixed to every problem
+    name: str  # the model name as written
+    method: str
+    dataset_names: list[str]  # what the source calls the dataset, best candidate first
+    split: str | None  # as written; None when the source names none
+    metrics: dict[str, Any]  # metric name as written -> value as written
+    paper: str | None  # a paper id (an arXiv id for a new paper)
+    paper_title: str | None
+    source_url: str
+    source_detail: str
+    backbone: str | None = None
+    weights: list[tuple[str, str]] = field(default_factory=list)  # (url, framework)
+    scale: str | None = None  # 'percent' or 'fraction' when the user said; None: decide or ask
+
+
+class Mapper:
+    """Collects records (path -> text) and problems from entries."""
+
+    def __init__(self, root: Path, catalog: Catalog, default_split: str | None) -> None:
+        self.root = root
+        self.catalog = catalog
+        self.default_split = default_split
+        self.datasets = dataset_names(catalog)
+        self.metrics = metric_names(catalog)
+        self.files: dict[Path, str] = {}
+        self.problems: list[str] = []
+
+    def leave_out(self, entry: Entry, message: str) -> None:
+        self.problems.append(f"{entry.where}: {message}")
+
+    def add(self, entry: Entry) -> None:
+        match = next((self.datasets[name_key(n)] for n in entry.dataset_names
+                      if name_key(n) in self.datasets), None)  # fmt: skip
+        if match is None:
+            names = " / ".join(repr(n) for n in entry.dataset_names) or "(none)"
+            self.leave_out(entry, f"unknown dataset {names}; add an alias to its dataset record")
+            return
+        dataset = self.catalog.datasets[match.dataset]
+        curation: list[dict[str, object]] = []
+        split_name = entry.split if entry.split is not None else self.default_split
+        if split_name is None:
+            self.leave_out(entry, f"the source names no split of {dataset.id}; give --split")
+            return
+        split = split_id(dataset, split_name)
+        if split is None:
+            self.leave_out(entry, f"{dataset.id} has no split {split_name!r} (it has "
+                        f"{', '.join(dataset.splits)})")  # fmt: skip
+            return
+        if entry.split is None:
+            curation.append({"field": "split", "action": "inferred",
+                             "reason": f"The source names no split; {split} was given on import "
+                                       "(--split)."})  # fmt: skip
+        board = next((b for b in dataset.leaderboards if b.split == split), None)
+        if board is None:
+            self.leave_out(entry, f"{dataset.id} keeps no leaderboard for {split!r}")
+            return
+        groups = self._metric_groups(entry)
+        if groups is None:
+            return
+        for tta, values in groups.items():
+            if board.metric not in values:
+                given = ", ".join(values) or "none"
+                self.leave_out(entry, f"{dataset.id} ranks by {board.metric}, which the entry does "
+                            f"not give (it gives {given})")  # fmt: skip
+                continue
+            metrics, scaled = self._scaled(entry, values)
+            if metrics is None:
+                continue
+            extra = [f" + {_EXTRA_SUFFIX[e]}" for e in match.extra_training_data]
+            display = entry.name + "".join(extra) + _TTA_SUFFIX.get(tta, "")
+            record = NewResult(
+                dataset=dataset.id, split=split, model=display, method=entry.method,
+                backbone=entry.backbone, paper=str(entry.paper), metrics=metrics,
+                source_kind="model-zoo", source_url=entry.source_url, weights=entry.weights,
+                source_detail=entry.source_detail, curation=curation + scaled,
+            )  # fmt: skip
+            target = self.root / "data/results" / dataset.id / split / f"{slug(display)}.yaml"
+            if target.exists():
+                self.leave_out(entry, f"{target.relative_to(self.root)} already exists")
+            elif target in self.files:
+                self.leave_out(entry, f"{target.relative_to(self.root)} comes from two entries")
+            elif self._paper_known(entry):  # a paper record is written only for a result
+                self.files[target] = result_text(record)
+            else:
+                return
+
+    def _metric_groups(self, entry: Entry) -> dict[tuple[str, ...], dict[str, str]] | None:
+        """Metric id -> value text, per test-time augmentation; None after a problem."""
+        groups: dict[tuple[str, ...], dict[str, str]] = {}
+        for written, value in entry.metrics.items():
+            name, tta = str(written), ()
+            suffix = _TTA_IN_NAME.match(name)
+            if suffix and name_key(suffix["tta"]) in _TTA_NAMES:
+                name, tta = suffix["name"], _TTA_NAMES[name_key(suffix["tta"])]
+            metric_id = self.metrics.get(name_key(name))
+            text = number_text(value)
+            if metric_id is None or text is None:
+                what = "is not one segboard knows" if metric_id is None else "is not a number"
+                self.leave_out(entry, f"metric {written!r} = {reprlib.repr(value)} {what}")
+                continue
+            group = groups.setdefault(tta, {})
+            if metric_id in group:
+                self.leave_out(entry, f"metric {metric_id} is given twice")
+                return None
+            group[metric_id] = text
+        return groups
+
+    def _paper_known(self, entry: Entry) -> bool:
+        if entry.paper is None:
+            self.leave_out(entry, "no paper")
+            return False
+        if entry.paper in self.catalog.papers:
+            return True
+        target = self.root / "data" / "papers" / f"{entry.paper}.yaml"
+        if target in self.files:
+            return True
+        if not entry.paper_title:
+            self.leave_out(entry, f"paper {entry.paper} has no record and no title is given")
+            return False
+        try:
+            self.files[target] = paper_text(entry.paper, entry.paper_title)
+        except UsageError as exc:
+            self.leave_out(entry, str(exc))
+            return False
+        return True
+
+    def _scaled(
+        self, entry: Entry, values: dict[str, str]
+    ) -> tuple[dict[str, str] | None, list[dict[str, object]]]:
+        """Values on the records' scale (percent), with a curation entry per changed value."""
+        percent = {m for m in values if self.catalog.metrics[m].maximum == 100}
+        scale = entry.scale
+        if scale is None and any(float(values[m]) <= 1 for m in percent):
+            shown = ", ".join(f"{m} = {values[m]}" for m in sorted(percent))
+            self.leave_out(entry, f"{shown}: fractions of 1 or percentages? segboard records "
+                        "percentages; give --scale fraction (multiply by 100) or --scale "
+                        "percent")  # fmt: skip
+            return None, []
+        if scale != "fraction":
+            return values, []
+        scaled = dict(values)
+        curation: list[dict[str, object]] = []
+        for metric_id in sorted(percent):
+            scaled[metric_id] = as_percent(values[metric_id])
+            curation.append(
+                {
+                    "field": f"metrics.{metric_id}",
+                    "action": "corrected",
+                    "published": values[metric_id],
+                    "reason": "The source gives a fraction of 1; segboard records percentages, so "
+                    "the value is multiplied by 100.",
+                }
+            )
+        return scaled, curation

@@ -1,0 +1,124 @@
+"""Entries from Hugging Face model cards that segboard did not write.
+
+A card's front matter may hold a `model-index`: a list of models, each with results made of a
+task, a dataset (`type` is the Hub dataset id, `name` a display name, `split`), metrics (`type`,
+`value`) and an optional source. A card states no paper, backbone or weights, so those come from
+the command line (`--paper`, `--backbone`, `--weights`) or from an `arxiv:` tag; values such as
+0.4236 (the `evaluate` library's fractions) need `--scale`. Each result becomes one `Entry`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .foreign import Entry
+from .names import plain_text
+
+SEGMENTATION_TASKS = {"image-segmentation", "semantic-segmentation"}
+_ARXIV_TAG = re.compile(r"^arxiv:(\d{4}\.\d{4,5})(v\d+)?$", re.IGNORECASE)
+_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
+
+
+@dataclass
+class CardOptions:
+    """What the command line adds to a card."""
+
+    paper: str | None = None
+    paper_title: str | None = None
+    method: str | None = None
+    backbone: str | None = None
+    split: str | None = None
+    source_url: str | None = None
+    weights: list[tuple[str, str]] = field(default_factory=list)
+    scale: str | None = None
+
+
+def card_paper(front: dict[str, Any], body: str, options: CardOptions) -> tuple[str | None, str]:
+    """(paper id, why there is none): --paper, else the card's one `arxiv:` tag."""
+    if options.paper:
+        return options.paper, ""
+    tags = front.get("tags") or []
+    ids = sorted({m[1] for t in tags if isinstance(t, str) and (m := _ARXIV_TAG.match(t))})
+    if len(ids) == 1:
+        return ids[0], ""
+    if ids:
+        return None, f"the card is tagged with several papers ({', '.join(ids)}); give --paper"
+    linked = sorted(set(_ARXIV_LINK.findall(body)))
+    hint = f" (the card links arXiv {', '.join(linked)})" if linked else ""
+    return None, f"the card names no paper (no arxiv: tag); give --paper{hint}"
+
+
+def entries(
+    where: str, front: dict[str, Any], body: str, options: CardOptions, problems: list[str]
+) -> Iterator[Entry]:
+    """One Entry per result of the card's model-index; what cannot be read goes to problems."""
+    index = front.get("model-index")
+    if not isinstance(index, list) or not index:
+        problems.append(f"{where}: no model-index in its front matter")
+        return
+    paper, no_paper = card_paper(front, body, options)
+    for number, model in enumerate(index, 1):
+        if not isinstance(model, dict) or not isinstance(model.get("results"), list):
+            problems.append(f"{where}: model-index entry {number} has no results list")
+            continue
+        name = plain_text(model.get("name") or "", "name")
+        if not name:
+            problems.append(f"{where}: model-index entry {number} has no name")
+            continue
+        for position, result in enumerate(model["results"], 1):
+            at = f"{where}: model {name!r}, result {position}"
+            try:
+                entry = _entry(at, name, result, paper, options)
+            except (AttributeError, TypeError, ValueError) as exc:
+                problems.append(f"{at}: not in the expected form ({exc})")
+                continue
+            if isinstance(entry, str):
+                problems.append(f"{at}: {entry}")
+            elif paper is None:
+                problems.append(f"{at}: {no_paper}")
+            else:
+                yield entry
+
+
+def _entry(
+    at: str, name: str, result: dict[str, Any], paper: str | None, options: CardOptions
+) -> Entry | str:
+    """The Entry for one result, or why there is none."""
+    task = plain_text((result.get("task") or {}).get("type", ""), "task type")
+    if task not in SEGMENTATION_TASKS:
+        return f"task {task!r} is not semantic segmentation"
+    dataset = result.get("dataset") or {}
+    config = plain_text(dataset.get("config") or "", "dataset config")
+    if any(word in config.casefold() for word in ("instance", "panoptic")):
+        return f"dataset config {config!r} is not semantic segmentation"
+    candidates = [
+        plain_text(dataset[k], f"dataset {k}") for k in ("type", "name") if dataset.get(k)
+    ]
+    metrics: dict[str, Any] = {}
+    for metric in result.get("metrics") or []:
+        metric_type = plain_text(metric.get("type", ""), "metric type")
+        if metric_type in metrics:
+            return f"metric {metric_type!r} is given twice"
+        metrics[metric_type] = metric.get("value")
+    source = result.get("source") or {}
+    source_url = source.get("url") or options.source_url
+    if not source_url:
+        return "the result names no source; give --source-url (the card's page on the Hub)"
+    return Entry(
+        where=at,
+        name=name,
+        method=options.method or name,
+        dataset_names=candidates,
+        split=plain_text(dataset["split"], "split") if dataset.get("split") else None,
+        metrics=metrics,
+        paper=paper,
+        paper_title=options.paper_title,
+        source_url=plain_text(source_url, "source url"),
+        source_detail=f"model card, model-index entry {name}",
+        backbone=options.backbone,
+        weights=list(options.weights),
+        scale=options.scale,
+    )

@@ -1,0 +1,92 @@
+"""Names other tools use, mapped onto segboard's ids: datasets, metrics and splits.
+
+The tables come from the records themselves (a dataset's id, name and `aliases`; a metric's id
+and `aliases`), so teaching the importers a new name is a data change. Matching ignores case and
+treats runs of spaces, hyphens and underscores alike: "Mean IoU", "mean_iou" and "mean-iou" are
+one name. The importers report a name that is not in the tables; they never guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .model import Catalog, Dataset
+
+# Split names other tools write, for the split ids segboard's dataset records use.
+SPLIT_SYNONYMS = {
+    "validation": "val",
+    "valid": "val",
+    "dev": "val",
+    "training": "train",
+    "testing": "test",
+}
+_PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+def name_key(text: str) -> str:
+    """The form two names are compared in."""
+    return re.sub(r"[\s_-]+", "_", text.strip().casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetMatch:
+    dataset: str
+    extra_training_data: tuple[str, ...]  # what the name implies, e.g. SBD for "VOC 2012 + Aug"
+
+
+def dataset_names(catalog: Catalog) -> dict[str, DatasetMatch]:
+    table: dict[str, DatasetMatch] = {}
+    for dataset in sorted(catalog.datasets.values(), key=lambda d: d.id):
+        table.setdefault(name_key(dataset.id), DatasetMatch(dataset.id, ()))
+        table.setdefault(name_key(dataset.name), DatasetMatch(dataset.id, ()))
+        for alias in dataset.data.get("aliases", []):
+            extra = tuple(alias.get("extra_training_data", []))
+            table.setdefault(name_key(alias["name"]), DatasetMatch(dataset.id, extra))
+    return table
+
+
+def metric_names(catalog: Catalog) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for metric in sorted(catalog.metrics.values(), key=lambda m: m.index):
+        for name in (metric.id, *metric.aliases):
+            table.setdefault(name_key(name), metric.id)
+    return table
+
+
+def split_id(dataset: Dataset, name: str) -> str | None:
+    """The dataset's split id for a split name such as 'validation', or None."""
+    key = name_key(name)
+    for candidate in (key, SPLIT_SYNONYMS.get(key, key)):
+        if candidate in dataset.splits:
+            return candidate
+    return None
+
+
+def number_text(value: Any) -> str | None:
+    """A metric value as the text a record keeps, or None when it is not a plain number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        text = repr(float(value)) if isinstance(value, float) else str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        return None
+    return text if _PLAIN_NUMBER.match(text) else None
+
+
+def plain_text(value: Any, what: str) -> str:
+    """A name from a foreign file as text; a mapping or list raises TypeError (not a name)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"{what} is {type(value).__name__}, not text")
+
+
+def as_percent(text: str) -> str:
+    """A fraction of 1 as a percentage, decimals shifted exactly: '0.4236' -> '42.36'."""
+    return format(Decimal(text).scaleb(2), "f")
