@@ -99,8 +99,12 @@ def hf_card(catalog: Catalog, result: Result) -> str:
         {"type": metric_id, "value": value, "name": catalog.metrics[metric_id].short_name}
         for metric_id, value in result.metrics.items()
     ]
+    paper = catalog.papers[result.paper]
+    tags = ["semantic-segmentation", "segboard"]
+    if "arxiv.org/abs/" in paper.url:  # how the Hub links a card to its paper
+        tags.append(f"arxiv:{paper.url.rsplit('/', 1)[1]}")
     front = {
-        "tags": ["semantic-segmentation", "segboard"],
+        "tags": tags,
         "model-index": [
             {
                 "name": result.model,
@@ -120,7 +124,6 @@ def hf_card(catalog: Catalog, result: Result) -> str:
         ],
         "segboard": _segboard_extras(result),
     }
-    paper = catalog.papers[result.paper]
     body = (
         f"# {result.model}\n\n{result.method} on {dataset.name} ({split.name_en}), from "
         f"[{paper.title}]({paper.url}). Exported by segboard.\n"

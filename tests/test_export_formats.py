@@ -45,6 +45,7 @@ def test_hf_cards_parse_with_huggingface_hub(repo: Path, tmp_path: Path) -> None
     assert results["miou"].dataset_split == "val" and results["miou"].dataset_name == "ADE20K"
     assert results["miou"].task_type == "image-segmentation"
     assert results["miou"].verified is None  # never claimed: it is Hugging Face's to set
+    assert "arxiv:1802.02611" in card.data.tags  # how the Hub links a card to its paper
     for path in cards:
         assert "verified" not in path.read_text()
 

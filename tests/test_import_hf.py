@@ -211,3 +211,37 @@ def test_a_card_that_is_not_yaml_or_is_an_alias_bomb_is_reported(
     assert "its aliases (*name) expand to more than 1,000,000 values" in bomb.stderr
     broken = run_segboard("import", "hf", str(tmp_path / "broken"), cwd=repo)
     assert "broken/README.md: not readable YAML" in broken.stderr
+
+
+def test_cards_without_segboard_key_keep_what_the_format_can_say(
+    repo: Path, tmp_path: Path
+) -> None:
+    """segboard's own cards with the `segboard` key taken out are foreign cards: the mapper
+    brings back dataset, split, model, paper (arxiv: tag), metrics and source of every result;
+    the key is what keeps the rest (published decimals, method, weights, curation, augmentation
+    the name does not show)."""
+    before = {r.id: r for r in validate_repository(repo).catalog.results}
+    cards = tmp_path / "cards"
+    assert run_segboard("export", "--format", "hf", "-o", str(cards), cwd=repo).returncode == 0
+    for path in cards.glob("*/README.md"):
+        card = hub.ModelCard.load(path)
+        card.data.segboard = None  # to_yaml() leaves out keys set to None
+        card.save(path)
+        assert "segboard:" not in path.read_text().split("---")[1].replace("- segboard", "")
+    results = repo / "data/results"
+    for path in results.rglob("*.yaml"):
+        path.unlink()
+    completed = run_segboard("import", "hf", str(cards), cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    after = {r.id: r for r in validate_repository(repo).catalog.results}
+    assert sorted(after) == sorted(before)
+    for result_id, old in before.items():
+        new = after[result_id]
+        assert (new.dataset, new.split, new.model, new.paper) == (
+            old.dataset, old.split, old.model, old.paper,
+        )  # fmt: skip
+        assert new.metrics == old.metrics  # the same numbers (trailing zeros are not kept)
+        assert new.extra_training_data == old.extra_training_data  # from the name's suffixes
+        # augmentation the name does not show is one of the things only the key keeps
+        assert set(new.test_time_augmentation) <= set(old.test_time_augmentation)
+        assert new.document.data["source"]["url"] == old.document.data["source"]["url"]
