@@ -68,60 +68,68 @@ class Mapper:
         self.problems.append(f"{entry.where}: {message}")
 
     def add(self, entry: Entry) -> None:
-        match = next((self.datasets[name_key(n)] for n in entry.dataset_names
-                      if name_key(n) in self.datasets), None)  # fmt: skip
-        if match is None:
-            names = " / ".join(repr(n) for n in entry.dataset_names) or "(none)"
-            self.leave_out(entry, f"unknown dataset {names}; add an alias to its dataset record")
+        """Map one entry: its records go to `files`, what cannot be mapped to `problems`."""
+        place = self._place(entry)
+        groups = self._metric_groups(entry) if place else None
+        if place is None or groups is None:
             return
-        dataset = self.catalog.datasets[match.dataset]
-        curation: list[dict[str, object]] = []
-        split_name = entry.split if entry.split is not None else self.default_split
-        if split_name is None:
-            self.leave_out(entry, f"the source names no split of {dataset.id}; give --split")
-            return
-        split = split_id(dataset, split_name)
-        if split is None:
-            self.leave_out(entry, f"{dataset.id} has no split {split_name!r} (it has "
-                        f"{', '.join(dataset.splits)})")  # fmt: skip
-            return
-        if entry.split is None:
-            curation.append({"field": "split", "action": "inferred",
-                             "reason": f"The source names no split; {split} was given on import "
-                                       "(--split)."})  # fmt: skip
-        board = next((b for b in dataset.leaderboards if b.split == split), None)
-        if board is None:
-            self.leave_out(entry, f"{dataset.id} keeps no leaderboard for {split!r}")
-            return
-        groups = self._metric_groups(entry)
-        if groups is None:
-            return
+        dataset, split, metric, extra, curation = place
         for tta, values in groups.items():
-            if board.metric not in values:
+            if metric not in values:
                 given = ", ".join(values) or "none"
-                self.leave_out(entry, f"{dataset.id} ranks by {board.metric}, which the entry does "
-                            f"not give (it gives {given})")  # fmt: skip
+                self.leave_out(entry, f"{dataset} ranks by {metric}, which the entry does not "
+                               f"give (it gives {given})")  # fmt: skip
                 continue
             metrics, scaled = self._scaled(entry, values)
             if metrics is None:
                 continue
-            extra = [f" + {_EXTRA_SUFFIX[e]}" for e in match.extra_training_data]
-            display = entry.name + "".join(extra) + _TTA_SUFFIX.get(tta, "")
-            record = NewResult(
-                dataset=dataset.id, split=split, model=display, method=entry.method,
-                backbone=entry.backbone, paper=str(entry.paper), metrics=metrics,
-                source_kind="model-zoo", source_url=entry.source_url, weights=entry.weights,
-                source_detail=entry.source_detail, curation=curation + scaled,
-            )  # fmt: skip
-            target = self.root / "data/results" / dataset.id / split / f"{slug(display)}.yaml"
+            display = entry.name + "".join(f" + {_EXTRA_SUFFIX[e]}" for e in extra)
+            display += _TTA_SUFFIX.get(tta, "")
+            target = self.root / "data/results" / dataset / split / f"{slug(display)}.yaml"
             if target.exists():
                 self.leave_out(entry, f"{target.relative_to(self.root)} already exists")
             elif target in self.files:
                 self.leave_out(entry, f"{target.relative_to(self.root)} comes from two entries")
             elif self._paper_known(entry):  # a paper record is written only for a result
-                self.files[target] = result_text(record)
+                self.files[target] = result_text(NewResult(
+                    dataset=dataset, split=split, model=display, method=entry.method,
+                    backbone=entry.backbone, paper=str(entry.paper), metrics=metrics,
+                    source_kind="model-zoo", source_url=entry.source_url, weights=entry.weights,
+                    source_detail=entry.source_detail, curation=curation + scaled,
+                ))  # fmt: skip
             else:
                 return
+
+    def _place(
+        self, entry: Entry
+    ) -> tuple[str, str, str, tuple[str, ...], list[dict[str, object]]] | None:
+        """(dataset id, split id, ranking metric, implied extra data, curation) or None."""
+        match = next((self.datasets[name_key(n)] for n in entry.dataset_names
+                      if name_key(n) in self.datasets), None)  # fmt: skip
+        if match is None:
+            names = " / ".join(repr(n) for n in entry.dataset_names) or "(none)"
+            self.leave_out(entry, f"unknown dataset {names}; add an alias to its dataset record")
+            return None
+        dataset = self.catalog.datasets[match.dataset]
+        split_name = entry.split if entry.split is not None else self.default_split
+        if split_name is None:
+            self.leave_out(entry, f"the source names no split of {dataset.id}; give --split")
+            return None
+        split = split_id(dataset, split_name)
+        if split is None:
+            self.leave_out(entry, f"{dataset.id} has no split {split_name!r} (it has "
+                           f"{', '.join(dataset.splits)})")  # fmt: skip
+            return None
+        board = next((b for b in dataset.leaderboards if b.split == split), None)
+        if board is None:
+            self.leave_out(entry, f"{dataset.id} keeps no leaderboard for {split!r}")
+            return None
+        curation: list[dict[str, object]] = []
+        if entry.split is None:
+            curation.append({"field": "split", "action": "inferred",
+                             "reason": f"The source names no split; {split} was given on import "
+                                       "(--split)."})  # fmt: skip
+        return dataset.id, split, board.metric, match.extra_training_data, curation
 
     def _metric_groups(self, entry: Entry) -> dict[tuple[str, ...], dict[str, str]] | None:
         """Metric id -> value text, per test-time augmentation; None after a problem."""
