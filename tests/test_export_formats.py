@@ -116,6 +116,7 @@ Models:
     Dataset: ADE20K
     Metrics:
       mIoU: 41.13
+      aAcc: 79.95
 - Name: pspnet_r50-d8_512x512_80k_ade20k
   In Collection: PSPNet
   Results: []
@@ -175,8 +176,8 @@ def test_foreign_metafiles_are_mapped_and_the_rest_reported(repo: Path, tmp_path
     ]
     stderr = completed.stderr
     assert (
-        "ade20k ranks by scene-parsing-score, which the entry does not give (it gives miou)"
-        in stderr
+        "ade20k ranks by scene-parsing-score, which the entry does not give (it gives miou, "
+        "pixel-accuracy)" in stderr
     )
     assert "model 'pspnet_r50-d8_512x512_80k_ade20k': the name is used twice" in stderr
     assert "unknown dataset 'CamVid'" in stderr

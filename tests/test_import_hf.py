@@ -194,7 +194,7 @@ def test_weights_and_source_name_one_card(repo: Path, tmp_path: Path) -> None:
     )
 
 
-def test_a_card_that_is_not_yaml_or_is_an_alias_bomb_is_reported(
+def test_a_card_that_is_not_yaml_huge_or_an_alias_bomb_is_reported(
     repo: Path, tmp_path: Path
 ) -> None:
     levels = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
@@ -203,7 +203,9 @@ def test_a_card_that_is_not_yaml_or_is_an_alias_bomb_is_reported(
     (tmp_path / "bomb/README.md").write_text("---\n" + "\n".join(levels) + "\n---\n")
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken/README.md").write_text("---\nmodel-index: [unclosed\n---\n")
-    for name in ("bomb", "broken"):
+    (tmp_path / "huge").mkdir()
+    (tmp_path / "huge/README.md").write_text("---\nlicense: mit\n---\n" + "x" * 5_000_000)
+    for name in ("bomb", "broken", "huge"):
         completed = run_segboard("import", "hf", str(tmp_path / name), cwd=repo)
         assert completed.returncode == 1
         assert "Traceback" not in completed.stderr
@@ -211,6 +213,8 @@ def test_a_card_that_is_not_yaml_or_is_an_alias_bomb_is_reported(
     assert "its aliases (*name) expand to more than 1,000,000 values" in bomb.stderr
     broken = run_segboard("import", "hf", str(tmp_path / "broken"), cwd=repo)
     assert "broken/README.md: not readable YAML" in broken.stderr
+    huge = run_segboard("import", "hf", str(tmp_path / "huge"), cwd=repo)
+    assert "huge/README.md: larger than 4,194,304 bytes" in huge.stderr
 
 
 def test_cards_without_segboard_key_keep_what_the_format_can_say(
