@@ -513,7 +513,9 @@ def import_hf_command(
     the dataset records' aliases, split names such as "validation", metric types such as
     mean_iou through the metric catalogue's aliases. The paper comes from --paper or the card's
     one arxiv: tag; values that may be fractions of 1 need --scale, and scaled values keep the
-    published number in a curation entry. Hugging Face's `verified` flag is not carried over.
+    published number in a curation entry. A derived ranking metric the card leaves out (ADE20K's
+    score) is computed from its components when all are given, with an 'added' curation entry.
+    Hugging Face's `verified` flag is not carried over.
     What cannot be mapped is reported and left out (exit status 1); what is written validates.
     """
     from .foreign_hf import CardOptions
@@ -558,8 +560,9 @@ def import_model_index_command(
     (such as OpenMMLab's metafiles) are mapped: datasets through the aliases of the dataset
     records ("Pascal VOC 2012 + Aug" is VOC 2012 with SBD), metric names through the metric
     catalogue's aliases, mIoU(ms+flip) as a multi-scale + flip result, papers from the
-    Collections. Unknown datasets and metrics, duplicate names and entries without the
-    leaderboard's metric are reported and left out (exit status 1); what is written validates.
+    Collections, a derived ranking metric from its components (with an 'added' curation entry).
+    Unknown datasets and metrics, duplicate names and entries without the leaderboard's metric
+    are reported and left out (exit status 1); what is written validates.
     """
     from .import_formats import import_model_index
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import reprlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,13 +76,14 @@ class Mapper:
             return
         dataset, split, metric, extra, curation = place
         for tta, values in groups.items():
-            if metric not in values:
-                given = ", ".join(values) or "none"
-                self.leave_out(entry, f"{dataset} ranks by {metric}, which the entry does not "
-                               f"give (it gives {given})")  # fmt: skip
-                continue
             metrics, scaled = self._scaled(entry, values)
             if metrics is None:
+                continue
+            added = self._derive(metric, metrics)
+            if metric not in metrics:
+                given = ", ".join(metrics) or "none"
+                self.leave_out(entry, f"{dataset} ranks by {metric}, which the entry does not "
+                               f"give (it gives {given})")  # fmt: skip
                 continue
             display = entry.name + "".join(f" + {_EXTRA_SUFFIX[e]}" for e in extra)
             display += _TTA_SUFFIX.get(tta, "")
@@ -95,7 +97,7 @@ class Mapper:
                     dataset=dataset, split=split, model=display, method=entry.method,
                     backbone=entry.backbone, paper=str(entry.paper), metrics=metrics,
                     source_kind="model-zoo", source_url=entry.source_url, weights=entry.weights,
-                    source_detail=entry.source_detail, curation=curation + scaled,
+                    source_detail=entry.source_detail, curation=curation + scaled + added,
                 ))  # fmt: skip
             else:
                 return
@@ -151,6 +153,32 @@ class Mapper:
                 return None
             group[metric_id] = text
         return groups
+
+    def _derive(self, metric_id: str, metrics: dict[str, str]) -> list[dict[str, object]]:
+        """Add a derived metric the source leaves out when all its components are given.
+
+        ADE20K's challenge score is the mean of mIoU and pixel accuracy: computed exactly, and
+        said so in an 'added' curation entry. Returns that entry (or nothing).
+        """
+        definition = self.catalog.metrics[metric_id]
+        components = definition.components
+        if metric_id in metrics or definition.combine != "mean" or not components:
+            return []
+        if any(c not in metrics for c in components):
+            return []
+        values = [Decimal(metrics[c]) for c in components]
+        decimals = max(-int(v.as_tuple().exponent) for v in values)
+        mean = sum(values) / len(values)  # exact to one more decimal than the components
+        shorter = mean.quantize(Decimal(1).scaleb(-decimals))
+        mean = shorter if shorter == mean else mean.quantize(Decimal(1).scaleb(-decimals - 1))
+        metrics[metric_id] = format(mean, "f")
+        names = " and ".join(self.catalog.metrics[c].name_en for c in components)
+        return [{
+            "field": f"metrics.{metric_id}",
+            "action": "added",
+            "reason": f"The source gives {names} but not this score; it is their mean, "
+                      "computed on import.",
+        }]  # fmt: skip
 
     def _paper_known(self, entry: Entry) -> bool:
         if entry.paper is None:

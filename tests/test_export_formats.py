@@ -120,6 +120,13 @@ Models:
 - Name: pspnet_r50-d8_512x512_80k_ade20k
   In Collection: PSPNet
   Results: []
+- Name: pspnet_r101-d8_512x512_80k_ade20k
+  In Collection: PSPNet
+  Results:
+    Task: Semantic Segmentation
+    Dataset: ADE20K
+    Metrics:
+      mIoU: 43.57
 - Name: pspnet_camvid
   In Collection: PSPNet
   Results:
@@ -155,8 +162,9 @@ def test_foreign_metafiles_are_mapped_and_the_rest_reported(repo: Path, tmp_path
     assert completed.stdout.splitlines() == [
         "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml",
         "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd-ms-flip.yaml",
+        "data/results/ade20k/val/pspnet-r50-d8-512x512-80k-ade20k.yaml",
     ]
-    assert completed.stderr.splitlines()[-1] == "wrote 2 files; left out 4 (see above)"
+    assert completed.stderr.splitlines()[-1] == "wrote 3 files; left out 4 (see above)"
     import yaml
 
     flip = yaml.safe_load((repo / completed.stdout.splitlines()[1]).read_text())
@@ -176,10 +184,19 @@ def test_foreign_metafiles_are_mapped_and_the_rest_reported(repo: Path, tmp_path
     ]
     stderr = completed.stderr
     assert (
-        "ade20k ranks by scene-parsing-score, which the entry does not give (it gives miou, "
-        "pixel-accuracy)" in stderr
+        "model 'pspnet_r101-d8_512x512_80k_ade20k': ade20k ranks by scene-parsing-score, which "
+        "the entry does not give (it gives miou)" in stderr
     )
     assert "model 'pspnet_r50-d8_512x512_80k_ade20k': the name is used twice" in stderr
+    ade20k = yaml.safe_load((repo / completed.stdout.splitlines()[2]).read_text())
+    # the challenge score that ranks ADE20K is the mean of the two given components
+    assert ade20k["metrics"] == {"miou": 41.13, "pixel-accuracy": 79.95,
+                                 "scene-parsing-score": 60.54}  # fmt: skip
+    assert ade20k["curation"][-1] == {
+        "field": "metrics.scene-parsing-score", "action": "added",
+        "reason": "The source gives pixel accuracy and mean intersection over union but not "
+                  "this score; it is their mean, computed on import.",
+    }  # fmt: skip
     assert "unknown dataset 'CamVid'" in stderr
     assert "metric 'mFscore' = 80.0 is not one segboard knows" in stderr
     assert validate_repository(repo).errors == []
@@ -202,7 +219,8 @@ def test_foreign_values_that_fail_validation_are_left_out(repo: Path, tmp_path: 
     completed = run_segboard(*args, cwd=repo)
     assert completed.returncode == 1, completed.stderr
     assert completed.stdout.splitlines() == [
-        "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml"
+        "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml",
+        "data/results/ade20k/val/pspnet-r50-d8-512x512-80k-ade20k.yaml",
     ]
     assert "miou is 177.39, outside its range [0, 100]" in completed.stderr
     assert not (

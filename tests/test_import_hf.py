@@ -27,7 +27,7 @@ def write_card(folder: Path, card_data: hub.ModelCardData, body: str = "A model.
     return folder / "README.md"
 
 
-def trainer_card(folder: Path, **changes: object) -> Path:
+def trainer_card(folder: Path, with_score: bool = True, **changes: object) -> Path:
     """Like the card transformers' Trainer writes: evaluate's mean_iou gives fractions of 1."""
     common = {"task_type": "image-segmentation", "task_name": "Image Segmentation",
               "dataset_type": "scene_parse_150", "dataset_name": "ADE20K",
@@ -42,6 +42,8 @@ def trainer_card(folder: Path, **changes: object) -> Path:
         hub.EvalResult(metric_type="scene-parsing-score", metric_value=0.5817, **common),
         hub.EvalResult(metric_type="per_category_iou", metric_value=[0.7, 0.4], **common),
     ]
+    if not with_score:
+        del results[2]
     data = hub.ModelCardData(
         model_name="segformer-b0-finetuned-ade", library_name="transformers",
         tags=["vision", "image-segmentation", "arxiv:2105.15203"], eval_results=results,
@@ -92,6 +94,23 @@ def test_a_trainer_card_is_mapped_and_fractions_are_asked_about(repo: Path, tmp_
     assert report.errors == []
     [result] = [r for r in report.catalog.results if r.id == RESULT[13:-5]]
     assert result.published_text("miou") == "37.41"
+
+
+def test_ade20k_score_is_computed_from_its_components_and_said_so(
+    repo: Path, tmp_path: Path
+) -> None:
+    card = trainer_card(tmp_path / "card", with_score=False)  # Trainer cards give no score
+    completed = run_segboard("import", "hf", str(card), "--source-url", HUB, "--paper-title",
+                             SEGFORMER, "--scale", "fraction", cwd=repo)  # fmt: skip
+    assert completed.stdout.splitlines() == ["data/papers/2105.15203.yaml", RESULT]
+    record = yaml.safe_load((repo / RESULT).read_text())
+    assert record["metrics"] == {"miou": 37.41, "pixel-accuracy": 78.93,
+                                 "scene-parsing-score": 58.17}  # fmt: skip
+    assert [(c["field"], c["action"]) for c in record["curation"]] == [
+        ("metrics.miou", "corrected"), ("metrics.pixel-accuracy", "corrected"),
+        ("metrics.scene-parsing-score", "added"),
+    ]  # fmt: skip
+    assert validate_repository(repo).errors == []  # the score agrees with its components
 
 
 def test_percent_cards_and_split_from_the_command_line(repo: Path, tmp_path: Path) -> None:
