@@ -415,7 +415,11 @@ def new_dataset(ctx: click.Context, **options: object) -> int:
 
 @cli.group(name="import")
 def import_group() -> None:
-    """Take in results kept elsewhere: `segboard import markdown FILE ...`."""
+    """Take in results kept elsewhere: Markdown tables, model-index metafiles, model cards.
+
+    Every importer reports what it cannot map, with the file it comes from (exit status 1);
+    what it writes validates.
+    """
 
 
 @import_group.command(name="markdown")
