@@ -4,9 +4,10 @@ A format reader (foreign_model_index, foreign_hf) turns each result it finds int
 names as the source wrote them. `Mapper` matches those names against the catalogue (through
 names.py), groups the metrics by the test-time augmentation their names imply, computes a
 leaderboard's derived score when the source gives all its components, records every decision it
-had to make (split, scale, computed score) as a curation entry, and collects what it cannot map as problems: one
-line each, naming the source. Nothing is guessed: an unknown dataset, metric or split, a missing
-paper, a value whose scale is unclear, a name given twice, all are reported and left out.
+had to make (split, scale, computed score) as a curation entry, and collects what it cannot map
+as problems: one line each, naming the source. Nothing is guessed: an unknown dataset, metric or
+split, a missing paper, a value whose scale is unclear, a name given twice, all are reported and
+left out.
 """
 
 from __future__ import annotations
