@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,9 @@ from .output import write_atomic
 from .report import FORMATS, display_path, render, summary
 from .repository import find_root
 from .validate import ValidationReport, validate_repository
+
+if TYPE_CHECKING:  # the importers load only for `segboard import`
+    from .import_formats import ImportOutcome
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -464,7 +467,7 @@ def import_markdown(
     return 0
 
 
-def _report_import(outcome: Any, dry_run: bool) -> int:
+def _report_import(outcome: ImportOutcome, dry_run: bool) -> int:
     """Print what an import wrote (or would write) and what it left out; 1 if anything was."""
     for problem in outcome.left_out:
         click.echo(f"left out: {problem}", err=True)

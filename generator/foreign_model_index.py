@@ -18,14 +18,21 @@ from .names import plain_text
 ReadYaml = Callable[[Path], Any]
 
 
-def documents(path: Path, read_yaml: ReadYaml) -> list[tuple[Path, Any]]:
-    """The file and the metafiles its Import globs name, in a stable order."""
+def documents(path: Path, read_yaml: ReadYaml, problems: list[str]) -> list[tuple[Path, Any]]:
+    """The file and the metafiles its Import globs name, in a stable order.
+
+    A metafile that cannot be read goes to `problems`; the file itself must be readable.
+    """
     index = read_yaml(path) or {}
     if not isinstance(index, dict):
         raise DataError(f"{path}: not a model-index mapping")
     found = [(path, index)]
     for pattern in index.get("Import", []) or []:
-        found += [(p, read_yaml(p) or {}) for p in sorted(path.parent.glob(str(pattern)))]
+        for metafile in sorted(path.parent.glob(str(pattern))):
+            try:
+                found.append((metafile, read_yaml(metafile) or {}))
+            except DataError as exc:
+                problems.append(str(exc))
     return found
 
 
@@ -38,7 +45,7 @@ def entries(
     problems: list[str],
 ) -> Iterator[Entry]:
     """One Entry per Result; malformed models and repeated names go to `problems`."""
-    found = documents(path, read_yaml)
+    found = documents(path, read_yaml, problems)
     collections = {
         c.get("Name"): c
         for _, document in found
@@ -64,10 +71,8 @@ def entries(
                 continue
             seen.add(name)
             try:
-                for entry in _model_entries(model, name, where, collections, source_url,
-                                            framework, problems):  # fmt: skip
-                    entry.scale = scale
-                    yield entry
+                yield from _model_entries(model, name, where, collections, source_url,
+                                          framework, scale, problems)  # fmt: skip
             except (AttributeError, TypeError, ValueError) as exc:
                 problems.append(f"{where}: not in the expected form ({exc})")
 
@@ -79,6 +84,7 @@ def _model_entries(
     collections: dict[Any, Any],
     source_url: str,
     framework: str | None,
+    scale: str | None,
     problems: list[str],
 ) -> list[Entry]:
     collection = collections.get(model.get("In Collection")) or {}
@@ -120,6 +126,7 @@ def _model_entries(
             source_detail=f"model-index entry {name}",
             backbone=plain_text(backbone, "backbone") if backbone else None,
             weights=weights,
+            scale=scale,
         )
         for result in ([results] if isinstance(results, dict) else results)
     ]

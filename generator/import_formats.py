@@ -115,9 +115,10 @@ def _target(root: Path, extras: dict[str, Any]) -> Path:
     return root / "data" / "results" / parts[0] / parts[1] / f"{parts[2]}.yaml"
 
 
-def _own_files(root: Path, entries: list[tuple[str, dict[str, Any]]]) -> dict[Path, str]:
-    """Records from segboard's own exports; any clash stops the import (all or nothing)."""
-    files: dict[Path, str] = {}
+def _add_own(
+    root: Path, entries: list[tuple[str, dict[str, Any]]], files: dict[Path, str]
+) -> list[str]:
+    """Add records from segboard's own exports to `files`; return the clashes."""
     problems = []
     for where, extras in entries:
         try:
@@ -129,6 +130,13 @@ def _own_files(root: Path, entries: list[tuple[str, dict[str, Any]]]) -> dict[Pa
             problems.append(f"{where}: {target.relative_to(root)} already exists")
             continue
         files[target] = record_text(extras)
+    return problems
+
+
+def _own_files(root: Path, entries: list[tuple[str, dict[str, Any]]]) -> dict[Path, str]:
+    """Records from segboard's own exports; any clash stops the import (all or nothing)."""
+    files: dict[Path, str] = {}
+    problems = _add_own(root, entries, files)
     if problems:
         raise DataError("nothing was imported:\n" + "\n".join(problems))
     return files
@@ -191,16 +199,7 @@ def import_hf(
     if own and not foreign and not problems:
         return _own_outcome(root, _own_files(root, own), dry_run)
     mapper = Mapper(root, catalog, options.split)
-    for where, extras in own:
-        try:
-            target = _target(root, extras)
-        except DataError as exc:
-            problems.append(f"{where}: {exc}")
-            continue
-        if target.exists() or target in mapper.files:
-            problems.append(f"{where}: {target.relative_to(root)} already exists")
-        else:
-            mapper.files[target] = record_text(extras)
+    problems += _add_own(root, own, mapper.files)
     for card, front, body in foreign:
         for entry in foreign_hf.entries(str(card), front, body, options, mapper.problems):
             mapper.add(entry)

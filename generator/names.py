@@ -23,7 +23,7 @@ SPLIT_SYNONYMS = {
     "training": "train",
     "testing": "test",
 }
-_PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
 def name_key(text: str) -> str:
@@ -75,7 +75,7 @@ def number_text(value: Any) -> str | None:
         text = value.strip()
     else:
         return None
-    return text if _PLAIN_NUMBER.match(text) else None
+    return text if PLAIN_NUMBER.match(text) else None
 
 
 def plain_text(value: Any, what: str) -> str:

@@ -12,16 +12,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .errors import DataError, UsageError
 from .model import NAME_SUFFIXES, split_model_name
+from .names import PLAIN_NUMBER
 from .output import write_atomic
 from .report import as_text
 from .validate import validate_repository
 
 _ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
-_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
 def slug(text: str) -> str:
@@ -72,7 +70,7 @@ def result_text(new: NewResult) -> str:
     lines.append(f"paper: {_q(new.paper)}")
     lines.append("metrics:")
     for metric, value in new.metrics.items():
-        if not _NUMBER.match(value):
+        if not PLAIN_NUMBER.match(value):
             raise UsageError(
                 f"--metric {metric}={value}: write the number as published, e.g. 80.20"
             )
@@ -186,11 +184,8 @@ def write_keeping_valid(root: Path, files: dict[Path, str]) -> tuple[list[Path],
     bad = {p.path for p in report.errors if p.path in files}
     left_out = [f"{problem.path}: {problem.message}" for problem in report.errors]
     papers = root / "data" / "papers"
-    cited = {
-        str((yaml.safe_load(text) or {}).get("paper"))
-        for path, text in files.items()
-        if path not in bad and path.parent != papers
-    }
+    cited = {r.paper for r in report.catalog.results
+             if r.document.path in files and r.document.path not in bad}  # fmt: skip
     bad |= {path for path in files if path.parent == papers and path.stem not in cited}
     for path in sorted(bad):
         path.unlink(missing_ok=True)

@@ -202,6 +202,26 @@ def test_foreign_metafiles_are_mapped_and_the_rest_reported(repo: Path, tmp_path
     assert validate_repository(repo).errors == []
 
 
+def test_an_unreadable_metafile_is_reported_and_the_others_imported(
+    repo: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "configs/pspnet").mkdir(parents=True)
+    (tmp_path / "configs/pspnet/metafile.yml").write_text(METAFILE)
+    (tmp_path / "configs/broken").mkdir()
+    (tmp_path / "configs/broken/metafile.yml").write_text("Models: [unclosed\n")
+    index = tmp_path / "model-index.yml"
+    index.write_text("Import:\n- configs/*/metafile.yml\n")
+    args = ["import", "model-index", str(index), "--source-url", MMSEG, "--framework", "PyTorch"]
+    completed = run_segboard(*args, cwd=repo)
+    assert completed.returncode == 1
+    assert f"left out: {tmp_path}/configs/broken/metafile.yml: not readable YAML" in (
+        completed.stderr
+    )
+    assert "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml" in (
+        completed.stdout.splitlines()
+    )
+
+
 def test_foreign_files_need_a_source(repo: Path, tmp_path: Path) -> None:
     foreign = tmp_path / "model-index.yml"
     foreign.write_text("Models:\n  - Name: pspnet_r50\n    Results: []\n")
