@@ -8,6 +8,8 @@ from pathlib import Path
 from .diagnostics import Problem
 from .errors import SegboardError
 from .links import BROKEN, WARNING, LinkConfig, check_links, collect
+from .report import as_text, display_path
+from .seed import SeedConfig, check_seed
 
 
 @dataclass
@@ -20,7 +22,7 @@ class Step:
 
 def run_checks(root: Path) -> list[Step]:
     """Validate (with evidence), build the site strictly, and check every link's form offline."""
-    from .report import as_text
+
     from .site import build_site
     from .validate import validate_repository
 
@@ -36,6 +38,18 @@ def run_checks(root: Path) -> list[Step]:
             as_text(problems).splitlines(),
         )
     )
+    seed = SeedConfig.from_pyproject(root)
+    if seed is not None:
+        given = check_seed(report.catalog, seed)
+        steps.append(
+            Step(
+                "seed",
+                not given.problems,
+                f"{given.rows} rows of {display_path(seed.file)}, "
+                f"{len(given.problems)} not given back by the records",
+                as_text(given.problems).splitlines(),
+            )
+        )
     if not report.ok:
         steps.append(Step("build", False, "skipped: the data has errors"))
         return steps

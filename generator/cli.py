@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -19,6 +19,7 @@ from .validate import ValidationReport, validate_repository
 
 if TYPE_CHECKING:  # the importers load only for `segboard import`
     from .import_formats import ImportOutcome
+    from .links import LinkReport, Source
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -244,9 +245,7 @@ def new() -> None:
     """Add a record: `segboard new result` or `segboard new dataset`."""
 
 
-def _ask(
-    value: object, label: str, interactive: bool, missing: list[str], **kwargs: object
-) -> object:
+def _ask(value: object, label: str, interactive: bool, missing: list[str], **kwargs: Any) -> object:
     if value not in (None, ()):
         return value
     if interactive:
@@ -294,7 +293,7 @@ def _interactive(flag: bool | None) -> bool:
 @click.option("--source-detail", help="Where on that page, e.g. 'Table 3'.")
 @_interactive_option
 @click.pass_context
-def new_result(ctx: click.Context, **options: object) -> int:
+def new_result(ctx: click.Context, /, **options: object) -> int:
     """Write a new result record in the right place, valid, with its schema line.
 
     Creates the paper record when the paper is new (an arXiv id gives its URL and date).
@@ -302,14 +301,14 @@ def new_result(ctx: click.Context, **options: object) -> int:
     """
     from .scaffold import NewResult, create_result
 
-    interactive = _interactive(options.pop("interactive"))  # type: ignore[arg-type]
+    interactive = _interactive(cast("bool | None", options.pop("interactive")))
     missing: list[str] = []
     values = {
         key: _ask(options[key], label, interactive, missing)
         for key, label in (("dataset", "dataset"), ("split", "split"), ("model", "model"),
                            ("method", "method"), ("paper", "paper"))
     }  # fmt: skip
-    metric_pairs = options["metrics"] or (
+    metric_pairs = cast("tuple[str, ...]", options["metrics"]) or (
         (click.prompt("metric (ID=VALUE)"),) if interactive else ()
     )
     if not metric_pairs:
@@ -325,18 +324,18 @@ def new_result(ctx: click.Context, **options: object) -> int:
     if missing:
         raise click.UsageError(f"missing: {', '.join('--' + m.replace(' ', '-') for m in missing)}")
     metrics = {}
-    for pair in metric_pairs:  # type: ignore[union-attr]
+    for pair in metric_pairs:
         metric_id, _, value = str(pair).partition("=")
         if not value:
             raise click.UsageError(f"--metric {pair}: write ID=VALUE, e.g. miou=80.20")
         metrics[metric_id.strip()] = value.strip()
     weights = []
-    for pair in options["weights"]:  # type: ignore[union-attr]
+    for pair in cast("tuple[str, ...]", options["weights"]):
         framework, _, weights_url = str(pair).partition("=")
         if not weights_url:
             raise click.UsageError(f"--weights {pair}: write FRAMEWORK=URL")
         weights.append((weights_url, framework))
-    paper_title = options["paper_title"]
+    paper_title = cast("str | None", options["paper_title"])
     root = _root(ctx)
     paper_is_new = not (root / "data/papers" / f"{values['paper']}.yaml").exists()
     if not paper_title and paper_is_new and interactive:
@@ -344,8 +343,9 @@ def new_result(ctx: click.Context, **options: object) -> int:
     record = NewResult(
         dataset=str(values["dataset"]), split=str(values["split"]), model=str(values["model"]),
         method=str(values["method"]), paper=str(values["paper"]), metrics=metrics,
-        source_kind=str(kind), source_url=str(url), backbone=options["backbone"],  # type: ignore[arg-type]
-        paper_title=paper_title, source_detail=options["source_detail"],  # type: ignore[arg-type]
+        source_kind=str(kind), source_url=str(url),
+        backbone=cast("str | None", options["backbone"]), paper_title=paper_title,
+        source_detail=cast("str | None", options["source_detail"]),
         weights=weights,
     )  # fmt: skip
     for path in create_result(root, record):
@@ -377,19 +377,19 @@ def new_result(ctx: click.Context, **options: object) -> int:
 @click.option("--description-zh", help="The same in Chinese.")
 @_interactive_option
 @click.pass_context
-def new_dataset(ctx: click.Context, **options: object) -> int:
+def new_dataset(ctx: click.Context, /, **options: object) -> int:
     """Write a new dataset record, valid, with its schema line. Never overwrites."""
     from .scaffold import create_dataset, dataset_text
 
-    interactive = _interactive(options.pop("interactive"))  # type: ignore[arg-type]
+    interactive = _interactive(cast("bool | None", options.pop("interactive")))
     missing: list[str] = []
     labels = {"dataset_id": "id", "name": "name", "homepage": "homepage", "classes": "classes",
               "description_en": "description en", "description_zh": "description zh"}  # fmt: skip
     values = {key: _ask(options[key], label, interactive, missing) for key, label in labels.items()}
-    splits_raw = options["splits"] or (
+    splits_raw = cast("tuple[str, ...]", options["splits"]) or (
         (click.prompt("split (ID:IMAGES:LABELS)"),) if interactive else ()
     )
-    boards_raw = options["leaderboards"] or (
+    boards_raw = cast("tuple[str, ...]", options["leaderboards"]) or (
         (click.prompt("leaderboard (SPLIT:METRIC)"),) if interactive else ()
     )
     if not splits_raw:
@@ -399,8 +399,8 @@ def new_dataset(ctx: click.Context, **options: object) -> int:
     if missing:
         raise click.UsageError(f"missing: {', '.join('--' + m.replace(' ', '-') for m in missing)}")
     try:
-        splits = [(a, int(b), c) for a, b, c in (str(s).split(":") for s in splits_raw)]  # type: ignore[union-attr]
-        boards = [(a, b) for a, b in (str(s).split(":") for s in boards_raw)]  # type: ignore[union-attr]
+        splits = [(a, int(b), c) for a, b, c in (str(s).split(":") for s in splits_raw)]
+        boards = [(a, b) for a, b in (str(s).split(":") for s in boards_raw)]
     except ValueError:
         raise click.UsageError(
             "write --split ID:IMAGES:LABELS and --leaderboard SPLIT:METRIC"
@@ -408,7 +408,7 @@ def new_dataset(ctx: click.Context, **options: object) -> int:
     text = dataset_text(
         str(values["dataset_id"]), str(values["name"]), str(values["homepage"]),
         [c.strip() for c in str(values["classes"]).split(",") if c.strip()],
-        int(options["ignore_label"]), splits, boards,  # type: ignore[arg-type]
+        int(cast(int, options["ignore_label"])), splits, boards,
         str(values["description_en"]), str(values["description_zh"]),
     )  # fmt: skip
     for path in create_dataset(_root(ctx), str(values["dataset_id"]), text):
@@ -511,7 +511,7 @@ _DRY_RUN = click.option("--dry-run", is_flag=True, help="Show what would be writ
 @_DRY_RUN
 @click.pass_context
 def import_hf_command(
-    ctx: click.Context, path: Path, weights: tuple[str, ...], dry_run: bool, **options: Any
+    ctx: click.Context, /, path: Path, weights: tuple[str, ...], dry_run: bool, **options: Any
 ) -> int:
     """Records from Hugging Face model cards (README.md front matter with a model-index).
 
@@ -663,12 +663,12 @@ def links(
     return 1 if counts[BROKEN] else 0
 
 
-def error_or_warning(source: object, severity: str, report: object) -> Problem:
+def error_or_warning(source: Source, severity: str, report: LinkReport) -> Problem:
     from .diagnostics import Severity
 
     return Problem(
-        source.path, source.line, source.column,  # type: ignore[attr-defined]
-        Severity(severity), f"{report.url}: {report.message}", "link",  # type: ignore[attr-defined]
+        source.path, source.line, source.column,
+        Severity(severity), f"{report.url}: {report.message}", "link",
     )  # fmt: skip
 
 

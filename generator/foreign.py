@@ -139,7 +139,8 @@ class Mapper:
         """Metric id -> value text, per test-time augmentation; None after a problem."""
         groups: dict[tuple[str, ...], dict[str, str]] = {}
         for written, value in entry.metrics.items():
-            name, tta = str(written), ()
+            name = str(written)
+            tta: tuple[str, ...] = ()
             suffix = _TTA_IN_NAME.match(name)
             if suffix and name_key(suffix["tta"]) in _TTA_NAMES:
                 name, tta = suffix["name"], _TTA_NAMES[name_key(suffix["tta"])]
@@ -170,7 +171,8 @@ class Mapper:
             return []
         values = [Decimal(metrics[c]) for c in components]
         decimals = max(-int(v.as_tuple().exponent) for v in values)
-        mean = sum(values) / len(values)  # exact to one more decimal than the components
+        # exact to one more decimal than the components
+        mean = sum(values, Decimal(0)) / len(values)
         shorter = mean.quantize(Decimal(1).scaleb(-decimals))
         mean = shorter if shorter == mean else mean.quantize(Decimal(1).scaleb(-decimals - 1))
         metrics[metric_id] = format(mean, "f")

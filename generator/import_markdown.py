@@ -36,52 +36,69 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def parse_table(text: str) -> tuple[list[TableRow], list[str]]:
-    """The rows of the first table whose header names the five columns; problems by line."""
-    lines = text.splitlines()
-    rows: list[TableRow] = []
-    problems: list[str] = []
-    columns: dict[str, int] | None = None
-    for number, line in enumerate(lines, start=1):
+@dataclass
+class Table:
+    """One table with the five columns: the line of its header, its rows and what was unreadable."""
+
+    line: int
+    rows: list[TableRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _read_row(number: int, cells: list[str], columns: dict[str, int], table: Table) -> None:
+    if len(cells) < len(columns):
+        table.problems.append(f"line {number}: {len(cells)} cells, expected {len(columns)}")
+        return
+    get = {column: cells[index] for column, index in columns.items()}
+    if not get["model"]:
+        table.problems.append(f"line {number}: no model name")
+        return
+    if not _NUMBER.match(get["score"]):
+        table.problems.append(f"line {number}: the score {get['score']!r} is not a number")
+        return
+    links = {c: _LINK.findall(get[c]) for c in ("weights", "paper", "code")}
+    for column in ("weights", "paper", "code"):
+        if get[column] not in ("", "N/A") and not links[column]:
+            table.problems.append(f"line {number}: the {column} cell {get[column]!r} holds no link")
+    table.rows.append(
+        TableRow(
+            number,
+            get["model"],
+            get["score"],
+            links["weights"],
+            links["paper"][0][1] if links["paper"] else None,
+            links["code"],
+        )
+    )
+
+
+def parse_tables(text: str) -> list[Table]:
+    """Every table whose header names the five columns, in the file's order."""
+    tables: list[Table] = []
+    columns: dict[str, int] | None = None  # the current table's, while inside one
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.lstrip().startswith("|"):
-            if columns is not None and rows:
-                break  # the table ended
+            columns = None  # any other line ends a table
             continue
         cells = _cells(line)
         if columns is None:
             names = [c.lower() for c in cells]
             if all(column in names for column in COLUMNS):
                 columns = {column: names.index(column) for column in COLUMNS}
+                tables.append(Table(number))
             continue
         if set(line.replace("|", "").strip()) <= set("-: "):
             continue  # the separator row
-        if len(cells) < len(columns):
-            problems.append(f"line {number}: {len(cells)} cells, expected {len(columns)}")
-            continue
-        get = {column: cells[index] for column, index in columns.items()}
-        if not get["model"]:
-            problems.append(f"line {number}: no model name")
-            continue
-        if not _NUMBER.match(get["score"]):
-            problems.append(f"line {number}: the score {get['score']!r} is not a number")
-            continue
-        links = {c: _LINK.findall(get[c]) for c in ("weights", "paper", "code")}
-        for column in ("weights", "paper", "code"):
-            if get[column] not in ("", "N/A") and not links[column]:
-                problems.append(f"line {number}: the {column} cell {get[column]!r} holds no link")
-        rows.append(
-            TableRow(
-                number,
-                get["model"],
-                get["score"],
-                links["weights"],
-                links["paper"][0][1] if links["paper"] else None,
-                links["code"],
-            )
-        )
-    if columns is None:
-        problems.append("no table with the columns Model | Score | Weights | Paper | Code")
-    return rows, problems
+        _read_row(number, cells, columns, tables[-1])
+    return tables
+
+
+def parse_table(text: str) -> tuple[list[TableRow], list[str]]:
+    """The rows of the first table whose header names the five columns; problems by line."""
+    tables = parse_tables(text)
+    if not tables:
+        return [], ["no table with the columns Model | Score | Weights | Paper | Code"]
+    return tables[0].rows, tables[0].problems
 
 
 def _paper_id(url: str | None, catalog: Catalog) -> str | None:

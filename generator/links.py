@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 from .errors import UsageError
 from .output import write_atomic
 from .repository import discover
-from .yamlload import load_file
+from .yamlload import JsonPath, load_file
 
 OK, WARNING, BROKEN, SKIPPED = "ok", "warning", "broken", "skipped"
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")
@@ -93,7 +93,7 @@ class LinkConfig:
 # --- collecting -----------------------------------------------------------------------------
 
 
-def _urls_in_data(value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+def _urls_in_data(value: Any, path: JsonPath = ()) -> list[tuple[JsonPath, str]]:
     if isinstance(value, str):
         return [(path, value)] if value.startswith(("http://", "https://")) else []
     if isinstance(value, dict):

@@ -436,7 +436,7 @@ class PageWriter:
         return self._catalogue_entry(metric_id).get("formula")
 
     def _definition(self, metric_id: str) -> str:
-        definition = self._catalogue_entry(metric_id).get("definition", {})
+        definition: dict[str, str] = self._catalogue_entry(metric_id).get("definition", {})
         return definition.get(self.lang, "")
 
     def _board_table(self, board: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from .diagnostics import Problem, error
 from .errors import UsageError
 from .model import Catalog, Dataset, Metric, Paper, Result
 from .schemas import RECORD_KINDS, SchemaChecker, schema_path
-from .yamlload import Document, LoadResult, load_file
+from .yamlload import Document, JsonPath, LoadResult, load_file
 
 # Below this many files one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2000
@@ -146,7 +146,7 @@ _worker_state: tuple[list[RecordFile], dict[str, SchemaChecker]] | None = None
 # What a worker sends back for one file: the data and number texts of its document (or None
 # when it could not be loaded) and its problems. Plain tuples pickle several times faster than
 # the dataclasses, and the parent rebuilds the Document around them.
-Shipped = tuple[Any, dict | None, list[Problem], list[Problem]]
+Shipped = tuple[Any, dict[JsonPath, str] | None, list[Problem], list[Problem]]
 
 
 def _check_slice(bounds: tuple[int, int]) -> list[Shipped]:

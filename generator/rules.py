@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .diagnostics import Problem, error, warning
@@ -232,7 +233,7 @@ def datasets_are_consistent(catalog: Catalog) -> Iterator[Problem]:
             yield from _paper_reference(catalog, doc, data["paper"])
 
 
-def _unique(doc: Document, items: list[dict], key: str, what: str) -> Iterator[Problem]:
+def _unique(doc: Document, items: list[dict[str, Any]], key: str, what: str) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item["id"] in seen:
@@ -387,7 +388,7 @@ def _model_identity(result: Result) -> tuple[str, frozenset[str]]:
 
 
 def no_duplicate_results(catalog: Catalog) -> Iterator[Problem]:
-    first: dict[tuple, Result] = {}
+    first: dict[tuple[str, str, str, frozenset[str], frozenset[str]], Result] = {}
     for result in catalog.results:
         key = (
             result.dataset,

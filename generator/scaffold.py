@@ -49,7 +49,8 @@ class NewResult:
 
     def structured_from_name(self) -> tuple[list[str], list[str]]:
         """Extra training data and test-time augmentation implied by the name's suffixes."""
-        extra, tta = [], []
+        extra: list[str] = []
+        tta: list[str] = []
         for suffix in split_model_name(self.model)[1]:
             kind, value = NAME_SUFFIXES[suffix]
             (extra if kind == "extra_training_data" else tta).append(value)

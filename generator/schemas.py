@@ -17,7 +17,7 @@ import jsonschema_rs
 
 from .diagnostics import Problem, error
 from .errors import UsageError
-from .yamlload import Document
+from .yamlload import Document, JsonPath
 
 RECORD_KINDS = ("dataset", "paper", "metrics", "result")
 
@@ -93,8 +93,8 @@ _TYPE_WORDS = {
 }
 
 
-def _type_message(err: Any, document: Document, path: tuple) -> str:
-    expected = (
+def _type_message(err: Any, document: Document, path: JsonPath) -> str:
+    expected: list[str] = (
         err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
     )
     wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
@@ -177,7 +177,7 @@ def _problems_for(err: Any, document: Document) -> Iterator[Problem]:
     yield error(document.path, where, f"schema-{kind}", f"{field}: {message}")
 
 
-def _dotted(path: tuple) -> str:
+def _dotted(path: JsonPath) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

@@ -105,9 +105,9 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list) -> Any:
+def _mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
     from mkdocs.config import load_config
-    from mkdocs.utils import yaml_load
+    from mkdocs.utils.yaml import yaml_load
 
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():

@@ -38,7 +38,11 @@ def derived_check(
         published = Decimal(result.published_text(metric_id))
     except InvalidOperation:
         return None
-    return published, sum(parts) / len(parts), half_unit(result.published_text(metric_id))
+    return (
+        published,
+        sum(parts, Decimal(0)) / len(parts),
+        half_unit(result.published_text(metric_id)),
+    )
 
 
 def state(catalog: Catalog, result: Result) -> str:

@@ -122,7 +122,7 @@ class _Resolver(yaml.resolver.BaseResolver):
         return None
 
 
-class _Composer(CParser, _Resolver):  # type: ignore[misc]
+class _Composer(CParser, _Resolver):
     def __init__(self, text: str) -> None:
         CParser.__init__(self, text)
         _Resolver.__init__(self)
@@ -377,19 +377,51 @@ def _nesting_too_deep(text: str) -> Position | None:
         return None
     parser = _Composer(text)
     depth = 0
+    scanned = 0  # the index in text up to which events have been handed over
     try:
         while parser.check_event():
             event = parser.get_event()
+            assert event is not None and event.start_mark and event.end_mark  # while events come
+            scanned = event.end_mark.index
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     return (event.start_mark.line + 1, event.start_mark.column + 1)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" not in str(exc.problem):
+            return None  # the composer reports the syntax error with its position
+        # libyaml (in PyYAML 6.0.4 and later) refuses deep flow nesting while looking ahead,
+        # before it hands over the level that crosses MAX_DEPTH: find that level in the text.
+        mark = exc.problem_mark
+        limit = mark.index if mark is not None else len(text)
+        return _flow_level_past_limit(text, scanned, limit, depth) or (
+            (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        )
     except yaml.YAMLError:
-        return None  # the composer reports the syntax error with its position
+        return None
     finally:
         parser.dispose()
+    return None
+
+
+def _flow_level_past_limit(text: str, start: int, end: int, depth: int) -> Position | None:
+    """Where flow brackets between start and end first nest deeper than MAX_DEPTH.
+
+    Stops (None) at a quote or comment, where a bracket may be text rather than structure.
+    """
+    for index in range(start, end):
+        char = text[index]
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line_start = text.rfind("\n", 0, index) + 1
+                return (text.count("\n", 0, index) + 1, index - line_start + 1)
+        elif char in "]}":
+            depth -= 1
+        elif char in "'\"#":
+            return None
     return None
 
 

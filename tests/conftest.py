@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The tests' own repository: a few datasets, papers, results (one verified from an evidence file)
+# and seed tables. Tests never read the live data/, which grows with every pull request.
+FIXTURE_REPO = FIXTURES / "repo"
+FIXTURE_RESULTS = 18  # result records in FIXTURE_REPO, each on a leaderboard
 
 
 SITE_SOURCES = ("docs", "overrides")
@@ -16,9 +22,9 @@ SITE_FILES = ("mkdocs.yml", "CONTRIBUTING.md", "CONTRIBUTING.zh.md")
 
 
 def copy_repository(target: Path, with_site: bool = False) -> Path:
-    """A pristine copy of this repository's schemas and records (and site sources if asked)."""
+    """The fixture repository's records with this checkout's schemas (and site sources if asked)."""
+    shutil.copytree(FIXTURE_REPO, target)
     shutil.copytree(REPO / "schema", target / "schema")
-    shutil.copytree(REPO / "data", target / "data")
     if with_site:
         for name in SITE_SOURCES:
             shutil.copytree(REPO / name, target / name)
@@ -39,7 +45,7 @@ def site_repo(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed data's site, built once per test session; returns the site folder."""
+    """The fixture repository's site, built once per test session; returns the site folder."""
     from generator.site import build_site
 
     root = copy_repository(tmp_path_factory.mktemp("seed-site") / "repo", with_site=True)
@@ -48,8 +54,34 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return build_site(root).site_dir
 
 
-def run_segboard(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real command in a child process, as a contributor would."""
+@dataclass(frozen=True)
+class Completed:
+    """What a run of the command gave: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_segboard(*args: str, cwd: Path, input: str | None = None) -> Completed:
+    """Run the command in this process, from `cwd`, with click's isolated standard streams.
+
+    It goes through generator.cli.main, the function behind the `segboard` script, so exit
+    statuses and error messages are the ones a contributor sees, and coverage counts it.
+    """
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    with contextlib.chdir(cwd), CliRunner().isolation(input=input) as (stdout, stderr, _):
+        returncode = main(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return Completed(returncode, stdout.getvalue().decode(), stderr.getvalue().decode())
+
+
+def run_segboard_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real command in a child process, where the process itself is what is tested."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,

@@ -75,8 +75,10 @@ def serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One Chromium for this module, closed after it: Playwright's sync API keeps an asyncio loop
+    running in this thread while it is open, which in-process commands (links) would trip over."""
     executable = require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -140,23 +142,44 @@ def column(page: object, table: int, index: int) -> list[float]:
     return [float(value) for value in cells.evaluate_all("cs => cs.map(c => c.textContent)")]
 
 
-def test_score_header_sorts_numerically_both_ways(watched: Watched, base_url: str) -> None:
-    watched.goto(f"{base_url}/datasets/pascal-voc-2012/")
-    test_table = 1  # 11 rows: 1..11 sorts differently as text and as numbers
-    assert column(watched.page, test_table, 1) == list(range(1, 12))
-    header = watched.page.locator("table.sb-board").nth(test_table).locator("th").nth(2)
-    header.click()
-    ascending = column(watched.page, test_table, 3)
-    assert ascending == sorted(ascending) and ascending[0] == 80.25
-    assert header.get_attribute("aria-sort") == "ascending"
-    header.click()
-    descending = column(watched.page, test_table, 3)
-    assert descending == sorted(ascending, reverse=True) and descending[0] == 87.8
-    rank = watched.page.locator("table.sb-board").nth(test_table).locator("th").nth(0)
-    rank.click()
-    assert column(watched.page, test_table, 1) == list(range(1, 12))  # 10 and 11 after 9
-    rank.click()
-    assert column(watched.page, test_table, 1) == list(range(11, 0, -1))
+SCORES = [5.5, 9.25, 10.0, 12.5, 33.0, 45.75, 60.0, 71.5, 90.0, 99.0]  # with Example-Net: 11
+
+
+def add_numbered_results(root: Path) -> None:
+    """Ten more results on synthetic-streets/val: 11 rows sort differently as text and numbers."""
+    for number, score in enumerate(SCORES, start=1):
+        (root / f"data/results/synthetic-streets/val/net-{number}.yaml").write_text(
+            f"dataset: synthetic-streets\nsplit: val\nmodel: Net-{number}\nmethod: Net\n"
+            f'paper: "1612.01105"\nmetrics:\n  miou: {score:.2f}\n'
+            "source:\n  kind: paper\n  url: https://arxiv.org/abs/1612.01105\n"
+        )
+
+
+def test_score_header_sorts_numerically_both_ways(browser: object, site_repo: Path) -> None:
+    add_numbered_results(site_repo)
+    site = build_site(site_repo).site_dir
+    watched = Watched(browser)
+    try:
+        for base in serve(site):
+            watched.goto(f"{base}/datasets/synthetic-streets/")
+            table = watched.page.locator("table.sb-board").first
+            assert column(watched.page, 0, 1) == list(range(1, 12))
+            header = table.locator("th").nth(2)
+            header.click()
+            ascending = column(watched.page, 0, 3)
+            assert ascending == sorted(ascending) and ascending[0] == 5.5
+            assert header.get_attribute("aria-sort") == "ascending"
+            header.click()
+            descending = column(watched.page, 0, 3)
+            assert descending == sorted(ascending, reverse=True) and descending[0] == 99.0
+            rank = table.locator("th").nth(0)
+            rank.click()
+            assert column(watched.page, 0, 1) == list(range(1, 12))  # 10 and 11 after 9
+            rank.click()
+            assert column(watched.page, 0, 1) == list(range(11, 0, -1))
+        watched.check_clean()
+    finally:
+        watched.context.close()
 
 
 def search(watched: Watched, query: str) -> list[str]:

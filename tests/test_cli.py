@@ -12,7 +12,7 @@ import pytest
 
 from generator.cli import cli
 
-from .conftest import REPO, run_segboard
+from .conftest import FIXTURE_RESULTS, REPO, run_segboard
 
 BAD_RESULT = "data/results/cityscapes/test/pspnet-resnet-101.yaml"
 
@@ -30,7 +30,7 @@ def test_validate_clean_repository(repo: Path) -> None:
     completed = run_segboard("validate", cwd=repo)
     assert completed.returncode == 0
     assert completed.stdout == ""
-    assert completed.stderr.startswith("0 errors, 0 warnings in 65 files")
+    assert completed.stderr.startswith("0 errors, 0 warnings in 34 files")
 
 
 def test_validate_reports_path_line_column_and_exits_1(repo: Path) -> None:
@@ -138,23 +138,25 @@ def test_export_json(repo: Path) -> None:
         ("pascal-context", "val", "miou"),
         ("pascal-voc-2012", "val", "miou"),
         ("pascal-voc-2012", "test", "miou"),
+        ("synthetic-streets", "val", "miou"),
     ]
-    assert sum(len(b["rows"]) for b in boards) == 48
+    assert sum(len(b["rows"]) for b in boards) == FIXTURE_RESULTS
     for board in boards:
         scores = [row["score"] for row in board["rows"]]
         assert scores == sorted(scores, reverse=True)
         assert board["rows"][0]["rank"] == 1
-    voc_val_top = boards[5]["rows"][0]
-    assert voc_val_top["model"] == "SDN-M2* + COCO + MS"
-    assert voc_val_top["weights"] == [] and voc_val_top["code"] == []
-    assert voc_val_top["paper"] == "https://arxiv.org/abs/1708.04943"
+    cityscapes_test_top = boards[3]["rows"][0]
+    assert cityscapes_test_top["model"] == "ResNet-38 Model A2-2 + Coarse + MS"
+    assert cityscapes_test_top["weights"] == []
+    assert cityscapes_test_top["code"] == ["https://github.com/itijyou/ademxapp"]
+    assert cityscapes_test_top["paper"] == "https://arxiv.org/abs/1611.10080"
 
 
 def test_export_csv_has_one_row_per_result(repo: Path) -> None:
     completed = run_segboard("export", "--format", "csv", cwd=repo)
     assert completed.returncode == 0
     rows = list(csv.DictReader(io.StringIO(completed.stdout)))
-    assert len(rows) == 48
+    assert len(rows) == FIXTURE_RESULTS
     by_id = {row["result"]: row for row in rows}
     assert by_id["cityscapes/test/refinenet-resnet-101"]["score"] == "73.60"
     assert by_id["ade20k/val/pspnet-resnet-50"]["metric:pixel-accuracy"] == "80.04"
@@ -213,10 +215,12 @@ def test_check_runs_what_a_pull_request_must_pass(site_repo: Path) -> None:
     completed = run_segboard("check", cwd=site_repo)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     steps = [line.split(":")[0] for line in completed.stderr.splitlines()]
-    assert steps == ["ok   validate", "ok   build", "ok   links (offline)"]
+    assert steps == ["ok   validate", "ok   seed", "ok   build", "ok   links (offline)"]
     break_score(site_repo)
     completed = run_segboard("check", cwd=site_repo)
     assert completed.returncode == 1
     assert "FAIL validate: 1 errors" in completed.stderr
+    assert "FAIL seed: 13 rows of seed.md, 1 not given back by the records" in completed.stderr
     assert "FAIL build: skipped: the data has errors" in completed.stderr
     assert "metric-range" in completed.stdout
+    assert "seed.md:" in completed.stdout and "[seed-differs]" in completed.stdout

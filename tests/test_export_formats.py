@@ -10,7 +10,7 @@ import pytest
 
 from generator.validate import validate_repository
 
-from .conftest import run_segboard
+from .conftest import FIXTURE_RESULTS, run_segboard
 
 
 def test_model_index_loads_with_the_model_index_package(repo: Path, tmp_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_model_index_loads_with_the_model_index_package(repo: Path, tmp_path: Pa
     assert completed.returncode == 0, completed.stderr
     index = modelindex.load(str(target))
     models = {model.name: model for model in index.models}
-    assert len(models) == 48
+    assert len(models) == FIXTURE_RESULTS
     psp = models["cityscapes/test/pspnet-resnet-101-coarse"]
     assert psp.in_collection == "1612.01105"
     [result] = psp.results
@@ -35,7 +35,7 @@ def test_hf_cards_parse_with_huggingface_hub(repo: Path, tmp_path: Path) -> None
     completed = run_segboard("export", "--format", "hf", "-o", str(tmp_path / "cards"), cwd=repo)
     assert completed.returncode == 0, completed.stderr
     cards = sorted((tmp_path / "cards").glob("*/README.md"))
-    assert len(cards) == 48
+    assert len(cards) == FIXTURE_RESULTS
     card = hub.ModelCard.load(
         tmp_path / "cards/ade20k--val--deeplab-v3-xception-65-imagenet/README.md"
     )
@@ -83,7 +83,7 @@ def test_export_then_import_gives_back_the_same_records(
     shutil.rmtree(repo / "data/results")
     completed = run_segboard("import", command, str(tmp_path / target), cwd=repo)
     assert completed.returncode == 0, completed.stderr
-    assert len(completed.stdout.splitlines()) == 48
+    assert len(completed.stdout.splitlines()) == FIXTURE_RESULTS
     assert records(repo) == before
     for path, text in texts.items():  # numbers keep their published decimals
         for line in text.splitlines():

@@ -1,56 +1,72 @@
-"""`segboard import markdown`: the seed's tables come back as the records in data/."""
+"""`segboard import markdown`: the seed's tables come back as the records they became."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import yaml
 
+from generator.import_markdown import parse_tables
+from generator.seed import SeedConfig, as_published, check_seed
 from generator.validate import validate_repository
 
-from .conftest import REPO, run_segboard
-from .test_seed import SEED, TABLES, as_published
+from .conftest import run_segboard
 
 SOTA_CV = "https://github.com/Lextal/SotA-CV/blob/master/content/semantic_segmentation.md"
 
 
-def split_seed(folder: Path) -> list[tuple[Path, str, str]]:
-    chunks = re.split(r"\n### ", SEED.read_text(encoding="utf-8"))[1:]
+def split_seed(root: Path, folder: Path) -> list[tuple[Path, str, str]]:
+    """The fixture's seed tables, one file each, with the leaderboard each became."""
+    config = SeedConfig.from_pyproject(root)
+    assert config is not None
+    lines = config.file.read_text(encoding="utf-8").splitlines()
     files = []
-    for index, ((dataset, split), chunk) in enumerate(zip(TABLES, chunks, strict=True)):
+    for index, ((dataset, split), table) in enumerate(
+        zip(config.tables, parse_tables("\n".join(lines)), strict=True)
+    ):
         path = folder / f"table-{index}.md"
-        path.write_text("### " + chunk, encoding="utf-8")
+        end = table.rows[-1].line
+        path.write_text("\n".join(lines[table.line - 1 : end]) + "\n", encoding="utf-8")
         files.append((path, dataset, split))
     return files
 
 
 def published(root: Path) -> dict[tuple[str, str, str], dict]:
+    """Every result as published (curation undone): its leaderboard, name, score, links."""
+    catalog = validate_repository(root).catalog
+    metric_of = {(b.dataset, b.split): b.metric for b in catalog.leaderboards()}
     records = {}
-    for path in (root / "data/results").rglob("*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        data = as_published(data, data.get("curation", []))
-        metric = "scene-parsing-score" if data["dataset"] == "ade20k" else "miou"
-        score = data["metrics"][metric]
-        records[(data["dataset"], data["split"], data["model"])] = {
-            "score": float(score),
+    for result in catalog.results:
+        data = as_published(result.document.data, result)
+        key = (data["dataset"], data["split"], data["model"])
+        records[key] = {
+            "score": float(data["metrics"][metric_of[key[:2]]]),
             "weights": [(w["url"], w["framework"]) for w in data.get("weights", [])],
-            "paper": data["paper"],
+            "paper": catalog.papers[data["paper"]].url,
         }
     return records
 
 
-def test_importing_the_seed_reproduces_the_records(repo: Path, tmp_path: Path) -> None:
+def test_importing_the_seed_gives_back_its_records(repo: Path, tmp_path: Path) -> None:
+    before = published(repo)
     shutil.rmtree(repo / "data/results")
-    for path, dataset, split in split_seed(tmp_path):
+    for path, dataset, split in split_seed(repo, tmp_path):
         completed = run_segboard(
             "import", "markdown", str(path), "--dataset", dataset, "--split", split,
             "--source-url", SOTA_CV, cwd=repo,
         )  # fmt: skip
         assert completed.returncode == 0, completed.stderr
-    assert published(repo) == published(REPO)  # every row, as published
+    imported = published(repo)
+    assert len(imported) == 13  # every seed row, each as the fixture's record publishes it
+    assert imported == {key: before[key] for key in imported}
+    config = SeedConfig.from_pyproject(repo)
+    assert config is not None
+    report = check_seed(validate_repository(repo).catalog, config)
+    assert report.problems == []
     assert validate_repository(repo).errors == []
+    text = (repo / "data/results/cityscapes/val/resnet-38-model-a2-2.yaml").read_text()
+    assert yaml.safe_load(text)["source"]["detail"] == "table-2.md, line 3"
 
 
 def test_suffixes_become_structured_fields(repo: Path, tmp_path: Path) -> None:

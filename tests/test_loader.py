@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from generator.validate import validate_repository
 from generator.yamlload import MAX_RECORD_BYTES, load_file, load_text
 
@@ -81,6 +83,23 @@ def test_deep_nesting_is_reported_not_crashed(repo: Path) -> None:
         completed.stdout
     )
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ('["x", ' * 5000 + "]" * 5000, (2, 194)),  # quoted items between the brackets
+        ("{a: " * 5000 + "}" * 5000, (2, 132)),  # mappings
+        ("[# a comment\n" * 3000 + "]" * 3000, (33, 1)),  # one level per line
+    ],
+    ids=["quoted-items", "mappings", "comments"],
+)
+def test_deep_flow_nesting_of_any_shape_is_a_depth_error(
+    tmp_path: Path, body: str, where: tuple[int, int]
+) -> None:
+    """Whether libyaml refuses the nesting itself (PyYAML 6.0.4) or not, the rule is yaml-depth."""
+    result = load_text("a: 1\nnotes: " + body + "\n", tmp_path / "x.yaml")
+    assert [(p.line, p.column, p.rule) for p in result.problems] == [(*where, "yaml-depth")]
 
 
 def test_block_nesting_is_limited_too(tmp_path: Path) -> None:

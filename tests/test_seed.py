@@ -1,197 +1,143 @@
-"""The seed leaderboard as data: it validates clean and its tables come back from the records.
+"""The seed tables: the records must give back every published row, whatever is added later.
 
-tests/fixtures/seed/semantic-segmentation.zh.md is a copy of the leaderboard segboard started
-from. Undoing every curation entry that records a published value must give back its seven
-tables exactly: every row, the same order, the same scores and links.
+The fixture repository's seed.md holds 13 rows of the leaderboard segboard started from, for
+the fixture's records (some of them corrected through curation entries: a score, a model name,
+a split, weights, a paper). `segboard check` runs the same comparison on the live data/.
 """
 
 from __future__ import annotations
 
-import copy
-import re
-from typing import Any
+from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from generator.errors import UsageError
 from generator.export import leaderboards
-from generator.ranking import rank
-from generator.rules import field_path
-from generator.validate import ValidationReport, validate_repository
+from generator.seed import SeedConfig, SeedReport, check_seed
+from generator.validate import validate_repository
 
-from .conftest import FIXTURES, REPO
+from .conftest import run_segboard
 
-SEED = FIXTURES / "seed" / "semantic-segmentation.zh.md"
-TABLES = [  # the seed's tables in order; the PASCAL Context table names no split
-    ("pascal-voc-2012", "val"),
-    ("pascal-voc-2012", "test"),
-    ("pascal-context", "val"),
-    ("ade20k", "val"),
-    ("ade20k", "test"),
-    ("cityscapes", "val"),
-    ("cityscapes", "test"),
-]
-LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+SEED_ROWS = 13
+PSPNET_TEST_LINE = 35  # seed.md: 'PSPNet-ResNet-101 | 78.40' in the Cityscapes test table
 
 
-@pytest.fixture(scope="module")
-def report() -> ValidationReport:
-    return validate_repository(REPO)
+def seed_report(root: Path) -> SeedReport:
+    config = SeedConfig.from_pyproject(root)
+    assert config is not None
+    return check_seed(validate_repository(root).catalog, config)
 
 
-def seed_tables() -> dict[tuple[str, str], list[dict[str, Any]]]:
-    chunks = re.split(r"\n### ", SEED.read_text(encoding="utf-8"))[1:]
-    assert len(chunks) == len(TABLES)
-    tables = {}
-    for key, chunk in zip(TABLES, chunks, strict=True):
-        rows = []
-        for line in chunk.splitlines():
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if not line.startswith("|") or set(line) <= set("|-: ") or cells[0] == "Model":
-                continue
-            model, score, weights, paper, code = cells
-            rows.append(
-                {
-                    "model": model,
-                    "score": score,
-                    "weights": LINK.findall(weights),
-                    "paper": LINK.findall(paper)[0][1],
-                    "code": LINK.findall(code),
-                }
-            )
-        tables[key] = rows
-    return tables
+def found(report: SeedReport) -> list[tuple[int, str]]:
+    return [(p.line, p.rule) for p in report.problems]
 
 
-def as_published(data: dict[str, Any], curation: list[dict[str, Any]]) -> dict[str, Any]:
-    """The record with every recorded published value put back."""
-    data = copy.deepcopy(data)
-    for entry in curation:
-        if "published" not in entry:
-            continue
-        path = field_path(entry["field"])
-        assert path is not None, entry["field"]
-        parent: Any = data
-        for part in path[:-1]:
-            parent = parent[part]
-        if entry["published"] is None:
-            parent.pop(path[-1], None)
-        else:
-            parent[path[-1]] = entry["published"]
-    return data
-
-
-def test_the_seed_has_48_rows() -> None:
-    assert sum(len(rows) for rows in seed_tables().values()) == 48
-
-
-def test_the_seed_data_validates_clean(report: ValidationReport) -> None:
+def test_the_records_give_back_every_seed_row(repo: Path) -> None:
+    report = seed_report(repo)
+    assert report.rows == SEED_ROWS
     assert report.problems == []
-    assert len(report.catalog.results) == 48
-    acknowledged = sorted((str(p.path.relative_to(REPO)), p.rule) for p in report.acknowledged)
-    assert acknowledged == [
-        ("data/results/cityscapes/test/pspnet-resnet-101-coarse.yaml", "weights-shared"),
-        ("data/results/cityscapes/test/pspnet-resnet-101.yaml", "weights-shared"),
-        ("data/results/pascal-context/val/deeplab-v2.yaml", "weights-is-code"),
-        ("data/results/pascal-voc-2012/test/pspnet-resnet-101-coco.yaml", "weights-shared"),
-        ("data/results/pascal-voc-2012/test/pspnet-resnet-101.yaml", "weights-shared"),
-        ("data/results/pascal-voc-2012/val/deeplab-v2.yaml", "weights-is-code"),
-    ]
 
 
-def test_records_reproduce_the_seed_tables(report: ValidationReport) -> None:
-    catalog = report.catalog
-    published_rows = []
-    for result in catalog.results:
-        data = as_published(result.document.data, result.document.data.get("curation", []))
-        metric = "scene-parsing-score" if data["dataset"] == "ade20k" else "miou"
-        score = data["metrics"][metric]
-        corrected_score = any(
-            c["field"] == f"metrics.{metric}" and "published" in c
-            for c in result.document.data.get("curation", [])
+def test_results_added_later_do_not_matter(repo: Path) -> None:
+    for name, score in (("top-net", "99.00"), ("middle-net", "78.45"), ("tied-net", "78.40")):
+        (repo / f"data/results/cityscapes/test/{name}.yaml").write_text(
+            f"dataset: cityscapes\nsplit: test\nmodel: {name}\nmethod: Net\n"
+            f'paper: "1612.01105"\nmetrics:\n  miou: {score}\n'
+            "source:\n  kind: paper\n  url: https://arxiv.org/abs/1612.01105\n"
         )
-        paper = catalog.papers[data["paper"]]
-        published_rows.append(
-            {
-                "result": result.id,
-                "dataset": data["dataset"],
-                "split": data["split"],
-                "model": data["model"],
-                "score": score,
-                "score_text": f"{score:.2f}" if corrected_score else result.published_text(metric),
-                "paper_date": paper.date,
-                "weights": [(w["framework"], w["url"]) for w in data.get("weights", [])],
-                "paper": paper.url,
-                "code": [(c.framework, c.url) for c in paper.code],
-            }
-        )
-    frame = pd.DataFrame(published_rows)
-    for (dataset, split), seed_rows in seed_tables().items():
-        board = frame[(frame["dataset"] == dataset) & (frame["split"] == split)]
-        ours = rank(board, higher_is_better=True)
-        got = [
-            {
-                "model": row.model,
-                "score": row.score_text,
-                "weights": [tuple(w) for w in row.weights],
-                "paper": row.paper,
-                "code": [tuple(c) for c in row.code],
-            }
-            for row in ours.itertuples()
-        ]
-        expected = [{**r, "weights": [tuple(w) for w in r["weights"]]} for r in seed_rows]
-        expected = [{**r, "code": [tuple(c) for c in r["code"]]} for r in expected]
-        assert got == expected, f"{dataset} {split}"
+    assert validate_repository(repo).errors == []
+    assert seed_report(repo).problems == []
 
 
-def test_uncorrected_tables_come_out_of_export_in_seed_order(report: ValidationReport) -> None:
-    """Export order itself (not only the reconstruction) matches the seed where no row moved."""
-    exported = {(b["dataset"], b["split"]): b for b in leaderboards(report.catalog)}
-    seed = seed_tables()
-    for key in [("pascal-context", "val"), ("ade20k", "test")]:
-        models = [row["model"] for row in exported[key]["rows"]]
-        assert models == [row["model"] for row in seed[key]]
-    cityscapes_test = exported[("cityscapes", "test")]["rows"]
-    assert [(r["rank"], r["score_text"]) for r in cityscapes_test] == [
-        (1, "82.70"), (2, "80.60"), (3, "80.20"), (4, "78.51"), (5, "78.40"), (5, "78.40"),
-        (7, "73.60"),
+def test_a_removed_row_is_reported_at_its_line(repo: Path) -> None:
+    (repo / "data/results/cityscapes/test/pspnet-resnet-101.yaml").unlink()
+    report = seed_report(repo)
+    assert found(report) == [(PSPNET_TEST_LINE, "seed-missing")]
+    assert report.problems[0].path == repo / "seed.md"
+    assert "cityscapes/test: no record gives back the published row 'PSPNet-ResNet-101'" in (
+        report.problems[0].message
+    )
+
+
+def test_a_silent_change_is_reported_and_a_curated_one_is_not(repo: Path) -> None:
+    record = repo / "data/results/cityscapes/test/pspnet-resnet-101.yaml"
+    text = record.read_text()
+    record.write_text(text.replace("miou: 78.40", "miou: 78.10"))
+    report = seed_report(repo)
+    assert found(report) == [(PSPNET_TEST_LINE, "seed-differs")]
+    assert "score 78.40 was published, the record gives 78.10" in report.problems[0].message
+    record.write_text(
+        text.replace("miou: 78.40", "miou: 78.10")
+        + "  - field: metrics.miou\n    action: corrected\n    published: 78.40\n"
+        "    reason: The authors' table says 78.1.\n    source: https://arxiv.org/abs/1612.01105\n"
+    )
+    assert validate_repository(repo).errors == []
+    assert seed_report(repo).problems == []
+
+
+def test_changed_weights_and_lost_code_links_are_reported(repo: Path) -> None:
+    record = repo / "data/results/cityscapes/test/refinenet-resnet-101.yaml"
+    record.write_text(record.read_text().replace("17Fv9FZQ", "XXXXXXXX"))
+    paper = repo / "data/papers/1611.06612.yaml"
+    paper.write_text(paper.read_text().replace("guosheng/refinenet", "someone/else"))
+    [problem] = seed_report(repo).problems
+    assert (problem.line, problem.rule) == (PSPNET_TEST_LINE + 1, "seed-differs")
+    assert "weights [('MatConvNet', 'https://drive.google.com/open?id=17Fv9FZQ" in problem.message
+    assert (
+        "code links [('MatConvNet', 'https://github.com/guosheng/refinenet')] were published"
+        in (problem.message)
+    )
+
+
+def test_rows_out_of_published_order_are_reported(repo: Path) -> None:
+    seed = repo / "seed.md"
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    lines[PSPNET_TEST_LINE - 1], lines[PSPNET_TEST_LINE] = (
+        lines[PSPNET_TEST_LINE],
+        lines[PSPNET_TEST_LINE - 1],
+    )  # RefineNet (73.60) now stands above PSPNet (78.40)
+    seed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [problem] = seed_report(repo).problems
+    assert (problem.line, problem.rule) == (PSPNET_TEST_LINE + 1, "seed-order")
+    assert "'PSPNet-ResNet-101' was published below 'RefineNet-ResNet-101'" in problem.message
+
+
+def test_tables_and_leaderboards_must_agree(repo: Path) -> None:
+    pyproject = repo / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace(', "cityscapes/test"]', "]"))
+    assert found(seed_report(repo)) == [(1, "seed-tables")]
+    pyproject.write_text(text.replace('"cityscapes/test"', '"cityscapes/train"'))
+    [problem] = seed_report(repo).problems
+    assert (problem.line, problem.rule) == (30, "seed-tables")  # the table's header row
+    assert "cityscapes/train is not a leaderboard" in problem.message
+
+
+@pytest.mark.parametrize(
+    "settings",
+    ['file = "seed.md"\n', 'file = "seed.md"\ntables = ["cityscapes"]\n', "tables = 3\nfile = 1\n"],
+)
+def test_bad_settings_are_a_usage_error(repo: Path, settings: str) -> None:
+    (repo / "pyproject.toml").write_text("[tool.segboard.seed]\n" + settings)
+    with pytest.raises(UsageError, match=r"\[tool.segboard.seed\]"):
+        SeedConfig.from_pyproject(repo)
+    completed = run_segboard("check", cwd=repo)
+    assert completed.returncode == 2
+    assert "[tool.segboard.seed]" in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_no_seed_settings_no_seed_step(repo: Path) -> None:
+    (repo / "pyproject.toml").unlink()
+    assert SeedConfig.from_pyproject(repo) is None
+
+
+def test_equal_scores_rank_by_the_earlier_paper(repo: Path) -> None:
+    exported = {
+        (b["dataset"], b["split"]): b for b in leaderboards(validate_repository(repo).catalog)
+    }
+    rows = exported[("cityscapes", "test")]["rows"]
+    assert [(r["rank"], r["score_text"]) for r in rows] == [
+        (1, "80.60"), (2, "80.20"), (3, "78.51"), (4, "78.40"), (4, "78.40"), (6, "73.60"),
     ]  # fmt: skip
     # the tie at 78.40: the earlier paper (ResNet-38, 2016-11) before PSPNet (2016-12)
-    assert [r["model"] for r in cityscapes_test[4:6]] == [
-        "ResNet-38 Model A2-2",
-        "PSPNet-ResNet-101",
-    ]
-
-
-def record(report: ValidationReport, result_id: str) -> dict[str, Any]:
-    [result] = [r for r in report.catalog.results if r.id == result_id]
-    return result.document.data
-
-
-def test_review_decisions_are_visible_in_the_records(report: ValidationReport) -> None:
-    # components of ADE20K's challenge score, so the derived score can be checked
-    for result_id in [
-        "ade20k/val/resnet-38-model-a1-2",
-        "ade20k/val/deeplab-v3-xception-65-imagenet",
-        "ade20k/val/pspnet-resnet-50",
-    ]:
-        assert {"pixel-accuracy", "miou"} <= set(record(report, result_id)["metrics"])
-    # DeepLab model-zoo scores were measured with multi-scale + flip inference
-    for result_id in [
-        "pascal-voc-2012/val/deeplab-v3-xception-65-coco",
-        "cityscapes/val/deeplab-v3-mobilenet-v2-coco",
-        "ade20k/val/deeplab-v3-xception-65-imagenet",
-    ]:
-        assert record(report, result_id)["test_time_augmentation"] == ["multi-scale", "flip"]
-    # the Xception-65 checkpoints are DeepLabv3+
-    assert record(report, "pascal-voc-2012/test/deeplab-v3-xception-65-coco")["paper"] == (
-        "1802.02611"
-    )
-    # the PASCAL Context split was chosen, and says so
-    for result in report.catalog.results:
-        if result.dataset == "pascal-context":
-            assert any(c.field == "split" and c.action == "inferred" for c in result.curation)
-    # every correction names its source
-    for result in report.catalog.results:
-        for entry in result.curation:
-            assert entry.source and entry.source.startswith("https://")
+    assert [r["model"] for r in rows[3:5]] == ["ResNet-38 Model A2-2", "PSPNet-ResNet-101"]

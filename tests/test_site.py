@@ -51,7 +51,7 @@ def test_tables_show_the_ranked_rows(built_site: Path) -> None:
     page = (built_site / "datasets/cityscapes/index.html").read_text()
     table = page.split('id="leaderboard-test-set"', 1)[1].split("</table>", 1)[0]
     ranks = re.findall(r"<tr><td>(\d+)</td>", table)
-    assert ranks == ["1", "2", "3", "4", "5", "5", "7"]  # the tie at 78.40 shares rank 5
+    assert ranks == ["1", "2", "3", "4", "4", "6"]  # the tie at 78.40 shares rank 4
     assert "78.40" in table and "Cityscapes coarse" in table
     assert '<td class="sb-na">N/A</td>' in table
     assert 'title="Pyramid Scene Parsing Network"' in table  # paper title on hover
@@ -74,8 +74,9 @@ def test_charts_are_svg_files_with_a_step_line(built_site: Path) -> None:
     assert '<img src="../../charts/pascal-voc-2012--val.svg"' in page
     chart = (built_site / "charts/pascal-voc-2012--val.svg").read_text()
     assert chart.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert "<title>SDN-M2* + COCO + MS: 88.80 (2017-08)</title>" in chart
-    assert chart.count("<circle") == 9  # every result is a point
+    assert "<title>DeepLab_v2: 79.00 (2016-06)</title>" in chart
+    assert "<title>DeepLab_v3-Xception-65 + COCO: 83.58 (2018-02)</title>" in chart
+    assert chart.count("<circle") == 2  # every result is a point
     assert chart.count('stroke-width="2"') == 1  # one running-best step line
     assert "论文日期" in (built_site / "zh/charts/pascal-voc-2012--val.svg").read_text()
 
