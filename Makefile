@@ -1,33 +1,56 @@
 # The two set-up commands of the README: `make site` and `make test`.
-# Both create .venv and install segboard into it on first use (again when pyproject.toml changes).
+# Both install exactly what uv.lock names into .venv (every package, with hashes), using uv, which
+# itself is installed at a pinned version into build/uv/. `make lock` is the deliberate upgrade.
 PYTHON ?= python3
-VENV ?= .venv
+VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+TOOLS := build/uv
+UV := $(TOOLS)/bin/uv
+# uv finds this machine's Python and never downloads one; .venv is the project's environment.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+SYNC := $(UV) sync --locked --python $(PYTHON)
 # The real-world import test reads OpenMMLab's metafiles from this wheel (tests use no network,
 # so set-up fetches it; offline, the test is skipped with the reason).
 MMSEG_WHEEL := build/test-cache/mmsegmentation-1.2.2-py3-none-any.whl
 
-.PHONY: site test lint clean
+.PHONY: site test lock upgrade-check clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-site: $(STAMP)
+site: $(UV)
+	$(SYNC) --inexact --quiet
 	$(BIN)/segboard build
 
-$(MMSEG_WHEEL): | $(STAMP)
-	-$(BIN)/python -m pip download --quiet --no-deps --dest build/test-cache mmsegmentation==1.2.2
+$(MMSEG_WHEEL): | $(UV)
+	-$(TOOLS)/bin/python -m pip download --quiet --disable-pip-version-check --no-deps \
+		--dest build/test-cache mmsegmentation==1.2.2
 
-test: $(STAMP) $(MMSEG_WHEEL)
+test: $(UV) $(MMSEG_WHEEL)
+	$(SYNC) --extra test --quiet
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@$(BIN)/python -m pytest; status=$$?; \
+	$(BIN)/mypy
+	@$(BIN)/python -m pytest --cov; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; fi; \
-	exit $$status
+	test $$status -eq 0
+	$(BIN)/segboard check
+
+# Refresh uv.lock to the newest versions pyproject.toml allows; commit it after `make test`.
+lock: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
+# What the weekly workflow runs: the newest releases, without the lock, through the same suite.
+upgrade-check: $(UV)
+	rm -rf build/newest
+	$(UV) venv --quiet --python $(PYTHON) build/newest
+	$(UV) pip install --quiet --python build/newest/bin/python --upgrade -e '.[test]'
+	build/newest/bin/mypy
+	build/newest/bin/python -m pytest --cov
+	build/newest/bin/segboard check
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .mypy_cache .coverage

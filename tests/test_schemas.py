@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from .conftest import REPO
+from .conftest import FIXTURE_REPO, REPO
 
 SCHEMAS = sorted((REPO / "schema").glob("*.schema.json"))
 KIND_OF = {"datasets": "dataset", "papers": "paper", "results": "result"}
@@ -61,24 +61,28 @@ def test_shared_definitions_are_identical() -> None:
 
 
 def record_files() -> list[Path]:
-    return sorted((REPO / "data").rglob("*.yaml"))
+    return sorted((FIXTURE_REPO / "data").rglob("*.yaml"))
 
 
 def kind_of(path: Path) -> str:
-    parts = path.relative_to(REPO / "data").parts
+    parts = path.relative_to(FIXTURE_REPO / "data").parts
     return "metrics" if parts == ("metrics.yaml",) else KIND_OF[parts[0]]
 
 
-@pytest.mark.parametrize("path", record_files(), ids=lambda p: str(p.relative_to(REPO / "data")))
+@pytest.mark.parametrize(
+    "path", record_files(), ids=lambda p: str(p.relative_to(FIXTURE_REPO / "data"))
+)
 def test_every_record_points_editors_at_its_schema(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     prefix = "# yaml-language-server: $schema="
     assert first.startswith(prefix), path
     target = (path.parent / first[len(prefix) :]).resolve()
-    assert target == REPO / "schema" / f"{kind_of(path)}.schema.json"
+    assert target == FIXTURE_REPO / "schema" / f"{kind_of(path)}.schema.json"  # copied in
 
 
-@pytest.mark.parametrize("path", record_files(), ids=lambda p: str(p.relative_to(REPO / "data")))
+@pytest.mark.parametrize(
+    "path", record_files(), ids=lambda p: str(p.relative_to(FIXTURE_REPO / "data"))
+)
 def test_every_record_passes_the_reference_validator(path: Path) -> None:
     """Positive examples, checked by python-jsonschema alone (independent of segboard's loader)."""
     schema = load(REPO / "schema" / f"{kind_of(path)}.schema.json")
