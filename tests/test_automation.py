@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 
 from .conftest import REPO
 
+RUN_SEGBOARD = re.compile(r"run: (?:\.venv/bin/)?segboard (\S+)")
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 
 
@@ -24,7 +26,12 @@ def check_jsonschema(builtin: str, *files: Path) -> subprocess.CompletedProcess[
 
 
 def test_workflows_validate_against_the_github_workflow_schema() -> None:
-    assert {p.name for p in WORKFLOWS} == {"pull-request.yml", "nightly-links.yml", "pages.yml"}
+    assert {p.name for p in WORKFLOWS} == {
+        "pull-request.yml",
+        "nightly-links.yml",
+        "pages.yml",
+        "upgrade-check.yml",
+    }
     completed = check_jsonschema("vendor.github-workflows", *WORKFLOWS)
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
@@ -40,9 +47,20 @@ def test_workflows_run_segboard_commands_that_exist(path: Path) -> None:
     from generator.cli import cli
 
     text = path.read_text()
-    for command in [line.split("segboard ", 1)[1].split()[0]
-                    for line in text.splitlines() if "run: segboard " in line]:  # fmt: skip
+    for command in RUN_SEGBOARD.findall(text):
         assert command in cli.commands, (path.name, command)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_install_through_the_makefile(path: Path) -> None:
+    """Installs go through make (the lock), never a bare pip install of the project."""
+    text = path.read_text()
+    assert "pip install" not in text, path.name
+    targets = set(re.findall(r"\bmake (site|test|upgrade-check)\b", text))
+    assert targets, path.name
+    makefile = (REPO / "Makefile").read_text()
+    for target in targets:
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
 
 
 def test_pre_commit_hooks_point_at_segboard() -> None:
