@@ -21,8 +21,8 @@ class Step:
 
 
 def run_checks(root: Path) -> list[Step]:
-    """Validate (with evidence), build the site strictly, and check every link's form offline."""
-
+    """Validate (with evidence), compare with the seed tables when the repository names them,
+    build the site strictly, and check every link's form offline."""
     from .site import build_site
     from .validate import validate_repository
 

@@ -582,10 +582,12 @@ def import_model_index_command(
 @cli.command()
 @click.pass_context
 def check(ctx: click.Context) -> int:
-    """Run what a pull request must pass: validate (with evidence), build --strict, links --offline.
+    """Run what a pull request must pass: validate (with evidence), seed, build, links --offline.
 
-    Contributors run this before pushing; CI runs the same steps (and the online link check for
-    the changed records).
+    The seed step runs when pyproject.toml names seed tables ([tool.segboard.seed]): every row of
+    them must still come back from the records, with corrections undone through their curation
+    entries. Contributors run this before pushing; `make test` and CI run it on data/ (and CI
+    also checks the links of the changed records online).
     """
     from .check import run_checks
 

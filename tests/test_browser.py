@@ -6,6 +6,7 @@ with the reason, unless SEGBOARD_REQUIRE_BROWSER=1 (set by .ci/run), which makes
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -155,31 +156,38 @@ def add_numbered_results(root: Path) -> None:
         )
 
 
-def test_score_header_sorts_numerically_both_ways(browser: object, site_repo: Path) -> None:
-    add_numbered_results(site_repo)
-    site = build_site(site_repo).site_dir
+@contextlib.contextmanager
+def own_site(browser: object, root: Path) -> Iterator[tuple[Watched, str]]:
+    """Build root's site, serve it, and give a watched page and the address; checks it after."""
+    site = build_site(root).site_dir
     watched = Watched(browser)
     try:
         for base in serve(site):
-            watched.goto(f"{base}/datasets/synthetic-streets/")
-            table = watched.page.locator("table.sb-board").first
-            assert column(watched.page, 0, 1) == list(range(1, 12))
-            header = table.locator("th").nth(2)
-            header.click()
-            ascending = column(watched.page, 0, 3)
-            assert ascending == sorted(ascending) and ascending[0] == 5.5
-            assert header.get_attribute("aria-sort") == "ascending"
-            header.click()
-            descending = column(watched.page, 0, 3)
-            assert descending == sorted(ascending, reverse=True) and descending[0] == 99.0
-            rank = table.locator("th").nth(0)
-            rank.click()
-            assert column(watched.page, 0, 1) == list(range(1, 12))  # 10 and 11 after 9
-            rank.click()
-            assert column(watched.page, 0, 1) == list(range(11, 0, -1))
+            yield watched, base
         watched.check_clean()
     finally:
         watched.context.close()
+
+
+def test_score_header_sorts_numerically_both_ways(browser: object, site_repo: Path) -> None:
+    add_numbered_results(site_repo)
+    with own_site(browser, site_repo) as (watched, base):
+        watched.goto(f"{base}/datasets/synthetic-streets/")
+        table = watched.page.locator("table.sb-board").first
+        assert column(watched.page, 0, 1) == list(range(1, 12))
+        header = table.locator("th").nth(2)
+        header.click()
+        ascending = column(watched.page, 0, 3)
+        assert ascending == sorted(ascending) and ascending[0] == 5.5
+        assert header.get_attribute("aria-sort") == "ascending"
+        header.click()
+        descending = column(watched.page, 0, 3)
+        assert descending == sorted(ascending, reverse=True) and descending[0] == 99.0
+        rank = table.locator("th").nth(0)
+        rank.click()
+        assert column(watched.page, 0, 1) == list(range(1, 12))  # 10 and 11 after 9
+        rank.click()
+        assert column(watched.page, 0, 1) == list(range(11, 0, -1))
 
 
 def search(watched: Watched, query: str) -> list[str]:
@@ -255,18 +263,12 @@ def test_screenshot_of_a_dataset_page(watched: Watched, base_url: str) -> None:
 
 def test_hostile_names_render_as_text(browser: object, site_repo: Path) -> None:
     add_hostile_records(site_repo)
-    site = build_site(site_repo).site_dir
-    page = Watched(browser)
-    try:
-        for base in serve(site):
-            page.goto(f"{base}/datasets/ade20k/")
-            cell = page.page.locator("table.sb-board").first.locator("td", has_text="star")
-            assert cell.inner_text() == HOSTILE_MODEL
-            assert page.page.locator("b", has_text="bold").count() == 0
-            page.goto(f"{base}/papers/hostile2020/")
-            assert page.page.title().startswith('</title><script>alert("title")</script>')
-            found = search(page, "star")
-            assert found
-        page.check_clean()
-    finally:
-        page.context.close()
+    with own_site(browser, site_repo) as (page, base):
+        page.goto(f"{base}/datasets/ade20k/")
+        cell = page.page.locator("table.sb-board").first.locator("td", has_text="star")
+        assert cell.inner_text() == HOSTILE_MODEL
+        assert page.page.locator("b", has_text="bold").count() == 0
+        page.goto(f"{base}/papers/hostile2020/")
+        assert page.page.title().startswith('</title><script>alert("title")</script>')
+        found = search(page, "star")
+        assert found
