@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -80,6 +81,13 @@ def run_segboard(*args: str, cwd: Path, input: str | None = None) -> Completed:
         return Completed(returncode, stdout.getvalue().decode(), stderr.getvalue().decode())
 
 
+def child_environment() -> dict[str, str]:
+    """A plain environment for a child `python -m generator`; coverage's settings pass through,
+    so what the child runs is measured too."""
+    coverage = {k: v for k, v in os.environ.items() if k.startswith("COVERAGE")}
+    return {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **coverage}
+
+
 def run_segboard_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real command in a child process, where the process itself is what is tested."""
     return subprocess.run(
@@ -87,6 +95,6 @@ def run_segboard_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[s
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        env=child_environment(),
         timeout=120,
     )

@@ -12,7 +12,7 @@ import pytest
 
 from generator.cli import cli
 
-from .conftest import FIXTURE_RESULTS, REPO, run_segboard
+from .conftest import FIXTURE_RESULTS, REPO, run_segboard, run_segboard_process
 
 BAD_RESULT = "data/results/cityscapes/test/pspnet-resnet-101.yaml"
 
@@ -205,7 +205,7 @@ def test_every_command_has_help(name: str) -> None:
 def test_version_and_module_entry_point() -> None:
     from generator import __version__
 
-    completed = run_segboard("--version", cwd=REPO)
+    completed = run_segboard_process("--version", cwd=REPO)  # python -m generator
     assert completed.stdout.strip() == f"segboard, version {__version__}"
     pyproject = (REPO / "pyproject.toml").read_text()
     assert f'version = "{__version__}"' in pyproject

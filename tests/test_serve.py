@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .conftest import REPO
+from .conftest import child_environment
 
 
 def fetch(url: str) -> str:
@@ -20,7 +20,7 @@ def fetch(url: str) -> str:
 
 
 def test_serve_rebuilds_when_a_record_changes(site_repo: Path) -> None:
-    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    env = child_environment()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--port", "0"],
         cwd=site_repo,
