@@ -17,7 +17,7 @@ MMSEG_WHEEL := build/test-cache/mmsegmentation-1.2.2-py3-none-any.whl
 
 .PHONY: site test lock upgrade-check clean
 
-$(UV):
+$(UV): Makefile  # again when UV_VERSION changes
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
@@ -53,4 +53,4 @@ upgrade-check: $(UV)
 	build/newest/bin/segboard check
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache .mypy_cache .coverage
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .mypy_cache .coverage .coverage.*

@@ -16,7 +16,6 @@ import json
 import re
 import subprocess
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from .errors import UsageError
 from .output import write_atomic
 from .repository import discover
+from .settings import tool_settings
 from .yamlload import JsonPath, load_file
 
 OK, WARNING, BROKEN, SKIPPED = "ok", "warning", "broken", "skipped"
@@ -69,14 +69,9 @@ class LinkConfig:
 
     @classmethod
     def from_pyproject(cls, root: Path) -> LinkConfig:
-        path = root / "pyproject.toml"
-        if not path.is_file():
+        path, settings = tool_settings(root, "links")
+        if settings is None:
             return cls()
-        try:
-            table = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise UsageError(f"{path}: {exc}") from None
-        settings = table.get("tool", {}).get("segboard", {}).get("links", {})
         known = set(cls.__dataclass_fields__)
         unknown = set(settings) - known
         if unknown:

@@ -16,7 +16,6 @@ ignored, and so are code links a paper gained: only losing or changing what was 
 from __future__ import annotations
 
 import copy
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,6 +29,7 @@ from .import_markdown import TableRow, parse_tables
 from .model import Catalog, Result
 from .ranking import rank
 from .rules import field_path
+from .settings import tool_settings
 
 
 @dataclass(frozen=True)
@@ -40,18 +40,11 @@ class SeedConfig:
     @classmethod
     def from_pyproject(cls, root: Path) -> SeedConfig | None:
         """The [tool.segboard.seed] settings, or None when the repository names no seed."""
-        path = root / "pyproject.toml"
-        if not path.is_file():
-            return None
-        try:
-            table = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise UsageError(f"{path}: {exc}") from None
-        settings = table.get("tool", {}).get("segboard", {}).get("seed")
+        path, settings = tool_settings(root, "seed")
         if settings is None:
             return None
         where = f"{path}: [tool.segboard.seed]"
-        if not isinstance(settings, dict) or set(settings) != {"file", "tables"}:
+        if set(settings) != {"file", "tables"}:
             raise UsageError(f"{where} needs exactly 'file' and 'tables'")
         file, tables = settings["file"], settings["tables"]
         if not isinstance(file, str) or not isinstance(tables, list):
@@ -218,12 +211,11 @@ def check_seed(catalog: Catalog, config: SeedConfig) -> SeedReport:
                 )
                 problems.append(error(path, (row.line, 1), "seed-missing", message))
                 continue
-            matching = [r for r in candidates if not _differences(row, r)]
+            differences = [_differences(row, r) for r in candidates]
+            matching = [r for r, d in zip(candidates, differences, strict=True) if not d]
             if not matching:
                 found = candidates[0]
-                message = f"{board} {row.model!r} ({found.result}): " + "; ".join(
-                    _differences(row, found)
-                )
+                message = f"{board} {row.model!r} ({found.result}): " + "; ".join(differences[0])
                 message += " (record a change as a curation entry with the published value)"
                 problems.append(error(path, (row.line, 1), "seed-differs", message))
                 continue

@@ -141,3 +141,9 @@ def test_equal_scores_rank_by_the_earlier_paper(repo: Path) -> None:
     ]  # fmt: skip
     # the tie at 78.40: the earlier paper (ResNet-38, 2016-11) before PSPNet (2016-12)
     assert [r["model"] for r in rows[3:5]] == ["ResNet-38 Model A2-2", "PSPNet-ResNet-101"]
+
+
+def test_settings_that_are_not_a_table_are_a_usage_error(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text("[tool.segboard]\nseed = 3\n")
+    with pytest.raises(UsageError, match=r"\[tool.segboard.seed\] must be a table"):
+        SeedConfig.from_pyproject(repo)
