@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.links import LinkConfig, Source, check_links
+from generator.contrib.links import LinkConfig, Source, check_links
 
 
 def serve(delay: float) -> http.server.ThreadingHTTPServer:

@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.evaluate import Conventions, evaluate, read_label_map
-from generator.metrics import confusion_matrix
+from generator.scores.evaluation import Conventions, evaluate, read_label_map
+from generator.scores.metrics import confusion_matrix
 
 K, IGNORE, SHAPE = 19, 255, (1024, 2048)
 

@@ -25,14 +25,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from generator.i18n import LANGUAGES, TAG_LABELS  # noqa: E402
-from generator.pages import PageWriter  # noqa: E402
-from generator.site import (  # noqa: E402
+
+from generator.records.validation import validate_repository  # noqa: E402
+from generator.site.build import (  # noqa: E402
     _environment,
     _mkdocs_build,
     _mkdocs_config,
     handwritten_pages,
 )
-from generator.validate import validate_repository  # noqa: E402
+from generator.site.pages import PageWriter  # noqa: E402
 
 DATASET = """\
 id: {id}
@@ -160,7 +161,7 @@ def time_baseline(root: Path) -> float:
             target = docs / lang / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        shutil.copytree(REPO / "generator" / "assets", docs / lang / "assets")
+        shutil.copytree(REPO / "generator" / "site" / "assets", docs / lang / "assets")
     site = root / "baseline-site"
     start = time.perf_counter()
     with _environment("SOURCE_DATE_EPOCH", "0"):
@@ -171,7 +172,7 @@ def time_baseline(root: Path) -> float:
 
 
 def time_generation(root: Path) -> float:
-    from generator.site import write_pages
+    from generator.site.build import write_pages
 
     start = time.perf_counter()
     report = validate_repository(root)

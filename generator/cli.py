@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from . import __version__
-from .diagnostics import Problem
-from .errors import DataError, SegboardError
-from .output import write_atomic
-from .report import FORMATS, display_path, render, summary
-from .repository import find_root
-from .validate import ValidationReport, validate_repository
+from generator import __version__
+from generator.atomic_files import write_atomic
+from generator.errors import DataError, SegboardError
+from generator.problems import Problem
+from generator.records.loading import find_root
+from generator.records.validation import ValidationReport, validate_repository
+from generator.reporting import FORMATS, display_path, render, summary
 
 if TYPE_CHECKING:  # the importers load only for `segboard import`
-    from .import_formats import ImportOutcome
-    from .links import LinkReport, Source
+    from generator.contrib.links import LinkReport, Source
+    from generator.interop.importing import ImportOutcome
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -113,11 +113,11 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
     paper date, then the model name, then the result's path. CSV has one row per result, with
     numbers exactly as published. Nothing is written when the data has errors.
     """
-    from .export import to_csv, to_json  # pandas loads only for commands that rank
+    from generator.ranking.boards import to_csv, to_json  # pandas loads only for commands that rank
 
     catalog = _valid_report(ctx).catalog
     if fmt in ("model-index", "hf"):
-        from .export_formats import model_index, write_hf_cards, write_model_index
+        from generator.interop.exports import model_index, write_hf_cards, write_model_index
 
         if fmt == "hf":
             if output is None:
@@ -159,7 +159,7 @@ def build(ctx: click.Context, site_dir: Path | None) -> int:
     old one only when the whole build succeeded. SOURCE_DATE_EPOCH (default: the last commit's
     time) makes two builds of the same data byte-identical.
     """
-    from .site import build_site
+    from generator.site.build import build_site
 
     report = build_site(_root(ctx), site_dir)
     click.echo(
@@ -181,8 +181,8 @@ def serve(ctx: click.Context, port: int, host: str) -> int:
     """
     import threading
 
-    from .serve import make_server, watch
-    from .site import build_site
+    from generator.site.build import build_site
+    from generator.site.serve import make_server, watch
 
     root = _root(ctx)
     site_dir = root / "site"
@@ -299,7 +299,7 @@ def new_result(ctx: click.Context, /, **options: object) -> int:
     Creates the paper record when the paper is new (an arXiv id gives its URL and date).
     Never overwrites; prints the path of every file written.
     """
-    from .scaffold import NewResult, create_result
+    from generator.contrib.scaffold import NewResult, create_result
 
     interactive = _interactive(cast("bool | None", options.pop("interactive")))
     missing: list[str] = []
@@ -379,7 +379,7 @@ def new_result(ctx: click.Context, /, **options: object) -> int:
 @click.pass_context
 def new_dataset(ctx: click.Context, /, **options: object) -> int:
     """Write a new dataset record, valid, with its schema line. Never overwrites."""
-    from .scaffold import create_dataset, dataset_text
+    from generator.contrib.scaffold import create_dataset, dataset_text
 
     interactive = _interactive(cast("bool | None", options.pop("interactive")))
     missing: list[str] = []
@@ -452,7 +452,7 @@ def import_markdown(
     become structured fields. A row that cannot be read is reported with its line, and then
     nothing is written.
     """
-    from .import_markdown import import_table
+    from generator.interop.markdown import import_table
 
     titles = {}
     for pair in paper_titles:
@@ -525,8 +525,8 @@ def import_hf_command(
     Hugging Face's `verified` flag is not carried over.
     What cannot be mapped is reported and left out (exit status 1); what is written validates.
     """
-    from .foreign_hf import CardOptions
-    from .import_formats import import_hf
+    from generator.interop.hf_cards import CardOptions
+    from generator.interop.importing import import_hf
 
     pairs = []
     for pair in weights:
@@ -571,7 +571,7 @@ def import_model_index_command(
     Unknown datasets and metrics, duplicate names and entries without the leaderboard's metric
     are reported and left out (exit status 1); what is written validates.
     """
-    from .import_formats import import_model_index
+    from generator.interop.importing import import_model_index
 
     root = _root(ctx)
     catalog = validate_repository(root).catalog
@@ -589,7 +589,7 @@ def check(ctx: click.Context) -> int:
     entries. Contributors run this before pushing; `make test` and CI run it on data/ (and CI
     also checks the links of the changed records online).
     """
-    from .check import run_checks
+    from generator.contrib.check import run_checks
 
     steps = run_checks(_root(ctx))
     for step in steps:
@@ -627,7 +627,16 @@ def links(
     """
     import json as json_module
 
-    from .links import BROKEN, OK, SKIPPED, WARNING, LinkConfig, changed_files, check_links, collect
+    from generator.contrib.links import (
+        BROKEN,
+        OK,
+        SKIPPED,
+        WARNING,
+        LinkConfig,
+        changed_files,
+        check_links,
+        collect,
+    )
 
     root = _root(ctx)
     config = LinkConfig.from_pyproject(root)
@@ -666,7 +675,7 @@ def links(
 
 
 def error_or_warning(source: Source, severity: str, report: LinkReport) -> Problem:
-    from .diagnostics import Severity
+    from generator.problems import Severity
 
     return Problem(
         source.path, source.line, source.column,
@@ -736,7 +745,7 @@ def eval_command(
     """
     import json as json_module
 
-    from .evaluate import (
+    from generator.scores.evaluation import (
         Conventions,
         conventions_for,
         default_jobs,
@@ -744,7 +753,7 @@ def eval_command(
         terminal_progress,
         write_evidence,
     )
-    from .evaluate import (
+    from generator.scores.evaluation import (
         as_json as evaluation_json,
     )
 

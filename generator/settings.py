@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from generator.errors import UsageError
 
 
 def tool_settings(root: Path, section: str) -> tuple[Path, dict[str, Any] | None]:

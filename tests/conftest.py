@@ -47,7 +47,7 @@ def site_repo(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture repository's site, built once per test session; returns the site folder."""
-    from generator.site import build_site
+    from generator.site.build import build_site
 
     root = copy_repository(tmp_path_factory.mktemp("seed-site") / "repo", with_site=True)
     with pytest.MonkeyPatch.context() as patch:

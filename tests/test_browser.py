@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.site import build_site
+from generator.site.build import build_site
 
 from .conftest import REPO
 from .test_site import HOSTILE_MODEL, add_hostile_records

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generator.evaluate import Conventions
+from generator.scores.evaluation import Conventions
 
 from .conftest import FIXTURES, run_segboard
 
@@ -251,7 +251,7 @@ def test_a_verified_result_gets_a_page_with_classes_and_heatmap(example_repo: Pa
 def test_oversized_evidence_is_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import evidence
+    from generator.scores import evidence
 
     monkeypatch.setattr(evidence, "MAX_EVIDENCE_BYTES", 1000)
     path = tmp_path / "big.npz"

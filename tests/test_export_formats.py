@@ -8,7 +8,7 @@ import huggingface_hub as hub
 import modelindex
 import pytest
 
-from generator.validate import validate_repository
+from generator.records.validation import validate_repository
 
 from .conftest import FIXTURE_RESULTS, run_segboard
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import huggingface_hub as hub
 import yaml
 
-from generator.validate import validate_repository
+from generator.records.validation import validate_repository
 
 from .conftest import run_segboard
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.import_markdown import parse_tables
-from generator.seed import SeedConfig, as_published, check_seed
-from generator.validate import validate_repository
+from generator.contrib.seed import SeedConfig, as_published, check_seed
+from generator.interop.markdown import parse_tables
+from generator.records.validation import validate_repository
 
 from .conftest import run_segboard
 

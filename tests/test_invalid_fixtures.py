@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import validate_repository
+from generator.records.validation import validate_repository
 
 from .conftest import FIXTURES, copy_repository
 
@@ -58,7 +58,7 @@ def literal_rule_ids() -> set[str]:
     import generator
 
     ids = set()
-    for source in Path(generator.__file__).parent.glob("*.py"):
+    for source in Path(generator.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text())):
             if not isinstance(node, ast.Call):
                 continue

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import validate_repository
-from generator.yamlload import MAX_RECORD_BYTES, load_file, load_text
+from generator.records.validation import validate_repository
+from generator.records.yamlfile import MAX_RECORD_BYTES, load_file, load_text
 
 from .conftest import run_segboard
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from generator import metrics as m
+from generator.scores import metrics as m
 
 IGNORE = 255
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import validate_repository
+from generator.records.validation import validate_repository
 
 from .conftest import REPO, copy_repository, run_segboard
 

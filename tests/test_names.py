@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import Catalog
-from generator.names import (
+from generator.interop.names import (
     as_percent,
     dataset_names,
     metric_names,
@@ -16,7 +15,8 @@ from generator.names import (
     plain_text,
     split_id,
 )
-from generator.validate import validate_repository
+from generator.records.model import Catalog
+from generator.records.validation import validate_repository
 
 
 @pytest.fixture(scope="module")

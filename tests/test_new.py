@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.validate import validate_repository
+from generator.records.validation import validate_repository
 
 from .conftest import run_segboard
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import repository
-from generator.validate import validate_repository
+from generator.records import loading as repository
+from generator.records.validation import validate_repository
 
 RECORD = """\
 dataset: cityscapes

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.contrib.seed import SeedConfig, SeedReport, check_seed
 from generator.errors import UsageError
-from generator.export import leaderboards
-from generator.seed import SeedConfig, SeedReport, check_seed
-from generator.validate import validate_repository
+from generator.ranking.boards import leaderboards
+from generator.records.validation import validate_repository
 
 from .conftest import run_segboard
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site import build_site
+from generator.site.build import build_site
 
 from .conftest import run_segboard
 

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .diagnostics import Problem, error, warning
-from .evidence import Evidence, EvidenceError, load_evidence
-from .metrics import SCORERS
-from .model import NAME_SUFFIXES, Catalog, Result, split_model_name
-from .names import name_key
-from .verification import derived_check, half_unit
-from .yamlload import Document, JsonPath
+from generator.interop.names import name_key
+from generator.problems import Problem, error, warning
+from generator.records.model import NAME_SUFFIXES, Catalog, Result, split_model_name
+from generator.records.yamlfile import Document, JsonPath
+from generator.scores.evidence import Evidence, EvidenceError, load_evidence
+from generator.scores.metrics import SCORERS
+from generator.scores.verification import derived_check, half_unit
 
 Rule = Callable[[Catalog], Iterator[Problem]]
 

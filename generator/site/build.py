@@ -21,11 +21,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, UsageError
+from generator.errors import DataError, UsageError
 from .i18n import LANGUAGE_NAMES, LANGUAGES
-from .model import Catalog
-from .pages import PageWriter, Shared, SiteContent, download_files
-from .validate import ValidationReport, validate_repository
+from generator.records.model import Catalog
+from generator.site.pages import PageWriter, Shared, SiteContent, download_files
+from generator.records.validation import ValidationReport, validate_repository
 
 GENERATED = Path("build") / "docs"
 
@@ -76,7 +76,7 @@ def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
     """Write build/docs/<lang>/ afresh for every language; return what was written."""
     shared = Shared.from_catalog(catalog)  # ranked once, for every language
     downloads = download_files(catalog, shared.boards)
-    assets = resources.files("generator") / "assets"
+    assets = resources.files("generator.site") / "assets"
     contents = {}
     for lang in LANGUAGES:
         content = PageWriter(catalog, lang, handwritten_pages(root, lang), shared).write()
@@ -173,7 +173,7 @@ def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) 
     site_dir = (site_dir or root / "site").resolve()
     report = validate_repository(root)
     if not report.ok:
-        from .report import as_text
+        from generator.reporting import as_text
 
         raise DataError(
             f"the data has {len(report.errors)} error(s); fix them before building:\n"

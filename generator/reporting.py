@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .diagnostics import Problem
+from generator.problems import Problem
 
 FORMATS = ("text", "github", "json")
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from .model import Catalog, Result
-from .output import write_atomic
+from generator.atomic_files import write_atomic
+from generator.records.model import Catalog, Result
 
 TASK = "Semantic Segmentation"
 HF_TASK = {"type": "image-segmentation", "name": "Semantic Segmentation"}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .yamlload import Document
+from generator.records.yamlfile import Document
 
 # Name suffixes that stand for structured fields: " + COCO" means extra training data "coco".
 NAME_SUFFIXES: dict[str, tuple[str, str]] = {

@@ -24,7 +24,7 @@ import yaml
 from yaml._yaml import CParser
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .diagnostics import Problem, error
+from generator.problems import Problem, error
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
-from .foreign import Entry
-from .names import plain_text
+from generator.errors import DataError
+from generator.interop.mapper import Entry
+from generator.interop.names import plain_text
 
 ReadYaml = Callable[[Path], Any]
 

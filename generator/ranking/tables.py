@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .model import Catalog, Leaderboard
+from generator.records.model import Catalog, Leaderboard
 
 COLUMNS = [
     "result",

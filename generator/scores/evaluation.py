@@ -25,9 +25,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import __version__
-from .errors import DataError, UsageError
-from .metrics import (
+from generator import __version__
+from generator.atomic_files import write_atomic_bytes
+from generator.errors import DataError, UsageError
+from generator.scores.metrics import (
     ConfusionAccumulator,
     LabelError,
     confusion_matrix,
@@ -36,7 +37,6 @@ from .metrics import (
     reduce_zero_label,
     scores,
 )
-from .output import write_atomic_bytes
 
 LABEL_SUFFIXES = (".png",)
 MAX_PIXELS = 64_000_000  # a label map larger than this is treated as a decompression bomb
@@ -229,7 +229,7 @@ def conventions_for(catalog: Any, dataset_id: str, split: str | None) -> Convent
 
 
 def as_json(evaluation: Evaluation) -> dict[str, Any]:
-    from .metrics import per_class_accuracy, per_class_iou
+    from generator.scores.metrics import per_class_accuracy, per_class_iou
 
     def numbers(values: np.ndarray) -> list[float | None]:
         return [None if np.isnan(v) else float(100 * v) for v in values]

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Problem, error
-from .errors import UsageError
-from .model import Catalog, Dataset, Metric, Paper, Result
-from .schemas import RECORD_KINDS, SchemaChecker, schema_path
-from .yamlload import Document, JsonPath, LoadResult, load_file
+from generator.errors import UsageError
+from generator.problems import Problem, error
+from generator.records.model import Catalog, Dataset, Metric, Paper, Result
+from generator.records.schemas import RECORD_KINDS, SchemaChecker, schema_path
+from generator.records.yamlfile import Document, JsonPath, LoadResult, load_file
 
 # Below this many files one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2000

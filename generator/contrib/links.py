@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .errors import UsageError
-from .output import write_atomic
-from .repository import discover
-from .settings import tool_settings
-from .yamlload import JsonPath, load_file
+from generator.atomic_files import write_atomic
+from generator.errors import UsageError
+from generator.records.loading import discover
+from generator.records.yamlfile import JsonPath, load_file
+from generator.settings import tool_settings
 
 OK, WARNING, BROKEN, SKIPPED = "ok", "warning", "broken", "skipped"
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"'`]+[^\s<>()\[\]\"'`.,;:!?]")

@@ -19,10 +19,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
-from .model import NAME_SUFFIXES, Catalog
-from .names import as_percent, dataset_names, metric_names, name_key, number_text, split_id
-from .scaffold import NewResult, paper_text, result_text, slug
+from generator.contrib.scaffold import NewResult, paper_text, result_text, slug
+from generator.errors import UsageError
+from generator.interop.names import (
+    as_percent,
+    dataset_names,
+    metric_names,
+    name_key,
+    number_text,
+    split_id,
+)
+from generator.records.model import NAME_SUFFIXES, Catalog
 
 # A metric name may carry the test-time augmentation it was measured with: mIoU(ms+flip).
 _TTA_IN_NAME = re.compile(r"^(?P<name>.+?)\s*\((?P<tta>[^()]+)\)$")

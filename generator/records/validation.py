@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Problem
-from .errors import UsageError
-from .model import Catalog
-from .repository import load_repository
-from .rules import RULES, acknowledged
+from generator.errors import UsageError
+from generator.problems import Problem
+from generator.records.loading import load_repository
+from generator.records.model import Catalog
+from generator.records.rules import RULES, acknowledged
 
 
 @dataclass

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, UsageError
-from .model import NAME_SUFFIXES, split_model_name
-from .names import PLAIN_NUMBER
-from .output import write_atomic
-from .report import as_text
-from .validate import validate_repository
+from generator.atomic_files import write_atomic
+from generator.errors import DataError, UsageError
+from generator.interop.names import PLAIN_NUMBER
+from generator.records.model import NAME_SUFFIXES, split_model_name
+from generator.records.validation import validate_repository
+from generator.reporting import as_text
 
 _ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
 

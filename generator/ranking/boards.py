@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from .model import Catalog, Result
-from .ranking import ranked_leaderboards
-from .verification import state
+from generator.ranking.tables import ranked_leaderboards
+from generator.records.model import Catalog, Result
+from generator.scores.verification import state
 
 CSV_COLUMNS = [
     "result",

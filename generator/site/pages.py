@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from .charts import Point, confusion_heatmap_svg, progress_svg
-from .evidence import read_evidence
-from .export import leaderboards, to_csv_rows
+from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
+from generator.scores.evidence import read_evidence
+from generator.ranking.boards import leaderboards, to_csv_rows
 from .i18n import TAG_LABELS, t
-from .markup import esc, internal, link, md_text
-from .metrics import per_class_accuracy, per_class_iou, scores
-from .model import Catalog, Dataset, Paper, Result
+from generator.site.markup import esc, internal, link, md_text
+from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
+from generator.records.model import Catalog, Dataset, Paper, Result
 
 DOWNLOADS = "downloads"
 CHARTS = "charts"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .markup import esc
+from generator.site.markup import esc
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 52, 20, 16, 40

@@ -23,13 +23,13 @@ from typing import Any
 
 import pandas as pd
 
-from .diagnostics import Problem, error
-from .errors import UsageError
-from .import_markdown import TableRow, parse_tables
-from .model import Catalog, Result
-from .ranking import rank
-from .rules import field_path
-from .settings import tool_settings
+from generator.errors import UsageError
+from generator.interop.markdown import TableRow, parse_tables
+from generator.problems import Problem, error
+from generator.ranking.tables import rank
+from generator.records.model import Catalog, Result
+from generator.records.rules import field_path
+from generator.settings import tool_settings
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .model import Catalog, Dataset
+from generator.records.model import Catalog, Dataset
 
 # Split names other tools write, for the split ids segboard's dataset records use.
 SPLIT_SYNONYMS = {

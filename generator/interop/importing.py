@@ -16,10 +16,11 @@ from typing import Any
 
 import yaml
 
-from . import foreign_hf, foreign_model_index
-from .errors import DataError, UsageError
-from .foreign import Mapper
-from .scaffold import _write_validated, write_keeping_valid
+from generator.contrib.scaffold import _write_validated, write_keeping_valid
+from generator.errors import DataError, UsageError
+from generator.interop import hf_cards as foreign_hf
+from generator.interop import model_index as foreign_model_index
+from generator.interop.mapper import Mapper
 
 FIELD_ORDER = (
     "dataset", "split", "model", "method", "backbone", "paper", "metrics",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from .model import Catalog, Result
+from generator.records.model import Catalog, Result
 
 CLAIMED = "claimed"
 CONSISTENT = "consistent"

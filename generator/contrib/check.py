@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Problem
-from .errors import SegboardError
-from .links import BROKEN, WARNING, LinkConfig, check_links, collect
-from .report import as_text, display_path
-from .seed import SeedConfig, check_seed
+from generator.contrib.links import BROKEN, WARNING, LinkConfig, check_links, collect
+from generator.contrib.seed import SeedConfig, check_seed
+from generator.errors import SegboardError
+from generator.problems import Problem
+from generator.reporting import as_text, display_path
 
 
 @dataclass
@@ -23,8 +23,8 @@ class Step:
 def run_checks(root: Path) -> list[Step]:
     """Validate (with evidence), compare with the seed tables when the repository names them,
     build the site strictly, and check every link's form offline."""
-    from .site import build_site
-    from .validate import validate_repository
+    from generator.records.validation import validate_repository
+    from generator.site.build import build_site
 
     steps = []
     report = validate_repository(root)

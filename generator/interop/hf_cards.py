@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .foreign import Entry
-from .names import plain_text
+from generator.interop.mapper import Entry
+from generator.interop.names import plain_text
 
 SEGMENTATION_TASKS = {"image-segmentation", "semantic-segmentation"}
 _ARXIV_TAG = re.compile(r"^arxiv:(\d{4}\.\d{4,5})(v\d+)?$", re.IGNORECASE)

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, UsageError
-from .model import Catalog
-from .scaffold import NewResult, _write_validated, paper_text, result_text, slug
+from generator.contrib.scaffold import NewResult, _write_validated, paper_text, result_text, slug
+from generator.errors import DataError, UsageError
+from generator.records.model import Catalog
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -126,7 +126,7 @@ def import_table(
     paper_titles: dict[str, str],
 ) -> list[Path]:
     """Write one result record per row (and new paper records); return the paths written."""
-    from .model import split_model_name
+    from generator.records.model import split_model_name
 
     if dataset not in catalog.datasets:
         raise UsageError(f"no dataset {dataset!r} in data/datasets/")

@@ -15,9 +15,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from .diagnostics import Problem, error
-from .errors import UsageError
-from .yamlload import Document, JsonPath
+from generator.errors import UsageError
+from generator.problems import Problem, error
+from generator.records.yamlfile import Document, JsonPath
 
 RECORD_KINDS = ("dataset", "paper", "metrics", "result")
 
