@@ -13,7 +13,7 @@ from generator import __version__
 from generator.atomic_files import write_atomic
 from generator.errors import DataError, SegboardError
 from generator.problems import Problem
-from generator.records.loading import find_root
+from generator.records.places import find_root
 from generator.records.validation import ValidationReport, validate_repository
 from generator.reporting import FORMATS, display_path, render, summary
 

@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from generator.atomic_files import write_atomic
 from generator.errors import UsageError
-from generator.records.loading import discover
+from generator.records.places import discover
 from generator.records.yamlfile import JsonPath, load_file
 from generator.settings import tool_settings
 

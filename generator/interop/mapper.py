@@ -15,21 +15,14 @@ from __future__ import annotations
 import re
 import reprlib
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from generator.contrib.scaffold import NewResult, paper_text, result_text, slug
 from generator.errors import UsageError
-from generator.interop.names import (
-    as_percent,
-    dataset_names,
-    metric_names,
-    name_key,
-    number_text,
-    split_id,
-)
-from generator.records.model import NAME_SUFFIXES, Catalog
+from generator.interop.names import as_percent, dataset_names, metric_names, number_text, split_id
+from generator.records.model import NAME_SUFFIXES, Catalog, name_key
+from generator.scores.rounding import derived_text
 
 # A metric name may carry the test-time augmentation it was measured with: mIoU(ms+flip).
 _TTA_IN_NAME = re.compile(r"^(?P<name>.+?)\s*\((?P<tta>[^()]+)\)$")
@@ -172,17 +165,11 @@ class Mapper:
         """
         definition = self.catalog.metrics[metric_id]
         components = definition.components
-        if metric_id in metrics or definition.combine != "mean" or not components:
+        if metric_id in metrics or definition.combine is None or not components:
             return []
         if any(c not in metrics for c in components):
             return []
-        values = [Decimal(metrics[c]) for c in components]
-        decimals = max(-int(v.as_tuple().exponent) for v in values)
-        # exact to one more decimal than the components
-        mean = sum(values, Decimal(0)) / len(values)
-        shorter = mean.quantize(Decimal(1).scaleb(-decimals))
-        mean = shorter if shorter == mean else mean.quantize(Decimal(1).scaleb(-decimals - 1))
-        metrics[metric_id] = format(mean, "f")
+        metrics[metric_id] = derived_text([metrics[c] for c in components], definition.combine)
         names = " and ".join(self.catalog.metrics[c].name_en for c in components)
         return [{
             "field": f"metrics.{metric_id}",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from generator.records.model import Catalog, Dataset
+from generator.records.model import Catalog, Dataset, name_key
 
 # Split names other tools write, for the split ids segboard's dataset records use.
 SPLIT_SYNONYMS = {
@@ -24,11 +24,6 @@ SPLIT_SYNONYMS = {
     "testing": "test",
 }
 PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
-
-
-def name_key(text: str) -> str:
-    """The form two names are compared in."""
-    return re.sub(r"[\s_-]+", "_", text.strip().casefold())
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Finding a segboard repository, its record files, and loading them into a Catalog."""
+"""Loading a repository: every record file read, schema-checked, and built into a Catalog."""
 
 from __future__ import annotations
 
@@ -10,38 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UsageError
 from generator.problems import Problem, error
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result
-from generator.records.schemas import RECORD_KINDS, SchemaChecker, schema_path
+from generator.records.places import SCHEMA, RecordFile, discover, metrics_path, schema_path
+from generator.records.schemas import RECORD_KINDS, SchemaChecker
 from generator.records.yamlfile import Document, JsonPath, LoadResult, load_file
 
 # Below this many files one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2000
-
-
-def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
-    """The repository root: `explicit` (--root), or the nearest folder holding data/."""
-    if explicit is not None:
-        root = explicit.resolve()
-        if not (root / "data").is_dir():
-            raise UsageError(f"{explicit} holds no data/ folder; give --root a segboard repository")
-        return root
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data").is_dir():
-            return folder
-    raise UsageError(
-        f"no data/ folder in {here} or any folder above it; run inside a segboard repository "
-        "or give --root DIR"
-    )
-
-
-@dataclass
-class RecordFile:
-    path: Path
-    kind: str  # dataset | paper | metrics | result
-    result_id: str | None = None
 
 
 @dataclass
@@ -52,57 +28,16 @@ class LoadedRepository:
     files: list[RecordFile] = field(default_factory=list)
 
 
-def discover(root: Path) -> tuple[list[RecordFile], list[Problem]]:
-    """Every record file under data/, classified by its place; misplaced files are problems."""
-    data = root / "data"
-    files: list[RecordFile] = []
-    problems: list[Problem] = []
-    for dirpath, dirnames, filenames in os.walk(data):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        folder = Path(dirpath)
-        parts = folder.relative_to(data).parts
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = folder / name
-            record = _classify(parts, name, path)
-            if isinstance(record, str):
-                problems.append(error(path, (1, 1), "file-location", record))
-            else:
-                files.append(record)
-    return files, problems
-
-
-def _classify(parts: tuple[str, ...], name: str, path: Path) -> RecordFile | str:
-    if name.endswith(".yml"):
-        return "record files end in .yaml, not .yml; rename the file"
-    if not name.endswith(".yaml"):
-        return "unexpected file in data/; only .yaml records belong here"
-    layout = (
-        "records live at data/metrics.yaml, data/datasets/<id>.yaml, data/papers/<id>.yaml "
-        "and data/results/<dataset>/<split>/<slug>.yaml"
-    )
-    if parts == () and name == "metrics.yaml":
-        return RecordFile(path, "metrics")
-    if parts == ("datasets",):
-        return RecordFile(path, "dataset")
-    if parts == ("papers",):
-        return RecordFile(path, "paper")
-    if len(parts) == 3 and parts[0] == "results":
-        return RecordFile(path, "result", f"{parts[1]}/{parts[2]}/{name[: -len('.yaml')]}")
-    return f"this file is not where a record can be: {layout}"
-
-
 def load_repository(root: Path) -> LoadedRepository:
     """Load and schema-check every record; build the Catalog from the ones that pass."""
     checkers = {
-        kind: SchemaChecker.from_file(schema_path(root / "schema", kind)) for kind in RECORD_KINDS
+        kind: SchemaChecker.from_file(schema_path(root / SCHEMA, kind)) for kind in RECORD_KINDS
     }
     files, problems = discover(root)
     if not any(f.kind == "metrics" for f in files):
         problems.append(
             error(
-                root / "data" / "metrics.yaml",
+                metrics_path(root),
                 (1, 1),
                 "missing-catalogue",
                 "data/metrics.yaml, the metric catalogue, is missing",

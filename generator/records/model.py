@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,11 @@ def split_model_name(name: str) -> tuple[str, list[str]]:
     while len(parts) > 1 and parts[-1].strip() in NAME_SUFFIXES:
         suffixes.insert(0, parts.pop().strip())
     return " + ".join(parts).strip(), suffixes
+
+
+def name_key(text: str) -> str:
+    """The form two names are compared in: "Mean IoU", "mean_iou" and "mean-iou" are one name."""
+    return re.sub(r"[\s_-]+", "_", text.strip().casefold())
 
 
 @dataclass(frozen=True, slots=True)

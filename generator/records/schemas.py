@@ -22,10 +22,6 @@ from generator.records.yamlfile import Document, JsonPath
 RECORD_KINDS = ("dataset", "paper", "metrics", "result")
 
 
-def schema_path(schema_dir: Path, kind: str) -> Path:
-    return schema_dir / f"{kind}.schema.json"
-
-
 class SchemaChecker:
     """Checks one kind of record against its JSON Schema."""
 

@@ -1,4 +1,5 @@
-"""Validation: load every record, check it against its schema, then apply the cross-record rules."""
+"""Validation: load every record, check it against its schema, then apply the cross-record rules
+and the checks that recompute scores."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from generator.errors import UsageError
 from generator.problems import Problem
 from generator.records.loading import load_repository
 from generator.records.model import Catalog
-from generator.records.rules import RULES, acknowledged
+from generator.records.places import data_dir
+from generator.records.rules import RECORD_RULES, acknowledged
+from generator.scores.verification import SCORE_RULES
 
 
 @dataclass
@@ -41,7 +44,7 @@ def validate_repository(root: Path, only: list[Path] | None = None) -> Validatio
     selected = [_inside(root, p) for p in only] if only else None
     loaded = load_repository(root)
     problems = list(loaded.problems)
-    for rule in RULES:
+    for rule in (*RECORD_RULES, *SCORE_RULES):
         problems.extend(rule(loaded.catalog))
     by_path = {result.document.path: result for result in loaded.catalog.results}
     kept = [p for p in problems if acknowledged(p, by_path)]
@@ -57,7 +60,7 @@ def _inside(root: Path, path: Path) -> Path:
     resolved = path.resolve()
     if not resolved.exists():
         raise UsageError(f"{path} does not exist")
-    data = (root / "data").resolve()
+    data = data_dir(root).resolve()
     if resolved != data and data not in resolved.parents:
         raise UsageError(f"{path} is not inside {data}; validate checks the repository's records")
     return resolved

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from generator.scores.rounding import combine
+
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
@@ -199,7 +201,7 @@ def mean_dice(matrix: np.ndarray) -> float:
 
 def scene_parsing_score(matrix: np.ndarray) -> float:
     """ADE20K's challenge score: the mean of pixel accuracy and mIoU."""
-    return (pixel_accuracy(matrix) + mean_iou(matrix)) / 2
+    return combine([pixel_accuracy(matrix), mean_iou(matrix)])
 
 
 # Metric ids of data/metrics.yaml -> how to compute them from a confusion matrix.

@@ -1,0 +1,150 @@
+"""Where records live: the one module that knows the repository's layout.
+
+    data/metrics.yaml                            the metric catalogue
+    data/datasets/<id>.yaml                      one dataset
+    data/papers/<id>.yaml                        one paper
+    data/results/<dataset>/<split>/<slug>.yaml   one result; its id is "<dataset>/<split>/<slug>"
+    schema/<kind>.schema.json                    the JSON Schema of each kind
+
+Every other module asks here for a record's path, a result's slug, or what a file under data/
+is. Nothing here reads or writes a record.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import UsageError
+from generator.problems import Problem, error
+
+DATA = "data"
+SCHEMA = "schema"
+RESULTS = "results"
+PAPERS = "papers"
+DATASETS = "datasets"
+METRICS = "metrics.yaml"
+SUFFIX = ".yaml"
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_LAYOUT = (
+    "records live at data/metrics.yaml, data/datasets/<id>.yaml, data/papers/<id>.yaml "
+    "and data/results/<dataset>/<split>/<slug>.yaml"
+)
+
+
+def slug(text: str) -> str:
+    """A file name stem from a model name: 'PSPNet + COCO' -> 'pspnet-coco'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def data_dir(root: Path) -> Path:
+    return root / DATA
+
+
+def metrics_path(root: Path) -> Path:
+    return root / DATA / METRICS
+
+
+def dataset_path(root: Path, dataset_id: str) -> Path:
+    return root / DATA / DATASETS / f"{dataset_id}{SUFFIX}"
+
+
+def paper_path(root: Path, paper_id: str) -> Path:
+    return root / DATA / PAPERS / f"{paper_id}{SUFFIX}"
+
+
+def papers_dir(root: Path) -> Path:
+    return root / DATA / PAPERS
+
+
+def result_path(root: Path, dataset: str, split: str, result_slug: str) -> Path:
+    return root / DATA / RESULTS / dataset / split / f"{result_slug}{SUFFIX}"
+
+
+def result_id_path(root: Path, result_id: str) -> Path | None:
+    """The file of a result id 'dataset/split/slug', or None when the id is not of that form."""
+    parts = result_id.split("/")
+    if len(parts) != 3 or not all(SLUG.fullmatch(part) for part in parts):
+        return None
+    return result_path(root, *parts)
+
+
+def schema_path(schema_dir: Path, kind: str) -> Path:
+    return schema_dir / f"{kind}.schema.json"
+
+
+def schema_comment(kind: str) -> str:
+    """The first line of a new record: tells YAML editors which schema to offer."""
+    depth = {"result": 4, "dataset": 2, "paper": 2, "metrics": 1}[kind]
+    return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA}/{kind}.schema.json"
+
+
+def evidence_file(root: Path, name: str) -> Path | None:
+    """The evidence file a record names (relative to the root), if it is a file inside it."""
+    target = (root / name).resolve()
+    if root.resolve() not in target.parents or not target.is_file():
+        return None
+    return target
+
+
+def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
+    """The repository root: `explicit` (--root), or the nearest folder holding data/."""
+    if explicit is not None:
+        root = explicit.resolve()
+        if not data_dir(root).is_dir():
+            raise UsageError(f"{explicit} holds no data/ folder; give --root a segboard repository")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if data_dir(folder).is_dir():
+            return folder
+    raise UsageError(
+        f"no data/ folder in {here} or any folder above it; run inside a segboard repository "
+        "or give --root DIR"
+    )
+
+
+@dataclass
+class RecordFile:
+    path: Path
+    kind: str  # dataset | paper | metrics | result
+    result_id: str | None = None
+
+
+def discover(root: Path) -> tuple[list[RecordFile], list[Problem]]:
+    """Every record file under data/, classified by its place; misplaced files are problems."""
+    data = data_dir(root)
+    files: list[RecordFile] = []
+    problems: list[Problem] = []
+    for dirpath, dirnames, filenames in os.walk(data):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = Path(dirpath)
+        parts = folder.relative_to(data).parts
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = folder / name
+            record = _classify(parts, name, path)
+            if isinstance(record, str):
+                problems.append(error(path, (1, 1), "file-location", record))
+            else:
+                files.append(record)
+    return files, problems
+
+
+def _classify(parts: tuple[str, ...], name: str, path: Path) -> RecordFile | str:
+    if name.endswith(".yml"):
+        return "record files end in .yaml, not .yml; rename the file"
+    if not name.endswith(SUFFIX):
+        return "unexpected file in data/; only .yaml records belong here"
+    if parts == () and name == METRICS:
+        return RecordFile(path, "metrics")
+    if parts == (DATASETS,):
+        return RecordFile(path, "dataset")
+    if parts == (PAPERS,):
+        return RecordFile(path, "paper")
+    if len(parts) == 3 and parts[0] == RESULTS:
+        return RecordFile(path, "result", f"{parts[1]}/{parts[2]}/{name[: -len(SUFFIX)]}")
+    return f"this file is not where a record can be: {_LAYOUT}"

@@ -1,0 +1,138 @@
+"""Rules on result records: what they reference exists, their numbers fit their metrics, their
+names agree with their fields, and no result is recorded twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.problems import Problem, error
+from generator.records.model import (
+    NAME_SUFFIXES,
+    Catalog,
+    Dataset,
+    Leaderboard,
+    Result,
+    split_model_name,
+)
+from generator.records.rules.datasets import paper_reference
+
+
+def results_reference_known_records(catalog: Catalog) -> Iterator[Problem]:
+    for result in catalog.results:
+        yield from paper_reference(catalog, result.document, result.paper)
+        dataset = catalog.datasets.get(result.dataset)
+        if dataset is None:
+            yield from _unknown_dataset(catalog, result)
+            continue
+        board = next((b for b in dataset.leaderboards if b.split == result.split), None)
+        if board is None:
+            yield from _no_leaderboard(dataset, result)
+        elif not catalog.metrics_broken:
+            yield from _metrics_fit(catalog, dataset, result, board)
+
+
+def _unknown_dataset(catalog: Catalog, result: Result) -> Iterator[Problem]:
+    if result.dataset in catalog.broken_datasets:
+        return  # its record is broken, and reported there
+    known = ", ".join(sorted(catalog.datasets)) or "none yet"
+    yield error(
+        result.document.path,
+        result.document.where(("dataset",)),
+        "unknown-dataset",
+        f"dataset {result.dataset!r} has no record in data/datasets/ (known: {known})",
+    )
+
+
+def _no_leaderboard(dataset: Dataset, result: Result) -> Iterator[Problem]:
+    doc = result.document
+    if result.split not in dataset.splits:
+        yield error(
+            doc.path,
+            doc.where(("split",)),
+            "unknown-split",
+            f"{result.dataset} has no split {result.split!r} (splits: {', '.join(dataset.splits)})",
+        )
+        return
+    ranked = ", ".join(b.split for b in dataset.leaderboards)
+    yield error(
+        doc.path,
+        doc.where(("split",)),
+        "no-leaderboard",
+        f"{result.dataset} keeps no leaderboard for split {result.split!r} "
+        f"(leaderboards: {ranked})",
+    )
+
+
+def _metrics_fit(
+    catalog: Catalog, dataset: Dataset, result: Result, board: Leaderboard
+) -> Iterator[Problem]:
+    """Every metric is in the catalogue and the dataset, within range; the ranking one given."""
+    doc = result.document
+    for metric_id, value in result.metrics.items():
+        metric = catalog.metrics.get(metric_id)
+        where = doc.where(("metrics", metric_id))
+        if metric is None:
+            message = f"metric {metric_id!r} is not in data/metrics.yaml"
+            yield error(doc.path, where, "unknown-metric", message)
+            continue
+        if metric_id not in dataset.metrics:
+            message = (
+                f"{result.dataset} does not define metric {metric_id!r} "
+                f"(it defines: {', '.join(dataset.metrics)})"
+            )
+            yield error(doc.path, where, "metric-not-for-dataset", message)
+        if not metric.minimum <= value <= metric.maximum:
+            message = (
+                f"{metric_id} is {result.published_text(metric_id)}, outside its range "
+                f"[{metric.minimum:g}, {metric.maximum:g}]; values are on a 0-100 scale"
+            )
+            yield error(doc.path, where, "metric-range", message)
+    if board.metric not in result.metrics:
+        yield error(
+            doc.path,
+            doc.where(("metrics",)),
+            "missing-ranking-metric",
+            f"the {result.dataset} {result.split} leaderboard ranks by {board.metric!r}, "
+            "but this result gives no value for it",
+        )
+
+
+def names_match_fields(catalog: Catalog) -> Iterator[Problem]:
+    for result in catalog.results:
+        _, suffixes = split_model_name(result.model)
+        for suffix in suffixes:
+            field_name, value = NAME_SUFFIXES[suffix]
+            if value not in getattr(result, field_name):
+                yield error(
+                    result.document.path,
+                    result.document.where(("model",)),
+                    "name-suffix",
+                    f"the model name says '+ {suffix}' but {field_name} does not list "
+                    f"{value!r}; add it there or drop the suffix",
+                )
+
+
+def model_identity(result: Result) -> tuple[str, frozenset[str]]:
+    return result.base_name.casefold(), frozenset(result.extra_training_data)
+
+
+def no_duplicate_results(catalog: Catalog) -> Iterator[Problem]:
+    first: dict[tuple[str, str, str, frozenset[str], frozenset[str]], Result] = {}
+    for result in catalog.results:
+        key = (
+            result.dataset,
+            result.split,
+            *model_identity(result),
+            frozenset(result.test_time_augmentation),
+        )
+        if key in first:
+            other = first[key]
+            yield error(
+                result.document.path,
+                result.document.where(("model",)),
+                "duplicate-result",
+                f"this result duplicates {other.id} ({other.model!r}): same dataset, split, "
+                "model, training data and test-time augmentation",
+            )
+        else:
+            first[key] = result
