@@ -1,4 +1,10 @@
-"""Reporters: turn Problems into text, GitHub Actions annotations or JSON."""
+"""The one reporter: Problems as text, GitHub Actions annotations or JSON.
+
+Every command that reports findings hands its Problems here; nothing else formats them.
+text:   path:line:col: severity: message [rule]   (path: severity: ... when the place is unknown)
+github: ::severity file=...,line=...,col=...,title=rule::message
+json:   a list of {path, line, column, severity, rule, message} (line and column null if unknown)
+"""
 
 from __future__ import annotations
 
@@ -28,11 +34,13 @@ def _inside(path: Path, base: Path) -> bool:
     return resolved == base or base in resolved.parents
 
 
+def _where(problem: Problem) -> str:
+    where = display_path(problem.path)
+    return f"{where}:{problem.line}:{problem.column}" if problem.positioned else where
+
+
 def as_text(problems: Iterable[Problem]) -> str:
-    return "".join(
-        f"{display_path(p.path)}:{p.line}:{p.column}: {p.severity.value}: {p.message} [{p.rule}]\n"
-        for p in problems
-    )
+    return "".join(f"{_where(p)}: {p.severity.value}: {p.message} [{p.rule}]\n" for p in problems)
 
 
 def _escape_data(text: str) -> str:
@@ -45,19 +53,22 @@ def _escape_property(text: str) -> str:
 
 def as_github(problems: Iterable[Problem]) -> str:
     """GitHub Actions workflow commands: one annotation per problem, on the record's line."""
-    return "".join(
-        f"::{p.severity.value} file={_escape_property(display_path(p.path))},line={p.line},"
-        f"col={p.column},title={_escape_property(p.rule)}::{_escape_data(p.message)}\n"
-        for p in problems
-    )
+    lines = []
+    for p in problems:
+        place = f",line={p.line},col={p.column}" if p.positioned else ""
+        lines.append(
+            f"::{p.severity.value} file={_escape_property(display_path(p.path))}{place},"
+            f"title={_escape_property(p.rule)}::{_escape_data(p.message)}\n"
+        )
+    return "".join(lines)
 
 
 def as_json(problems: Iterable[Problem]) -> str:
     rows = [
         {
             "path": display_path(p.path),
-            "line": p.line,
-            "column": p.column,
+            "line": p.line if p.positioned else None,
+            "column": p.column if p.positioned else None,
             "severity": p.severity.value,
             "rule": p.rule,
             "message": p.message,
@@ -67,14 +78,15 @@ def as_json(problems: Iterable[Problem]) -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
-def render(problems: list[Problem], fmt: str) -> str:
+def render(problems: Iterable[Problem], fmt: str = "text") -> str:
     return {"text": as_text, "github": as_github, "json": as_json}[fmt](problems)
 
 
-def summary(errors: int, warnings: int, files: int, acknowledged: int = 0) -> str:
-    def plural(count: int, word: str) -> str:
-        return f"{count} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
+
+def summary(errors: int, warnings: int, files: int, acknowledged: int = 0) -> str:
     text = f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(files, 'file')}"
     if acknowledged:
         text += f" ({acknowledged} more acknowledged by 'kept' curation entries)"

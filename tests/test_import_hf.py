@@ -3,6 +3,7 @@ Trainer uses it), mapped through the catalogue's aliases; everything else report
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import huggingface_hub as hub
@@ -195,7 +196,11 @@ def test_every_card_that_cannot_be_mapped_is_reported(repo: Path, tmp_path: Path
         "leaderboard for 'train'",
         f"{cards}/twice/README.md: model 'twice', result 1: metric 'mean_iou' is given twice",
     ]
-    reported = [line.removeprefix("left out: ") for line in completed.stderr.splitlines()]
+    # each left-out entry is a finding: "<card>: error: <why> [left-out]"
+    reported = [
+        re.sub(r"^(.*?): error: (.*) \[left-out\]$", r"\1: \2", line)
+        for line in completed.stderr.splitlines()
+    ]
     for line in expected:
         assert line in reported, (line, reported)
     assert reported[-1] == "wrote 0 files; left out 8 (see above)"
@@ -231,9 +236,9 @@ def test_a_card_that_is_not_yaml_huge_or_an_alias_bomb_is_reported(
     bomb = run_segboard("import", "hf", str(tmp_path / "bomb"), cwd=repo)
     assert "its aliases (*name) expand to more than 1,000,000 values" in bomb.stderr
     broken = run_segboard("import", "hf", str(tmp_path / "broken"), cwd=repo)
-    assert "broken/README.md: not readable YAML" in broken.stderr
+    assert "broken/README.md: error: not readable YAML" in broken.stderr
     huge = run_segboard("import", "hf", str(tmp_path / "huge"), cwd=repo)
-    assert "huge/README.md: larger than 4,194,304 bytes" in huge.stderr
+    assert "huge/README.md: error: larger than 4,194,304 bytes" in huge.stderr
 
 
 def test_cards_without_segboard_key_keep_what_the_format_can_say(

@@ -107,10 +107,10 @@ def test_unreadable_rows_are_reported_with_their_line_and_nothing_is_written(
         "--source-url", "https://example.org/t", cwd=repo,
     )  # fmt: skip
     assert completed.returncode == 1
-    assert "line 6: the score 'about 70' is not a number" in completed.stderr
-    assert "line 7: 2 cells, expected 5" in completed.stderr
-    assert "line 8: the weights cell 'see the repo' holds no link" in completed.stderr
-    assert "line 8: paper 2101.00001 has no record; add it, or give --paper-title" in (
+    assert "t.md:6:1: error: the score 'about 70' is not a number [left-out]" in completed.stderr
+    assert "t.md:7:1: error: 2 cells, expected 5 [left-out]" in completed.stderr
+    assert "t.md:8:1: error: the weights cell 'see the repo' holds no link" in completed.stderr
+    assert "t.md:8:1: error: paper 2101.00001 has no record; add it, or give --paper-title" in (
         completed.stderr
     )
     assert sorted((repo / "data").rglob("*.yaml")) == before

@@ -107,13 +107,13 @@ def test_every_kind_of_answer(link_repo: Path, server: str) -> None:
     assert completed.returncode == 1, completed.stderr
     found = lines_for(completed.stdout)
     assert sorted(found) == ["error", "gone", "missing", "moved", "slow"]
-    assert found["missing"] == f"docs/en/links.md:6:13: error: {server}/missing: HTTP 404"
-    assert found["gone"].endswith("HTTP 410")
-    assert found["error"].endswith("HTTP 500")
-    assert found["slow"].endswith("no answer within 2 s")
+    assert found["missing"] == f"docs/en/links.md:6:13: error: {server}/missing: HTTP 404 [link]"
+    assert found["gone"].endswith("HTTP 410 [link]")
+    assert found["error"].endswith("HTTP 500 [link]")
+    assert found["slow"].endswith("no answer within 2 s [link]")
     assert found["moved"] == (
         f"docs/en/links.md:4:11: warning: {server}/moved: permanently redirected to {server}/ok; "
-        "link that instead"
+        "link that instead [link]"
     )
     assert Handler.requests[("GET", "/nohead")] == 1  # HEAD was refused, GET worked
     assert Handler.requests[("HEAD", "/busy")] == 2  # 429, waited for Retry-After, then 200
@@ -149,7 +149,7 @@ def test_offline_checks_form_without_requests(repo: Path, server: str) -> None:
     assert completed.returncode == 1
     assert completed.stdout.strip() == (
         "docs/links.md:3:1: error: https://arxiv.org/abs/16120.1105: '16120.1105' is not a valid "
-        "arXiv identifier"
+        "arXiv identifier [link]"
     )
     assert sum(Handler.requests.values()) == 0
 
@@ -183,10 +183,11 @@ def test_changed_since_limits_the_check(link_repo: Path, server: str) -> None:
 
 def test_json_format(link_repo: Path, server: str) -> None:
     completed = run_segboard("links", "--format", "json", cwd=link_repo)
-    rows = {row["url"]: row for row in json.loads(completed.stdout)}
-    moved = rows[f"{server}/moved"]
-    assert moved["status"] == "warning" and moved["final_url"] == f"{server}/ok"
-    assert moved["sources"] == [{"path": "docs/en/links.md", "line": 4, "column": 11}]
+    problems = json.loads(completed.stdout)  # one finding per place a broken or moved URL stands
+    [moved] = [p for p in problems if p["message"].startswith(f"{server}/moved: ")]
+    assert moved["severity"] == "warning" and f"redirected to {server}/ok;" in moved["message"]
+    assert (moved["path"], moved["line"], moved["column"]) == ("docs/en/links.md", 4, 11)
+    assert moved["rule"] == "link"
 
 
 def test_accepted_statuses_and_ignored_urls(link_repo: Path, server: str) -> None:

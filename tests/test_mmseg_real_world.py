@@ -36,8 +36,8 @@ def reasons(stderr: str) -> Counter[str]:
     """Why entries were left out, with names and numbers taken out."""
     counted: Counter[str] = Counter()
     for line in stderr.splitlines():
-        if line.startswith("left out: "):
-            reason = line.split(": model ", 1)[1].split(": ", 1)[1]
+        if line.endswith(" [left-out]"):
+            reason = line.split(": model ", 1)[1].split(": ", 1)[1].removesuffix(" [left-out]")
             counted[re.sub(r"'[^']*'", "X", reason)] += 1
     return counted
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.ranking.tables import rank
+from generator.ranking.order import rank
 
 
 def frame(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from generator.atomic_files import write_atomic
 from generator.errors import UsageError
+from generator.problems import Problem, Severity
 from generator.records.places import discover
 from generator.records.yamlfile import JsonPath, load_file
 from generator.settings import tool_settings
@@ -317,3 +318,36 @@ def check_links(
     for url, report in reports.items():
         report.sources = sorted(found[url])
     return [reports[url] for url in found]
+
+
+def run_link_check(
+    root: Path, offline: bool = False, with_site: bool = False, changed_since: str | None = None
+) -> list[LinkReport]:
+    """Every URL of the repository (and of its built site) checked with its settings."""
+    config = LinkConfig.from_pyproject(root)
+    only = changed_files(root, changed_since) if changed_since else None
+    found = collect(root, root / "site" if with_site else None, only)
+    return check_links(found, config, root, offline)
+
+
+def link_problems(reports: list[LinkReport]) -> list[Problem]:
+    """A Problem at every place a broken (error) or moved (warning) URL stands."""
+    problems = []
+    for report in reports:
+        if report.status not in (BROKEN, WARNING):
+            continue
+        severity = Severity.ERROR if report.status == BROKEN else Severity.WARNING
+        for source in report.sources:
+            message = f"{report.url}: {report.message}"
+            problems.append(
+                Problem(source.path, source.line, source.column, severity, message, "link")
+            )
+    return problems
+
+
+def link_summary(reports: list[LinkReport], offline: bool) -> str:
+    counts = {s: sum(1 for r in reports if r.status == s) for s in (OK, WARNING, BROKEN, SKIPPED)}
+    return (
+        f"{len(reports)} links{' (offline)' if offline else ''}: {counts[OK]} ok, "
+        f"{counts[BROKEN]} broken, {counts[WARNING]} warnings, {counts[SKIPPED]} skipped"
+    )

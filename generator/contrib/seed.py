@@ -26,7 +26,7 @@ import pandas as pd
 from generator.errors import UsageError
 from generator.interop.markdown import TableRow, parse_tables
 from generator.problems import Problem, error
-from generator.ranking.tables import rank
+from generator.ranking.order import rank
 from generator.records.model import Catalog, Result
 from generator.records.rules import field_path
 from generator.settings import tool_settings
@@ -196,8 +196,8 @@ def check_seed(catalog: Catalog, config: SeedConfig) -> SeedReport:
             problems.append(error(path, (table.line, 1), "seed-tables", message))
             continue
         problems += [
-            error(path, (table.line, 1), "seed-tables", f"the table cannot be read: {problem}")
-            for problem in table.problems
+            error(path, (line, 1), "seed-tables", f"the table cannot be read: {message}")
+            for line, message in table.problems
         ]
         ours = _published_rows(catalog, published, dataset, split)
         position = {row.result: index for index, row in enumerate(ours)}

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from generator.atomic_files import write_atomic
+from generator.errors import UsageError
 from generator.records.model import Catalog, Result
 
 TASK = "Semantic Segmentation"
@@ -138,3 +139,27 @@ def write_hf_cards(catalog: Catalog, folder: Path) -> list[Path]:
         write_atomic(path, hf_card(catalog, result))
         paths.append(path)
     return paths
+
+
+EXPORT_FORMATS = ("json", "csv", "model-index", "hf")
+
+
+def export_text(catalog: Catalog, fmt: str) -> str:
+    """The export as one text (every format but hf, which is a folder of cards)."""
+    from generator.interop.leaderboard_files import to_csv, to_json
+
+    if fmt == "json":
+        return to_json(catalog)
+    if fmt == "csv":
+        return to_csv(catalog)
+    if fmt == "model-index":
+        return _dump(model_index(catalog))
+    raise UsageError(f"--format {fmt} writes one model card per result: give -o DIR")
+
+
+def write_export(catalog: Catalog, fmt: str, output: Path) -> list[Path]:
+    """Write the export to `output` (a folder for hf), whole or not at all; the paths written."""
+    if fmt == "hf":
+        return write_hf_cards(catalog, output)
+    write_atomic(output, export_text(catalog, fmt))
+    return [output]

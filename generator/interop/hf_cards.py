@@ -5,6 +5,8 @@ task, a dataset (`type` is the Hub dataset id, `name` a display name, `split`), 
 `value`) and an optional source. A card states no paper, backbone or weights, so those come from
 the command line (`--paper`, `--backbone`, `--weights`) or from an `arxiv:` tag; values such as
 0.4236 (the `evaluate` library's fractions) need `--scale`. Each result becomes one `Entry`.
+
+Cards that segboard exported carry the record under a `segboard` key and come back exactly.
 """
 
 from __future__ import annotations
@@ -12,10 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from generator.interop.mapper import Entry
+from generator.errors import UsageError
+from generator.interop.foreign_yaml import UnreadableFile, front_matter
+from generator.interop.mapper import Entry, Mapper
 from generator.interop.names import plain_text
+from generator.interop.outcome import ImportPlan, left_out
+from generator.interop.own import OWN_KEY, OwnEntry, add_own, is_own, own_plan
+from generator.problems import Problem
+from generator.records.model import Catalog
 
 SEGMENTATION_TASKS = {"image-segmentation", "semantic-segmentation"}
 _ARXIV_TAG = re.compile(r"^arxiv:(\d{4}\.\d{4,5})(v\d+)?$", re.IGNORECASE)
@@ -52,39 +61,39 @@ def card_paper(front: dict[str, Any], body: str, options: CardOptions) -> tuple[
 
 
 def entries(
-    where: str, front: dict[str, Any], body: str, options: CardOptions, problems: list[str]
+    card: Path, front: dict[str, Any], body: str, options: CardOptions, problems: list[Problem]
 ) -> Iterator[Entry]:
     """One Entry per result of the card's model-index; what cannot be read goes to problems."""
     index = front.get("model-index")
     if not isinstance(index, list) or not index:
-        problems.append(f"{where}: no model-index in its front matter")
+        problems.append(left_out(card, "no model-index in its front matter"))
         return
     paper, no_paper = card_paper(front, body, options)
     for number, model in enumerate(index, 1):
         if not isinstance(model, dict) or not isinstance(model.get("results"), list):
-            problems.append(f"{where}: model-index entry {number} has no results list")
+            problems.append(left_out(card, f"model-index entry {number} has no results list"))
             continue
         name = plain_text(model.get("name") or "", "name")
         if not name:
-            problems.append(f"{where}: model-index entry {number} has no name")
+            problems.append(left_out(card, f"model-index entry {number} has no name"))
             continue
         for position, result in enumerate(model["results"], 1):
-            at = f"{where}: model {name!r}, result {position}"
+            at = f"model {name!r}, result {position}"
             try:
-                entry = _entry(at, name, result, paper, options)
+                entry = _entry(card, at, name, result, paper, options)
             except (AttributeError, TypeError, ValueError) as exc:
-                problems.append(f"{at}: not in the expected form ({exc})")
+                problems.append(left_out(card, f"{at}: not in the expected form ({exc})"))
                 continue
             if isinstance(entry, str):
-                problems.append(f"{at}: {entry}")
+                problems.append(left_out(card, f"{at}: {entry}"))
             elif paper is None:
-                problems.append(f"{at}: {no_paper}")
+                problems.append(left_out(card, f"{at}: {no_paper}"))
             else:
                 yield entry
 
 
 def _entry(
-    at: str, name: str, result: dict[str, Any], paper: str | None, options: CardOptions
+    card: Path, at: str, name: str, result: dict[str, Any], paper: str | None, options: CardOptions
 ) -> Entry | str:
     """The Entry for one result, or why there is none."""
     task = plain_text((result.get("task") or {}).get("type", ""), "task type")
@@ -108,7 +117,8 @@ def _entry(
     if not source_url:
         return "the result names no source; give --source-url (the card's page on the Hub)"
     return Entry(
-        where=at,
+        file=card,
+        label=at,
         name=name,
         method=options.method or name,
         dataset_names=candidates,
@@ -122,3 +132,43 @@ def _entry(
         weights=list(options.weights),
         scale=options.scale,
     )
+
+
+@dataclass
+class HfCards:
+    """`segboard import hf`: a README.md or a folder of them."""
+
+    options: CardOptions = field(default_factory=CardOptions)
+
+    def plan(self, root: Path, catalog: Catalog, path: Path) -> ImportPlan:
+        cards = sorted(path.rglob("README.md")) if path.is_dir() else [path]
+        if not cards or not cards[0].is_file():
+            raise UsageError(f"{path}: no model card (README.md) found")
+        problems: list[Problem] = []
+        own: list[OwnEntry] = []
+        foreign: list[tuple[Path, dict[str, Any], str]] = []
+        for card in cards:
+            try:
+                front, body = front_matter(card)
+            except UnreadableFile as exc:
+                problems.append(left_out(exc.path, exc.reason))
+                continue
+            if is_own(front.get(OWN_KEY)):
+                own.append(OwnEntry(card, "", front[OWN_KEY]))
+            else:
+                foreign.append((card, front, body))
+        if len(foreign) > 1 and (self.options.weights or self.options.source_url):
+            raise UsageError(
+                f"{path} holds {len(foreign)} cards not written by segboard: --weights and "
+                "--source-url name one model's files, so import those cards one at a time"
+            )
+        if own and not foreign and not problems:
+            return own_plan(root, own)
+        mapper = Mapper(root, catalog, self.options.split)
+        mapper.problems += problems
+        plan = mapper.plan()
+        add_own(root, own, plan)
+        for card, front, body in foreign:
+            for entry in entries(card, front, body, self.options, mapper.problems):
+                mapper.add(entry)
+        return plan

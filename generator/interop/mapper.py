@@ -1,13 +1,13 @@
 """Turning results written by other tools into segboard records.
 
-A format reader (foreign_model_index, foreign_hf) turns each result it finds into an `Entry`:
+A format reader (model_index, hf_cards, markdown) turns each result it finds into an `Entry`:
 names as the source wrote them. `Mapper` matches those names against the catalogue (through
-names.py), groups the metrics by the test-time augmentation their names imply, computes a
+interop.names), groups the metrics by the test-time augmentation their names imply, computes a
 leaderboard's derived score when the source gives all its components, records every decision it
 had to make (split, scale, computed score) as a curation entry, and collects what it cannot map
-as problems: one line each, naming the source. Nothing is guessed: an unknown dataset, metric or
-split, a missing paper, a value whose scale is unclear, a name given twice, all are reported and
-left out.
+as problems (left-out entries), each naming the source. Nothing is guessed: an unknown dataset,
+metric or split, a missing paper, a value whose scale is unclear, a name given twice, all are
+reported and left out.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.contrib.scaffold import NewResult, paper_text, result_text, slug
 from generator.errors import UsageError
 from generator.interop.names import as_percent, dataset_names, metric_names, number_text, split_id
+from generator.interop.outcome import ImportPlan, left_out
+from generator.problems import Problem
 from generator.records.model import NAME_SUFFIXES, Catalog, name_key
+from generator.records.places import paper_path, result_path, slug
+from generator.records.texts import NewResult, paper_text, result_text
 from generator.scores.rounding import derived_text
 
 # A metric name may carry the test-time augmentation it was measured with: mIoU(ms+flip).
@@ -40,7 +43,8 @@ _EXTRA_SUFFIX = {value: suffix for suffix, (kind, value) in NAME_SUFFIXES.items(
 class Entry:
     """One result as another tool wrote it; names are matched later."""
 
-    where: str  # e.g. "metafile.yml: model 'pspnet_r50'", prefixed to every problem
+    file: Path  # the file it comes from
+    label: str  # which entry of it, e.g. "model 'pspnet_r50'", prefixed to every problem
     name: str  # the model name as written
     method: str
     dataset_names: list[str]  # what the source calls the dataset, best candidate first
@@ -53,6 +57,8 @@ class Entry:
     backbone: str | None = None
     weights: list[tuple[str, str]] = field(default_factory=list)  # (url, framework)
     scale: str | None = None  # 'percent' or 'fraction' when the user said; None: decide or ask
+    source_kind: str = "model-zoo"
+    line: int = 0  # the entry's line in `file`, when the format keeps it
 
 
 class Mapper:
@@ -65,10 +71,14 @@ class Mapper:
         self.datasets = dataset_names(catalog)
         self.metrics = metric_names(catalog)
         self.files: dict[Path, str] = {}
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
 
     def leave_out(self, entry: Entry, message: str) -> None:
-        self.problems.append(f"{entry.where}: {message}")
+        text = f"{entry.label}: {message}" if entry.label else message
+        self.problems.append(left_out(entry.file, text, entry.line))
+
+    def plan(self, all_or_nothing: bool = False) -> ImportPlan:
+        return ImportPlan(self.files, self.problems, all_or_nothing)
 
     def add(self, entry: Entry) -> None:
         """Map one entry: its records go to `files`, what cannot be mapped to `problems`."""
@@ -89,18 +99,28 @@ class Mapper:
                 continue
             display = entry.name + "".join(f" + {_EXTRA_SUFFIX[e]}" for e in extra)
             display += _TTA_SUFFIX.get(tta, "")
-            target = self.root / "data/results" / dataset / split / f"{slug(display)}.yaml"
+            target = result_path(self.root, dataset, split, slug(display))
             if target.exists():
                 self.leave_out(entry, f"{target.relative_to(self.root)} already exists")
             elif target in self.files:
                 self.leave_out(entry, f"{target.relative_to(self.root)} comes from two entries")
             elif self._paper_known(entry):  # a paper record is written only for a result
-                self.files[target] = result_text(NewResult(
-                    dataset=dataset, split=split, model=display, method=entry.method,
-                    backbone=entry.backbone, paper=str(entry.paper), metrics=metrics,
-                    source_kind="model-zoo", source_url=entry.source_url, weights=entry.weights,
-                    source_detail=entry.source_detail, curation=curation + scaled + added,
-                ))  # fmt: skip
+                self.files[target] = result_text(
+                    NewResult(
+                        dataset=dataset,
+                        split=split,
+                        model=display,
+                        method=entry.method,
+                        backbone=entry.backbone,
+                        paper=str(entry.paper),
+                        metrics=metrics,
+                        source_kind=entry.source_kind,
+                        source_url=entry.source_url,
+                        weights=entry.weights,
+                        source_detail=entry.source_detail,
+                        curation=curation + scaled + added,
+                    )
+                )
             else:
                 return
 
@@ -184,11 +204,13 @@ class Mapper:
             return False
         if entry.paper in self.catalog.papers:
             return True
-        target = self.root / "data" / "papers" / f"{entry.paper}.yaml"
+        target = paper_path(self.root, entry.paper)
         if target in self.files:
             return True
         if not entry.paper_title:
-            self.leave_out(entry, f"paper {entry.paper} has no record and no title is given")
+            self.leave_out(
+                entry, f"paper {entry.paper} has no record; add it, or give --paper-title"
+            )
             return False
         try:
             self.files[target] = paper_text(entry.paper, entry.paper_title)

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.contrib.scaffold import NewResult, _write_validated, paper_text, result_text, slug
-from generator.errors import DataError, UsageError
-from generator.records.model import Catalog
+from generator.errors import UsageError
+from generator.interop.mapper import Entry, Mapper
+from generator.interop.outcome import ImportPlan, left_out
+from generator.records.model import Catalog, split_model_name
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -42,24 +43,24 @@ class Table:
 
     line: int
     rows: list[TableRow] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, what is wrong)
 
 
 def _read_row(number: int, cells: list[str], columns: dict[str, int], table: Table) -> None:
     if len(cells) < len(columns):
-        table.problems.append(f"line {number}: {len(cells)} cells, expected {len(columns)}")
+        table.problems.append((number, f"{len(cells)} cells, expected {len(columns)}"))
         return
     get = {column: cells[index] for column, index in columns.items()}
     if not get["model"]:
-        table.problems.append(f"line {number}: no model name")
+        table.problems.append((number, "no model name"))
         return
     if not _NUMBER.match(get["score"]):
-        table.problems.append(f"line {number}: the score {get['score']!r} is not a number")
+        table.problems.append((number, f"the score {get['score']!r} is not a number"))
         return
     links = {c: _LINK.findall(get[c]) for c in ("weights", "paper", "code")}
     for column in ("weights", "paper", "code"):
         if get[column] not in ("", "N/A") and not links[column]:
-            table.problems.append(f"line {number}: the {column} cell {get[column]!r} holds no link")
+            table.problems.append((number, f"the {column} cell {get[column]!r} holds no link"))
     table.rows.append(
         TableRow(
             number,
@@ -93,14 +94,6 @@ def parse_tables(text: str) -> list[Table]:
     return tables
 
 
-def parse_table(text: str) -> tuple[list[TableRow], list[str]]:
-    """The rows of the first table whose header names the five columns; problems by line."""
-    tables = parse_tables(text)
-    if not tables:
-        return [], ["no table with the columns Model | Score | Weights | Paper | Code"]
-    return tables[0].rows, tables[0].problems
-
-
 def _paper_id(url: str | None, catalog: Catalog) -> str | None:
     if url is None:
         return None
@@ -116,54 +109,69 @@ def _method_and_backbone(base: str) -> tuple[str, str | None]:
     return method, (backbone or None)
 
 
-def import_table(
-    root: Path,
-    catalog: Catalog,
-    path: Path,
-    dataset: str,
-    split: str,
-    source_url: str,
-    paper_titles: dict[str, str],
-) -> list[Path]:
-    """Write one result record per row (and new paper records); return the paths written."""
-    from generator.records.model import split_model_name
+@dataclass
+class MarkdownTable:
+    """`segboard import markdown`: the first table of a file, as one leaderboard's results.
 
-    if dataset not in catalog.datasets:
-        raise UsageError(f"no dataset {dataset!r} in data/datasets/")
-    board = next((b for b in catalog.datasets[dataset].leaderboards if b.split == split), None)
-    if board is None:
-        raise UsageError(f"{dataset} keeps no leaderboard for split {split!r}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
-    rows, problems = parse_table(text)
-    files: dict[Path, str] = {}
-    for row in rows:
+    All or nothing: when any row cannot be read or mapped, no record is written.
+    """
+
+    dataset: str
+    split: str
+    source_url: str
+    paper_titles: dict[str, str] = field(default_factory=dict)
+
+    def plan(self, root: Path, catalog: Catalog, path: Path) -> ImportPlan:
+        dataset = catalog.datasets.get(self.dataset)
+        if dataset is None:
+            raise UsageError(f"no dataset {self.dataset!r} in data/datasets/")
+        board = next((b for b in dataset.leaderboards if b.split == self.split), None)
+        if board is None:
+            raise UsageError(f"{self.dataset} keeps no leaderboard for split {self.split!r}")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read {path}: {exc}") from None
+        tables = parse_tables(text)
+        mapper = Mapper(root, catalog, self.split)
+        if not tables:
+            message = "no table with the columns Model | Score | Weights | Paper | Code"
+            mapper.problems.append(left_out(path, message))
+        for table in tables[:1]:
+            mapper.problems += [left_out(path, m, line) for line, m in table.problems]
+            for row in table.rows:
+                entry = self._entry(path, catalog, row, board.metric, mapper)
+                if entry is not None:
+                    mapper.add(entry)
+        return mapper.plan(all_or_nothing=True)
+
+    def _entry(
+        self, path: Path, catalog: Catalog, row: TableRow, metric: str, mapper: Mapper
+    ) -> Entry | None:
         paper = _paper_id(row.paper_url, catalog)
         if paper is None:
-            problems.append(f"line {row.line}: the paper link {row.paper_url!r} is neither a "
-                            "paper of data/papers/ nor an arXiv abstract")  # fmt: skip
-            continue
-        if paper not in catalog.papers:
-            title = paper_titles.get(paper)
-            if title is None:
-                problems.append(f"line {row.line}: paper {paper} has no record; add it, or give "
-                                f"--paper-title {paper}=TITLE")  # fmt: skip
-                continue
-            files[root / "data" / "papers" / f"{paper}.yaml"] = paper_text(paper, title)
+            message = (
+                f"the paper link {row.paper_url!r} is neither a paper of data/papers/ nor an "
+                "arXiv abstract"
+            )
+            mapper.problems.append(left_out(path, message, row.line))
+            return None
         method, backbone = _method_and_backbone(split_model_name(row.model)[0])
-        record = NewResult(
-            dataset=dataset, split=split, model=row.model, method=method, backbone=backbone,
-            paper=paper, metrics={board.metric: row.score}, source_kind="leaderboard",
-            source_url=source_url, source_detail=f"{path.name}, line {row.line}",
+        return Entry(
+            file=path,
+            label="",
+            line=row.line,
+            name=row.model,
+            method=method,
+            dataset_names=[self.dataset],
+            split=self.split,
+            metrics={metric: row.score},
+            paper=paper,
+            paper_title=self.paper_titles.get(paper),
+            source_url=self.source_url,
+            source_detail=f"{path.name}, line {row.line}",
+            backbone=backbone,
             weights=[(url, label) for label, url in row.weights],
-        )  # fmt: skip
-        target = root / "data" / "results" / dataset / split / f"{slug(row.model)}.yaml"
-        if target.exists() or target in files:
-            problems.append(f"line {row.line}: {target.relative_to(root)} already exists")
-            continue
-        files[target] = result_text(record)
-    if problems:
-        raise DataError(f"{path}: nothing was imported:\n" + "\n".join(problems))
-    return _write_validated(root, files)
+            scale="percent",
+            source_kind="leaderboard",
+        )

@@ -2,23 +2,59 @@
 
 Papers with Code's model-index format: Collections (a method and its paper) and Models (a
 trained model with its Results: Task, Dataset, Metrics). A model-index.yml may pull in
-metafiles with `Import` globs. Each Result becomes one `Entry` for the Mapper.
+metafiles with `Import` globs. Each Result becomes one `Entry` for the Mapper. A file that segboard
+exported carries each record under the Models' `segboard` Metadata and comes back exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import DataError
-from generator.interop.mapper import Entry
+from generator.errors import DataError, UsageError
+from generator.interop.foreign_yaml import UnreadableFile, read_yaml
+from generator.interop.mapper import Entry, Mapper
 from generator.interop.names import plain_text
+from generator.interop.outcome import ImportPlan, left_out
+from generator.interop.own import OWN_KEY, OwnEntry, own_plan
+from generator.problems import Problem
+from generator.records.model import Catalog
 
-ReadYaml = Callable[[Path], Any]
+
+@dataclass
+class ModelIndex:
+    """`segboard import model-index`: one metafile, or a model-index.yml with Import globs."""
+
+    split: str = "val"
+    source_url: str | None = None
+    framework: str | None = None
+    scale: str | None = None
+
+    def plan(self, root: Path, catalog: Catalog, path: Path) -> ImportPlan:
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        index = read_yaml(path) or {}
+        models = index.get("Models", []) if isinstance(index, dict) else []
+        own = [m for m in models if isinstance(m, dict) and (m.get("Metadata") or {}).get(OWN_KEY)]
+        if models and len(own) == len(models) and not index.get("Import"):
+            exported = [
+                OwnEntry(path, f"model {m.get('Name')!r}", m["Metadata"][OWN_KEY]) for m in own
+            ]
+            return own_plan(root, exported)
+        if self.source_url is None:
+            raise UsageError(
+                "this model-index was not written by segboard: give --source-url (the page its "
+                "numbers come from)"
+            )
+        mapper = Mapper(root, catalog, self.split)
+        for entry in entries(path, self.source_url, self.framework, self.scale, mapper.problems):
+            mapper.add(entry)
+        return mapper.plan()
 
 
-def documents(path: Path, read_yaml: ReadYaml, problems: list[str]) -> list[tuple[Path, Any]]:
+def documents(path: Path, problems: list[Problem]) -> list[tuple[Path, Any]]:
     """The file and the metafiles its Import globs name, in a stable order.
 
     A metafile that cannot be read goes to `problems`; the file itself must be readable.
@@ -31,21 +67,20 @@ def documents(path: Path, read_yaml: ReadYaml, problems: list[str]) -> list[tupl
         for metafile in sorted(path.parent.glob(str(pattern))):
             try:
                 found.append((metafile, read_yaml(metafile) or {}))
-            except DataError as exc:
-                problems.append(str(exc))
+            except UnreadableFile as exc:
+                problems.append(left_out(exc.path, exc.reason))
     return found
 
 
 def entries(
     path: Path,
-    read_yaml: ReadYaml,
     source_url: str,
     framework: str | None,
     scale: str | None,
-    problems: list[str],
+    problems: list[Problem],
 ) -> Iterator[Entry]:
     """One Entry per Result; malformed models and repeated names go to `problems`."""
-    found = documents(path, read_yaml, problems)
+    found = documents(path, problems)
     collections = {
         c.get("Name"): c
         for _, document in found
@@ -58,40 +93,41 @@ def entries(
         models = document.get("Models", []) if isinstance(document, dict) else []
         for model in models if isinstance(models, list) else []:
             if not isinstance(model, dict):
-                problems.append(f"{file}: an entry of Models is not a mapping")
+                problems.append(left_out(file, "an entry of Models is not a mapping"))
                 continue
             try:
                 name = plain_text(model.get("Name", ""), "Name")
             except TypeError as exc:
-                problems.append(f"{file}: an entry of Models: {exc}")
+                problems.append(left_out(file, f"an entry of Models: {exc}"))
                 continue
-            where = f"{file}: model {name!r}"
+            where = f"model {name!r}"
             if name in seen:
-                problems.append(f"{where}: the name is used twice")
+                problems.append(left_out(file, f"{where}: the name is used twice"))
                 continue
             seen.add(name)
             try:
-                yield from _model_entries(model, name, where, collections, source_url,
+                yield from _model_entries(model, name, (file, where), collections, source_url,
                                           framework, scale, problems)  # fmt: skip
             except (AttributeError, TypeError, ValueError) as exc:
-                problems.append(f"{where}: not in the expected form ({exc})")
+                problems.append(left_out(file, f"{where}: not in the expected form ({exc})"))
 
 
 def _model_entries(
     model: dict[str, Any],
     name: str,
-    where: str,
+    origin: tuple[Path, str],
     collections: dict[Any, Any],
     source_url: str,
     framework: str | None,
     scale: str | None,
-    problems: list[str],
+    problems: list[Problem],
 ) -> list[Entry]:
+    file, where = origin
     collection = collections.get(model.get("In Collection")) or {}
     paper = collection.get("Paper") or {}
     paper_url = plain_text(paper.get("URL", ""), "Paper URL")
     if "arxiv.org/abs/" not in paper_url:
-        problems.append(f"{where}: its collection names no arXiv paper")
+        problems.append(left_out(file, f"{where}: its collection names no arXiv paper"))
         return []
     metadata = model.get("Metadata") or {}
     frameworks = collection.get("Frameworks") or []
@@ -102,7 +138,9 @@ def _model_entries(
     weights = []
     if model.get("Weights"):
         if not weights_framework:
-            problems.append(f"{where}: weights without a framework; give --framework")
+            problems.append(
+                left_out(file, f"{where}: weights without a framework; give --framework")
+            )
             return []
         weights = [
             (plain_text(model["Weights"], "Weights"), plain_text(weights_framework, "Framework"))
@@ -114,7 +152,8 @@ def _model_entries(
     results = model.get("Results") or []
     return [
         Entry(
-            where=where,
+            file=file,
+            label=where,
             name=name,
             method=plain_text(model.get("In Collection") or name, "In Collection"),
             dataset_names=[plain_text(result.get("Dataset", ""), "Dataset")],

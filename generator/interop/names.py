@@ -8,12 +8,12 @@ one name. The importers report a name that is not in the tables; they never gues
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from generator.records.model import Catalog, Dataset, name_key
+from generator.records.texts import PLAIN_NUMBER
 
 # Split names other tools write, for the split ids segboard's dataset records use.
 SPLIT_SYNONYMS = {
@@ -23,7 +23,6 @@ SPLIT_SYNONYMS = {
     "training": "train",
     "testing": "test",
 }
-PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,36 +1,15 @@
-"""Exports of the validated data: ranked leaderboards as JSON, all results as CSV."""
+"""Leaderboards as plain data: every board with its rows, best first, each row described in full
+(model, score as published, weights, paper, code, settings, source, verification state).
+
+The site and the exports both read these rows, so they always agree. Nothing here writes files."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import pandas as pd
-
-from generator.ranking.tables import ranked_leaderboards
+from generator.ranking.order import ranked_leaderboards
 from generator.records.model import Catalog, Result
 from generator.scores.verification import state
-
-CSV_COLUMNS = [
-    "result",
-    "dataset",
-    "split",
-    "metric",
-    "rank",
-    "score",
-    "model",
-    "method",
-    "backbone",
-    "extra_training_data",
-    "test_time_augmentation",
-    "weights",
-    "paper",
-    "paper_url",
-    "paper_date",
-    "code",
-    "source_kind",
-    "source_url",
-]
 
 
 def _row(catalog: Catalog, result: Result, rank: int, metric: str) -> dict[str, Any]:
@@ -87,48 +66,3 @@ def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def to_json(catalog: Catalog) -> str:
-    return json.dumps(leaderboards(catalog), indent=2, ensure_ascii=False) + "\n"
-
-
-def to_csv(catalog: Catalog) -> str:
-    """One row per result, in leaderboard order; numbers exactly as published."""
-    return to_csv_rows(catalog, leaderboards(catalog))
-
-
-def to_csv_rows(catalog: Catalog, boards: list[dict[str, Any]]) -> str:
-    """The CSV of the given (already ranked) leaderboards."""
-    rows = []
-    metric_ids = list(catalog.metrics)
-    by_id = {result.id: result for result in catalog.results}
-    for board in boards:
-        for row in board["rows"]:
-            result = by_id[row["result"]]
-            record = {
-                "result": row["result"],
-                "dataset": board["dataset"],
-                "split": board["split"],
-                "metric": board["metric"],
-                "rank": row["rank"],
-                "score": row["score_text"],
-                "model": row["model"],
-                "method": row["method"],
-                "backbone": row["backbone"] or "",
-                "extra_training_data": ";".join(row["extra_training_data"]),
-                "test_time_augmentation": ";".join(row["test_time_augmentation"]),
-                "weights": " ".join(row["weights"]),
-                "paper": row["paper_id"],
-                "paper_url": row["paper"] or "",
-                "paper_date": row["paper_date"] or "",
-                "code": " ".join(row["code"]),
-                "source_kind": row["source"]["kind"],
-                "source_url": row["source"]["url"],
-            }
-            for metric_id in metric_ids:
-                present = metric_id in result.metrics
-                record[f"metric:{metric_id}"] = result.published_text(metric_id) if present else ""
-            rows.append(record)
-    columns = [*CSV_COLUMNS, *(f"metric:{m}" for m in metric_ids)]
-    return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n")

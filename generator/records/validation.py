@@ -12,7 +12,7 @@ from generator.records.loading import load_repository
 from generator.records.model import Catalog
 from generator.records.places import data_dir
 from generator.records.rules import RECORD_RULES, acknowledged
-from generator.scores.verification import SCORE_RULES
+from generator.scores.verification import EVIDENCE_RULES, SCORE_RULES
 
 
 @dataclass
@@ -69,3 +69,18 @@ def _inside(root: Path, path: Path) -> Path:
 def _selected(path: Path, selected: list[Path]) -> bool:
     resolved = path.resolve()
     return any(resolved == s or s in resolved.parents for s in selected)
+
+
+@dataclass
+class EvidenceReport:
+    problems: list[Problem]  # evidence and evidence-mismatch findings only
+    verified: int  # results whose every metric was recomputed from their evidence
+    with_evidence: int  # results that name an evidence file
+
+
+def verify_evidence(root: Path) -> EvidenceReport:
+    """The evidence checks of validation on their own (`segboard verify`)."""
+    report = validate_repository(root)
+    problems = [p for p in report.problems if p.rule in EVIDENCE_RULES]
+    with_evidence = sum(1 for r in report.catalog.results if r.evidence)
+    return EvidenceReport(problems, len(report.catalog.verified), with_evidence)

@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
-import json
 import os
 import sys
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from generator import __version__
-from generator.atomic_files import write_atomic_bytes
 from generator.errors import DataError, UsageError
+from generator.records.model import Catalog
 from generator.scores.metrics import (
     ConfusionAccumulator,
     LabelError,
@@ -40,7 +37,6 @@ from generator.scores.metrics import (
 
 LABEL_SUFFIXES = (".png",)
 MAX_PIXELS = 64_000_000  # a label map larger than this is treated as a decompression bomb
-EVIDENCE_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -207,7 +203,7 @@ def evaluate(
     return Evaluation(total, images, files_digest(pairs), conventions, scores(total))
 
 
-def conventions_for(catalog: Any, dataset_id: str, split: str | None) -> Conventions:
+def conventions_for(catalog: Catalog, dataset_id: str, split: str | None) -> Conventions:
     """Conventions from a dataset record of data/."""
     dataset = catalog.datasets.get(dataset_id)
     if dataset is None:
@@ -221,11 +217,32 @@ def conventions_for(catalog: Any, dataset_id: str, split: str | None) -> Convent
         num_classes=data["num_classes"],
         ignore_index=data["ignore_label"],
         reduce_zero_label=bool(conventions.get("reduce_zero_label")),
-        id_to_train_id=tuple(tuple(p) for p in conventions.get("id_to_train_id", [])),
+        id_to_train_id=tuple((int(a), int(b)) for a, b in conventions.get("id_to_train_id", [])),
         class_names=tuple(data["classes"]),
         dataset=dataset_id,
         split=split,
     )
+
+
+def choose_conventions(
+    catalog: Catalog | None,
+    dataset: str | None,
+    split: str | None,
+    num_classes: int | None,
+    ignore_index: int | None,
+) -> Conventions:
+    """The conventions `segboard eval` applies: a dataset's (with --dataset; the catalog is then
+    required), or plain class indices (--num-classes); --ignore-index overrides either."""
+    if dataset is not None:
+        if num_classes is not None:
+            raise UsageError("give either --dataset or --num-classes, not both")
+        if catalog is None:
+            raise UsageError("--dataset needs the repository's records")
+        chosen = conventions_for(catalog, dataset, split)
+        return chosen if ignore_index is None else replace(chosen, ignore_index=ignore_index)
+    if num_classes is None:
+        raise UsageError("give --dataset ID (a dataset of data/) or --num-classes K")
+    return Conventions(num_classes, 255 if ignore_index is None else ignore_index, split=split)
 
 
 def as_json(evaluation: Evaluation) -> dict[str, Any]:
@@ -252,32 +269,6 @@ def as_json(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def evidence_bytes(evaluation: Evaluation) -> bytes:
-    """The evidence file: the confusion matrix and what produced it, as a .npz (no pickles)."""
-    c = evaluation.conventions
-    meta = {
-        "format": EVIDENCE_FORMAT,
-        "dataset": c.dataset,
-        "split": c.split,
-        "num_classes": c.num_classes,
-        "ignore_index": c.ignore_index,
-        "reduce_zero_label": c.reduce_zero_label,
-        "label_mapping": bool(c.id_to_train_id),
-        "num_images": evaluation.images,
-        "files_sha256": evaluation.files_digest,
-        "segboard_version": __version__,
-    }
-    buffer = io.BytesIO()
-    np.savez_compressed(
-        buffer, confusion=evaluation.matrix, meta=np.array(json.dumps(meta, sort_keys=True))
-    )
-    return buffer.getvalue()
-
-
-def write_evidence(path: Path, evaluation: Evaluation) -> None:
-    write_atomic_bytes(path, evidence_bytes(evaluation))
-
-
 def terminal_progress(done: int, total: int) -> None:
     """A one-line progress bar on standard error, only when it is a terminal."""
     if not sys.stderr.isatty():
@@ -291,3 +282,23 @@ def terminal_progress(done: int, total: int) -> None:
 
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
+
+
+def as_text(evaluation: Evaluation) -> str:
+    """A table of IoU and accuracy per class, and the scores, for a terminal."""
+    conventions = evaluation.conventions
+    summary = as_json(evaluation)
+    names = conventions.class_names or tuple(str(i) for i in range(conventions.num_classes))
+    width = max(len(n) for n in names)
+    lines = [f"{'class':<{width}}  {'IoU':>7}  {'Acc':>7}"]
+    columns = zip(names, summary["per_class_iou"], summary["per_class_accuracy"], strict=True)
+    for name, iou, acc in columns:
+        cells = [f"{v:7.2f}" if v is not None else "    n/a" for v in (iou, acc)]
+        lines.append(f"{name:<{width}}  {cells[0]}  {cells[1]}")
+    lines.append(
+        f"\n{evaluation.images} images, {conventions.num_classes} classes: "
+        f"mIoU {summary['miou']:.2f}, pixel accuracy {summary['pixel_accuracy']:.2f}, "
+        f"mean accuracy {summary['mean_accuracy']:.2f}, fwIoU {summary['fwiou']:.2f}, "
+        f"mean Dice {summary['mean_dice']:.2f}"
+    )
+    return "\n".join(lines) + "\n"

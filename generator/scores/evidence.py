@@ -1,4 +1,5 @@
-"""Evidence files: confusion matrices that let segboard recompute a result's metrics.
+"""Evidence files: confusion matrices that let segboard recompute a result's metrics, written
+by `segboard eval --evidence` and read back by verification.
 
 An evidence file is the .npz that `segboard eval --evidence` writes: an integer `confusion`
 matrix and a JSON `meta` string. It is loaded without unpickling anything, and only up to a size
@@ -12,11 +13,18 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from generator import __version__
+from generator.atomic_files import write_atomic_bytes
+
+if TYPE_CHECKING:
+    from generator.scores.evaluation import Evaluation
+
 MAX_EVIDENCE_BYTES = 16 * 1024 * 1024
+EVIDENCE_FORMAT = 1
 
 
 class EvidenceError(ValueError):
@@ -68,3 +76,29 @@ def read_evidence(path: Path) -> Evidence:
         return load_evidence(path.read_bytes())
     except OSError as exc:
         raise EvidenceError(f"it cannot be read ({exc.strerror})") from None
+
+
+def evidence_bytes(evaluation: Evaluation) -> bytes:
+    """The evidence file: the confusion matrix and what produced it, as a .npz (no pickles)."""
+    c = evaluation.conventions
+    meta = {
+        "format": EVIDENCE_FORMAT,
+        "dataset": c.dataset,
+        "split": c.split,
+        "num_classes": c.num_classes,
+        "ignore_index": c.ignore_index,
+        "reduce_zero_label": c.reduce_zero_label,
+        "label_mapping": bool(c.id_to_train_id),
+        "num_images": evaluation.images,
+        "files_sha256": evaluation.files_digest,
+        "segboard_version": __version__,
+    }
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer, confusion=evaluation.matrix, meta=np.array(json.dumps(meta, sort_keys=True))
+    )
+    return buffer.getvalue()
+
+
+def write_evidence(path: Path, evaluation: Evaluation) -> None:
+    write_atomic_bytes(path, evidence_bytes(evaluation))

@@ -142,3 +142,4 @@ def _compare_with_evidence(
 
 
 SCORE_RULES = (derived_scores_agree, evidence_verifies)
+EVIDENCE_RULES = ("evidence", "evidence-mismatch")  # the rule ids evidence_verifies reports

@@ -14,7 +14,8 @@ from typing import Any
 
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
 from generator.scores.evidence import read_evidence
-from generator.ranking.boards import leaderboards, to_csv_rows
+from generator.interop.leaderboard_files import to_csv_rows
+from generator.ranking.boards import leaderboards
 from .i18n import TAG_LABELS, t
 from generator.site.markup import esc, internal, link, md_text
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores

@@ -59,3 +59,36 @@ def watch(
             time.sleep(0.2)  # let an editor finish writing
             last = snapshot(root)
             rebuild()
+
+
+def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
+    """Build the site, serve it, and rebuild it when a source changes, until interrupted.
+
+    `say` receives one line per event (serving, rebuilt, a failed rebuild). A failed rebuild
+    keeps the last good site. Returns when the server is stopped with Ctrl-C.
+    """
+    from generator.errors import SegboardError
+    from generator.site.build import build_site
+
+    site_dir = root / "site"
+    build_site(root, site_dir)
+
+    def rebuild() -> None:
+        try:
+            build_site(root, site_dir, parallel=False)  # the server's threads rule out fork
+            say("rebuilt the site")
+        except SegboardError as exc:
+            say(f"segboard: rebuild failed, still serving the last good site: {exc}")
+
+    server = make_server(site_dir, host, port)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    watcher.start()
+    say(f"serving {site_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()

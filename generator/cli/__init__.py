@@ -1,0 +1,36 @@
+"""The `segboard` command: options parsed into plain values, one library call per command, and
+the outcome handed to the reporter. No rule, path or format is decided here.
+
+The commands live beside this module by room (records, site, scores, interop, contrib); `main`
+maps every failure to a one-line message and its exit status.
+"""
+
+from __future__ import annotations
+
+import click
+
+from generator.cli import contrib, interop, records, scores, site  # noqa: F401 (registers commands)
+from generator.cli.group import cli
+from generator.errors import SegboardError
+
+__all__ = ["cli", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; map every failure to a one-line message and an exit status."""
+    try:
+        result = cli.main(args=argv, prog_name="segboard", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:  # includes usage errors (exit 2)
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except SegboardError as exc:
+        click.echo(f"segboard: error: {exc}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 1
+    return result if isinstance(result, int) else 0

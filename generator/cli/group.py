@@ -1,0 +1,27 @@
+"""The `segboard` command group and its global options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The repository to work on. Default: the nearest folder, from here upwards, that "
+    "holds data/.",
+)
+@click.version_option(__version__, prog_name="segboard")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """segboard: semantic-segmentation leaderboards kept as checked data.
+
+    Exit status: 0 when all is well (warnings allowed), 1 when the data has errors,
+    2 when the command is used wrongly.
+    """
+    ctx.obj = root

@@ -1,0 +1,227 @@
+"""Commands that translate: export, and import (markdown, model-index, hf)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from generator.cli.group import cli
+from generator.cli.options import format_option, pairs, report, root
+from generator.errors import DataError
+from generator.interop.exports import EXPORT_FORMATS
+from generator.records.validation import validate_repository
+from generator.reporting import display_path, render
+
+if TYPE_CHECKING:  # the importers load only for `segboard import`
+    from generator.interop.outcome import Format, ImportOutcome
+
+SCALES = ["fraction", "percent"]  # how the importers read values (interop.mapper.Entry.scale)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="json: the ranked leaderboards; csv: one row per result; model-index: Papers with Code's "
+    "model-index (a paper per Collection, a result per Model); hf: a Hugging Face model card per "
+    "result (needs -o DIR).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (whole or not at all; a folder for hf) instead of standard output.",
+)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
+    """Export validated data for other tools (JSON, CSV, model-index, Hugging Face cards).
+
+    JSON is a list of leaderboards {dataset, split, metric, rows}, each row with rank, model,
+    score, weights, paper and code, best first. Ties share a rank and are ordered by the earlier
+    paper date, then the model name, then the result's path. CSV has one row per result, with
+    numbers exactly as published. Nothing is written when the data has errors.
+    """
+    from generator.interop.exports import export_text, write_export
+
+    validation = validate_repository(root(ctx))
+    if not validation.ok:
+        sys.stderr.write(render(validation.errors))
+        raise DataError(
+            f"the data has {len(validation.errors)} error(s); fix them (see `segboard validate`) "
+            "before exporting"
+        )
+    if output is None:
+        sys.stdout.write(export_text(validation.catalog, fmt))
+        return 0
+    written = write_export(validation.catalog, fmt, output)
+    if fmt == "hf":
+        click.echo(f"wrote {len(written)} model cards into {output}", err=True)
+    else:
+        click.echo(f"wrote {output}", err=True)
+    return 0
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Take in results kept elsewhere: Markdown tables, model-index metafiles, model cards.
+
+    Every importer reports what it cannot map, with the file it comes from (exit status 1);
+    what it writes validates. --dry-run shows what would be written and writes nothing.
+    """
+
+
+_SCALE = click.option(
+    "--scale",
+    type=click.Choice(SCALES),
+    help="How to read values: fraction (0.4236 is 42.36%) or percent. Needed when a "
+    "percentage metric is at most 1.",
+)
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Show what would be written; write none.")
+_FORMAT = format_option("How entries left out are printed on standard error (as for validate).")
+
+
+def _run(ctx: click.Context, fmt: Format, path: Path, dry_run: bool, report_as: str) -> int:
+    from generator.interop.outcome import run_import
+
+    return _report_import(run_import(root(ctx), fmt, path, dry_run), dry_run, report_as)
+
+
+def _report_import(outcome: ImportOutcome, dry_run: bool, report_as: str) -> int:
+    """Print what an import wrote (or would write) and what it left out; 1 if anything was."""
+    report(outcome.left_out, report_as, err=True)
+    if dry_run:
+        for target, text in outcome.planned.items():
+            click.echo(f"--- {display_path(target)}\n{text}", nl=False)
+    else:
+        for target in outcome.written:
+            click.echo(display_path(target))
+    count = len(outcome.planned) if dry_run else len(outcome.written)
+    verb = "would write" if dry_run else "wrote"
+    left = f"left out {len(outcome.left_out)} (see above)" if outcome.left_out else "left out 0"
+    if report_as != "json":  # keep standard error one JSON document
+        click.echo(f"{verb} {count} files; {left}", err=True)
+    return 1 if outcome.left_out else 0
+
+
+@import_group.command(name="markdown")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dataset", required=True, help="Dataset id of the leaderboard.")
+@click.option("--split", required=True, help="Split id of the leaderboard.")
+@click.option("--source-url", required=True, help="Where the table was published.")
+@click.option(
+    "--paper-title",
+    "paper_titles",
+    multiple=True,
+    metavar="ID=TITLE",
+    help="Title of a paper that has no record yet (repeatable).",
+)
+@_DRY_RUN
+@_FORMAT
+@click.pass_context
+def import_markdown(
+    ctx: click.Context,
+    /,
+    file: Path,
+    paper_titles: tuple[str, ...],
+    dry_run: bool,
+    fmt: str,
+    **board: str,
+) -> int:
+    """Records from a Markdown leaderboard table (Model | Score | Weights | Paper | Code).
+
+    Links are labelled by framework; N/A marks an empty cell; name suffixes (+ COCO, + MS, ...)
+    become structured fields. A row that cannot be read is reported with its line, and then
+    nothing is written.
+    """
+    from generator.interop.markdown import MarkdownTable
+
+    titles = dict(pairs(paper_titles, "--paper-title", "ID=TITLE", "1612.01105=Pyramid ..."))
+    return _run(ctx, MarkdownTable(**board, paper_titles=titles), file, dry_run, fmt)
+
+
+@import_group.command(name="hf")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--paper", help="Paper id (an arXiv id) when the card has no arxiv: tag.")
+@click.option("--paper-title", help="Title of that paper, when it has no record yet.")
+@click.option("--method", help="The method, e.g. SegFormer (default: the model's name).")
+@click.option("--backbone", help="The backbone, e.g. MiT-B0.")
+@click.option("--split", help="Split id, for results whose card names no split.")
+@click.option("--source-url", help="The card's page, for results that name no source.")
+@click.option(
+    "--weights",
+    multiple=True,
+    metavar="FRAMEWORK=URL",
+    help="Downloadable weights, e.g. PyTorch=https://huggingface.co/ORG/MODEL (repeatable).",
+)
+@_SCALE
+@_DRY_RUN
+@_FORMAT
+@click.pass_context
+def import_hf_command(
+    ctx: click.Context,
+    /,
+    path: Path,
+    weights: tuple[str, ...],
+    dry_run: bool,
+    fmt: str,
+    **options: str | None,
+) -> int:
+    """Records from Hugging Face model cards (README.md front matter with a model-index).
+
+    PATH is a README.md or a folder of them. Cards written by `segboard export --format hf`
+    come back exactly. Other cards are mapped: the dataset's `type` (Hub id) or `name` through
+    the dataset records' aliases, split names such as "validation", metric types such as
+    mean_iou through the metric catalogue's aliases. The paper comes from --paper or the card's
+    one arxiv: tag; values that may be fractions of 1 need --scale, and scaled values keep the
+    published number in a curation entry. A derived ranking metric the card leaves out (ADE20K's
+    score) is computed from its components when all are given, with an 'added' curation entry.
+    Hugging Face's `verified` flag is not carried over.
+    What cannot be mapped is reported and left out (exit status 1); what is written validates.
+    """
+    from generator.interop.hf_cards import CardOptions, HfCards
+
+    files = pairs(weights, "--weights", "FRAMEWORK=URL", "PyTorch=https://huggingface.co/...")
+    card_options = CardOptions(weights=[(url, framework) for framework, url in files], **options)
+    return _run(ctx, HfCards(card_options), path, dry_run, fmt)
+
+
+@import_group.command(name="model-index")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--split", default="val", show_default=True, help="The split the results were measured on."
+)
+@click.option(
+    "--source-url", help="Where the numbers come from (for files segboard did not write)."
+)
+@click.option("--framework", help="Framework of the weights, when the file does not say.")
+@_SCALE
+@_DRY_RUN
+@_FORMAT
+@click.pass_context
+def import_model_index_command(
+    ctx: click.Context,
+    /,
+    path: Path,
+    split: str,
+    dry_run: bool,
+    fmt: str,
+    **options: str | None,
+) -> int:
+    """Records from a model-index file (one metafile, or a model-index.yml with Import globs).
+
+    A file written by `segboard export --format model-index` comes back exactly. Other files
+    (such as OpenMMLab's metafiles) are mapped: datasets through the aliases of the dataset
+    records ("Pascal VOC 2012 + Aug" is VOC 2012 with SBD), metric names through the metric
+    catalogue's aliases, mIoU(ms+flip) as a multi-scale + flip result, papers from the
+    Collections, a derived ranking metric from its components (with an 'added' curation entry).
+    Unknown datasets and metrics, duplicate names and entries without the leaderboard's metric
+    are reported and left out (exit status 1); what is written validates.
+    """
+    from generator.interop.model_index import ModelIndex
+
+    return _run(ctx, ModelIndex(split, **options), path, dry_run, fmt)

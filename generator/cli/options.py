@@ -1,0 +1,104 @@
+"""Parsing shared by the commands: the repository root, --format, KEY=VALUE pairs, prompts, and
+handing findings to the reporter. Values leave here as plain Python values."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.problems import Problem
+from generator.records.places import find_root
+from generator.reporting import FORMATS, render
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def root(ctx: click.Context) -> Path:
+    """The repository: --root, or the nearest folder upwards that holds data/."""
+    explicit = ctx.find_root().obj
+    return find_root(explicit=explicit if isinstance(explicit, Path) else None)
+
+
+def format_option(help_text: str) -> Callable[[F], F]:
+    """--format for commands that report findings (text, github, json)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
+def pairs(values: Iterable[str], option: str, form: str, example: str) -> list[tuple[str, str]]:
+    """KEY=VALUE options (--metric miou=80.2, --weights PyTorch=URL, --paper-title ID=TITLE)."""
+    parsed = []
+    for value in values:
+        key, sign, rest = value.partition("=")
+        if not sign or not key.strip() or not rest.strip():
+            raise click.UsageError(f"{option} {value}: write {form}, e.g. {example}")
+        parsed.append((key.strip(), rest.strip()))
+    return parsed
+
+
+def fields(values: Iterable[str], option: str, form: str, count: int) -> list[list[str]]:
+    """COLON:SEPARATED options (--split val:500:public, --leaderboard val:miou)."""
+    parsed = []
+    for value in values:
+        parts = value.split(":")
+        if len(parts) != count or not all(part.strip() for part in parts):
+            raise click.UsageError(f"{option} {value}: write {form}")
+        parsed.append([part.strip() for part in parts])
+    return parsed
+
+
+def asks_for_missing(flag: bool | None) -> bool:
+    """--interactive/--no-interactive, or whether standard input is a terminal."""
+    return sys.stdin.isatty() if flag is None else flag
+
+
+interactive_option = click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Ask for missing values (default: when standard input is a terminal).",
+)
+
+
+class Asker:
+    """Fills in missing values by asking (when interactive) or collects them for one message."""
+
+    def __init__(self, asking: bool) -> None:
+        self.asking = asking
+        self.missing: list[str] = []
+
+    def value(self, given: Any, label: str, **prompt: Any) -> Any:
+        if given not in (None, ()):
+            return given
+        if self.asking:
+            return click.prompt(label, **prompt)
+        self.missing.append(label)
+        return given
+
+    def repeated(self, given: tuple[str, ...], label: str, form: str) -> tuple[str, ...]:
+        if given:
+            return given
+        if self.asking:
+            return (str(click.prompt(f"{label} ({form})")),)
+        self.missing.append(label)
+        return ()
+
+    def done(self) -> None:
+        if self.missing:
+            flags = ", ".join("--" + m.replace(" ", "-") for m in self.missing)
+            raise click.UsageError(f"missing: {flags}")
+
+
+def report(problems: Iterable[Problem], fmt: str, err: bool = False) -> None:
+    """Hand findings to the one reporter."""
+    text = render(problems, fmt)
+    (sys.stderr if err else sys.stdout).write(text)

@@ -1,0 +1,51 @@
+"""Commands on the site: build, serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli.group import cli
+from generator.cli.options import root
+
+
+@cli.command()
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to put the site. Default: site/ in the repository.",
+)
+@click.pass_context
+def build(ctx: click.Context, site_dir: Path | None) -> int:
+    """Validate the records and build the static site, in English and Chinese.
+
+    The pages are written as Markdown into build/docs/<lang>/ and built with MkDocs (strict:
+    any warning fails the build) into site/ (Chinese under site/zh/). The new site replaces the
+    old one only when the whole build succeeded. SOURCE_DATE_EPOCH (default: the last commit's
+    time) makes two builds of the same data byte-identical.
+    """
+    from generator.site.build import build_site
+
+    built = build_site(root(ctx), site_dir)
+    click.echo(
+        f"built {built.pages} pages into {built.site_dir} "
+        f"(generation {built.seconds_generating:.2f} s, MkDocs {built.seconds_building:.2f} s)",
+        err=True,
+    )
+    return 0
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.pass_context
+def serve(ctx: click.Context, port: int, host: str) -> int:
+    """Build the site, serve it, and rebuild it whenever a record or page changes.
+
+    A rebuild that fails prints why and keeps serving the last good site. Stop with Ctrl-C.
+    """
+    from generator.site.serve import serve as serve_site
+
+    serve_site(root(ctx), host, port, lambda line: click.echo(line, err=True))
+    return 0

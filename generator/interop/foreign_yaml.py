@@ -1,0 +1,91 @@
+"""Reading YAML that other tools wrote (model-index files, model-card front matter), bounded.
+
+Unlike records, foreign files are read with PyYAML's safe loader as they are; what keeps them
+harmless is the bounds: a size limit before reading, a nesting limit, and a limit on how many
+values the aliases expand to (an alias bomb is refused before anything walks it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import DataError
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_VALUES = 1_000_000  # values in a foreign file once its aliases are expanded
+_FRONT_MATTER_END = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+class UnreadableFile(DataError):
+    """A foreign file that cannot be used; `reason` says why."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def read_yaml(path: Path, text: str | None = None) -> Any:
+    """A foreign YAML file (or the given text from it), refused when too large, too deep or an
+    alias bomb."""
+    try:
+        if text is None:
+            if path.stat().st_size > MAX_BYTES:
+                raise UnreadableFile(path, f"larger than {MAX_BYTES:,} bytes")
+            text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise UnreadableFile(path, f"not readable YAML ({exc})") from None
+    except RecursionError:
+        raise UnreadableFile(path, "nested too deeply to read") from None
+    if _expanded_size(data) > MAX_VALUES:
+        raise UnreadableFile(
+            path,
+            f"its aliases (*name) expand to more than {MAX_VALUES:,} values; "
+            "write the values out instead",
+        )
+    return data
+
+
+def _expanded_size(data: Any) -> int:
+    """How many values the document holds with every alias expanded (shared parts counted once
+    per use, computed without expanding them)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        value, children_done = stack.pop()
+        if not isinstance(value, dict | list) or id(value) in sizes:
+            continue
+        children = list(value.values()) if isinstance(value, dict) else value
+        if children_done:
+            sizes[id(value)] = 1 + sum(
+                sizes.get(id(c), 1) if isinstance(c, dict | list) else 1 for c in children
+            )
+            if sizes[id(value)] > MAX_VALUES:
+                return sizes[id(value)]
+        else:
+            stack.append((value, True))
+            stack.extend((c, False) for c in children)
+    return sizes.get(id(data), 1)
+
+
+def front_matter(path: Path) -> tuple[dict[str, Any], str]:
+    """(front matter, body) of a Markdown file such as a model card."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise UnreadableFile(path, f"larger than {MAX_BYTES:,} bytes")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFile(path, f"not readable ({exc})") from None
+    text = text.replace("\r\n", "\n")
+    closing = _FRONT_MATTER_END.search(text, 4) if text.startswith("---\n") else None
+    if closing is None:
+        raise UnreadableFile(path, "no YAML front matter (a model card starts with a --- line)")
+    front = read_yaml(path, text[4 : closing.start()])
+    if not isinstance(front, dict):
+        raise UnreadableFile(path, "the front matter is not a mapping")
+    return front, text[closing.end() :]

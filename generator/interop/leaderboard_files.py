@@ -1,0 +1,78 @@
+"""Leaderboards as files: JSON (the ranked boards) and CSV (one row per result, numbers exactly as
+published). The site's downloads and `segboard export` both use these."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from generator.ranking.boards import leaderboards
+from generator.records.model import Catalog
+
+CSV_COLUMNS = [
+    "result",
+    "dataset",
+    "split",
+    "metric",
+    "rank",
+    "score",
+    "model",
+    "method",
+    "backbone",
+    "extra_training_data",
+    "test_time_augmentation",
+    "weights",
+    "paper",
+    "paper_url",
+    "paper_date",
+    "code",
+    "source_kind",
+    "source_url",
+]
+
+
+def to_json(catalog: Catalog) -> str:
+    return json.dumps(leaderboards(catalog), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(catalog: Catalog) -> str:
+    """One row per result, in leaderboard order; numbers exactly as published."""
+    return to_csv_rows(catalog, leaderboards(catalog))
+
+
+def to_csv_rows(catalog: Catalog, boards: list[dict[str, Any]]) -> str:
+    """The CSV of the given (already ranked) leaderboards."""
+    rows = []
+    metric_ids = list(catalog.metrics)
+    by_id = {result.id: result for result in catalog.results}
+    for board in boards:
+        for row in board["rows"]:
+            result = by_id[row["result"]]
+            record = {
+                "result": row["result"],
+                "dataset": board["dataset"],
+                "split": board["split"],
+                "metric": board["metric"],
+                "rank": row["rank"],
+                "score": row["score_text"],
+                "model": row["model"],
+                "method": row["method"],
+                "backbone": row["backbone"] or "",
+                "extra_training_data": ";".join(row["extra_training_data"]),
+                "test_time_augmentation": ";".join(row["test_time_augmentation"]),
+                "weights": " ".join(row["weights"]),
+                "paper": row["paper_id"],
+                "paper_url": row["paper"] or "",
+                "paper_date": row["paper_date"] or "",
+                "code": " ".join(row["code"]),
+                "source_kind": row["source"]["kind"],
+                "source_url": row["source"]["url"],
+            }
+            for metric_id in metric_ids:
+                present = metric_id in result.metrics
+                record[f"metric:{metric_id}"] = result.published_text(metric_id) if present else ""
+            rows.append(record)
+    columns = [*CSV_COLUMNS, *(f"metric:{m}" for m in metric_ids)]
+    return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n")

@@ -1,0 +1,48 @@
+"""Records from segboard's own exports, which carry every field under a `segboard` key (the
+model-index Metadata, or a model card's front matter), so they come back exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.interop.outcome import ImportPlan, left_out
+from generator.records.places import result_id_path
+from generator.records.texts import RESULT_FIELDS, record_text
+
+OWN_KEY = "segboard"
+
+
+@dataclass(frozen=True)
+class OwnEntry:
+    file: Path  # the export it comes from
+    label: str  # which part of it, e.g. "model 'ade20k/val/x'" (empty for a whole card)
+    fields: dict[str, Any]  # what is under the `segboard` key
+
+
+def is_own(value: object) -> bool:
+    return isinstance(value, dict) and "result" in value
+
+
+def add_own(root: Path, entries: list[OwnEntry], plan: ImportPlan) -> None:
+    """Add the records of segboard's own exports to the plan; clashes are left out."""
+    for entry in entries:
+        where = f"{entry.label}: " if entry.label else ""
+        target = result_id_path(root, str(entry.fields["result"]))
+        if target is None:
+            message = f"{where}result id {entry.fields['result']!r} is not dataset/split/slug"
+            plan.left_out.append(left_out(entry.file, message))
+        elif target.exists() or target in plan.files:
+            message = f"{where}{target.relative_to(root)} already exists"
+            plan.left_out.append(left_out(entry.file, message))
+        else:
+            fields = {k: entry.fields[k] for k in RESULT_FIELDS if k in entry.fields}
+            plan.files[target] = record_text(fields, entry.fields["metrics_as_published"])
+
+
+def own_plan(root: Path, entries: list[OwnEntry]) -> ImportPlan:
+    """A plan from own exports only: exact, so all or nothing."""
+    plan = ImportPlan(all_or_nothing=True)
+    add_own(root, entries, plan)
+    return plan

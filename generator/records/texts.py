@@ -1,0 +1,168 @@
+"""Record texts: new records written as YAML with their schema line, numbers exactly as given.
+
+Texts are built here and nowhere else; writing them (and keeping only what validates) is
+records.store's job, and where they go is records.places'.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from generator.errors import UsageError
+from generator.records.model import NAME_SUFFIXES, split_model_name
+from generator.records.places import schema_comment
+
+PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
+# the order of a result record's fields, as `segboard new` and the importers write them
+RESULT_FIELDS = (
+    "dataset", "split", "model", "method", "backbone", "paper", "metrics",
+    "extra_training_data", "test_time_augmentation", "weights", "source", "curation",
+    "evidence", "notes",
+)  # fmt: skip
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass
+class NewResult:
+    dataset: str
+    split: str
+    model: str
+    method: str
+    paper: str
+    metrics: dict[str, str]  # metric id -> the number as published, as text
+    source_kind: str
+    source_url: str
+    backbone: str | None = None
+    paper_title: str | None = None
+    source_detail: str | None = None
+    weights: list[tuple[str, str]] = field(default_factory=list)  # (url, framework)
+    curation: list[dict[str, object]] = field(default_factory=list)  # decisions made on import
+
+    def structured_from_name(self) -> tuple[list[str], list[str]]:
+        """Extra training data and test-time augmentation implied by the name's suffixes."""
+        extra: list[str] = []
+        tta: list[str] = []
+        for suffix in split_model_name(self.model)[1]:
+            kind, value = NAME_SUFFIXES[suffix]
+            (extra if kind == "extra_training_data" else tta).append(value)
+        return extra, tta
+
+
+def result_text(new: NewResult) -> str:
+    extra, tta = new.structured_from_name()
+    lines = [
+        schema_comment("result"),
+        f"dataset: {new.dataset}",
+        f"split: {new.split}",
+        f"model: {_q(new.model)}",
+        f"method: {_q(new.method)}",
+    ]
+    if new.backbone:
+        lines.append(f"backbone: {_q(new.backbone)}")
+    lines.append(f"paper: {_q(new.paper)}")
+    lines.append("metrics:")
+    for metric, value in new.metrics.items():
+        if not PLAIN_NUMBER.match(value):
+            raise UsageError(
+                f"--metric {metric}={value}: write the number as published, e.g. 80.20"
+            )
+        lines.append(f"  {metric}: {value}")
+    if extra:
+        lines.append(f"extra_training_data: [{', '.join(extra)}]")
+    if tta:
+        lines.append(f"test_time_augmentation: [{', '.join(tta)}]")
+    if new.weights:
+        lines.append("weights:")
+        for url, framework in new.weights:
+            lines += [f"  - url: {_q(url)}", f"    framework: {framework}"]
+    lines += ["source:", f"  kind: {new.source_kind}", f"  url: {_q(new.source_url)}"]
+    if new.source_detail:
+        lines.append(f"  detail: {_q(new.source_detail)}")
+    if new.curation:
+        lines.append("curation:")
+        for entry in new.curation:
+            lines.append("  - " + "\n    ".join(f"{k}: {_q(str(v))}" for k, v in entry.items()))
+    return "\n".join(lines) + "\n"
+
+
+def paper_text(paper_id: str, title: str) -> str:
+    match = ARXIV_ID.match(paper_id)
+    if match is None:
+        raise UsageError(
+            f"paper {paper_id!r} has no record; for a paper without an arXiv id, add "
+            f"data/papers/{paper_id}.yaml by hand (its date and URL cannot be derived)"
+        )
+    return (
+        f"{schema_comment('paper')}\n"
+        f"id: {_q(paper_id)}\ntitle: {_q(title)}\nurl: https://arxiv.org/abs/{paper_id}\n"
+        f'date: "20{match.group(1)}-{match.group(2)}"\n'
+    )
+
+
+def dataset_text(
+    dataset_id: str,
+    name: str,
+    homepage: str,
+    classes: list[str],
+    ignore_label: int,
+    splits: list[tuple[str, int, str]],
+    leaderboards: list[tuple[str, str]],
+    description_en: str,
+    description_zh: str,
+) -> str:
+    split_names = {
+        "train": ("training set", "训练集"),
+        "val": ("validation set", "验证集"),
+        "test": ("test set", "测试集"),
+    }
+    lines = [
+        schema_comment("dataset"),
+        f"id: {dataset_id}",
+        f"name: {_q(name)}",
+        f"homepage: {_q(homepage)}",
+        "description:",
+        f"  en: {_q(description_en)}",
+        f"  zh: {_q(description_zh)}",
+        f"num_classes: {len(classes)}",
+        f"classes: [{', '.join(_q(c) for c in classes)}]",
+        f"ignore_label: {ignore_label}",
+        f"metrics: [{', '.join(sorted({m for _, m in leaderboards}))}]",
+        "splits:",
+    ]
+    for split_id, images, labels in splits:
+        en, zh = split_names.get(split_id, (split_id, split_id))
+        lines += [
+            f"  - id: {split_id}",
+            f"    name: {{en: {_q(en)}, zh: {_q(zh)}}}",
+            f"    images: {images}",
+            f"    labels: {labels}",
+        ]
+    lines.append("leaderboards:")
+    for split_id, metric in leaderboards:
+        lines += [f"  - split: {split_id}", f"    metric: {metric}"]
+    return "\n".join(lines) + "\n"
+
+
+def record_text(fields: dict[str, Any], metrics_as_published: dict[str, str]) -> str:
+    """A result record from its fields (as segboard exports them), numbers exactly as published."""
+    lines = [schema_comment("result")]
+    for key in RESULT_FIELDS:
+        if key == "metrics":
+            lines.append("metrics:")
+            lines += [f"  {metric}: {text}" for metric, text in metrics_as_published.items()]
+        elif key in fields:
+            dumped = yaml.safe_dump(
+                {key: fields[key]}, sort_keys=False, allow_unicode=True, width=100
+            )
+            lines.append(dumped.rstrip("\n"))
+    return "\n".join(lines) + "\n"
