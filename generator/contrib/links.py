@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from generator.atomic_files import write_atomic
 from generator.errors import UsageError
 from generator.problems import Problem, Severity
-from generator.records.places import discover
+from generator.records.places import default_site_dir, discover, documentation_files
 from generator.records.yamlfile import JsonPath, load_file
 from generator.settings import tool_settings
 
@@ -139,10 +139,7 @@ def collect(
         for json_path, url in _urls_in_data(loaded.document.data):
             line, column = loaded.document.where(json_path)
             add(url, Source(record.path, line, column))
-    pages = sorted((root / "docs").rglob("*.md")) if (root / "docs").is_dir() else []
-    pages += [p for p in (root / "README.md", root / "CONTRIBUTING.md",
-                          root / "CONTRIBUTING.zh.md") if p.is_file()]  # fmt: skip
-    for page in pages:
+    for page in documentation_files(root):
         for url, source in _urls_in_text(page, page.read_text(encoding="utf-8"), _URL_IN_TEXT):
             add(url, source)
     if site_dir is not None:
@@ -326,7 +323,7 @@ def run_link_check(
     """Every URL of the repository (and of its built site) checked with its settings."""
     config = LinkConfig.from_pyproject(root)
     only = changed_files(root, changed_since) if changed_since else None
-    found = collect(root, root / "site" if with_site else None, only)
+    found = collect(root, default_site_dir(root) if with_site else None, only)
     return check_links(found, config, root, offline)
 
 

@@ -5,9 +5,12 @@
     data/papers/<id>.yaml                        one paper
     data/results/<dataset>/<split>/<slug>.yaml   one result; its id is "<dataset>/<split>/<slug>"
     schema/<kind>.schema.json                    the JSON Schema of each kind
+    docs/<lang>/*.md, CONTRIBUTING(.<lang>).md   hand-written pages
+    build/docs/<lang>/                           the generated Markdown, rebuilt by every build
+    site/                                        the built site (by default)
 
-Every other module asks here for a record's path, a result's slug, or what a file under data/
-is. Nothing here reads or writes a record.
+Every other module asks here for a record's path, a result's slug, what a file under data/ is,
+or where the site's sources and outputs are. Nothing here reads or writes a record.
 """
 
 from __future__ import annotations
@@ -32,6 +35,44 @@ _LAYOUT = (
     "records live at data/metrics.yaml, data/datasets/<id>.yaml, data/papers/<id>.yaml "
     "and data/results/<dataset>/<split>/<slug>.yaml"
 )
+
+
+DOCS = "docs"
+# what a site is built from: a change to any of these is worth a rebuild
+SITE_SOURCES = (
+    DATA,
+    DOCS,
+    SCHEMA,
+    "overrides",
+    "mkdocs.yml",
+    "CONTRIBUTING.md",
+    "CONTRIBUTING.zh.md",
+)
+
+
+def default_site_dir(root: Path) -> Path:
+    return root / "site"
+
+
+def generated_dir(root: Path, lang: str) -> Path:
+    """Where the Markdown pages of one language are written before MkDocs builds them."""
+    return root / "build" / DOCS / lang
+
+
+def handwritten_files(root: Path, lang: str) -> list[Path]:
+    """The hand-written pages of one language: docs/<lang>/*.md, then the contributing guide."""
+    folder = root / DOCS / lang
+    pages = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    contributing = root / ("CONTRIBUTING.md" if lang == "en" else f"CONTRIBUTING.{lang}.md")
+    return pages + ([contributing] if contributing.is_file() else [])
+
+
+def documentation_files(root: Path) -> list[Path]:
+    """Every hand-written Markdown file whose links are checked: docs/, README, CONTRIBUTING."""
+    docs = root / DOCS
+    pages = sorted(docs.rglob("*.md")) if docs.is_dir() else []
+    others = ("README.md", "CONTRIBUTING.md", "CONTRIBUTING.zh.md")
+    return pages + [root / name for name in others if (root / name).is_file()]
 
 
 def slug(text: str) -> str:

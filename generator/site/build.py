@@ -24,10 +24,10 @@ from typing import Any
 from generator.errors import DataError, UsageError
 from .i18n import LANGUAGE_NAMES, LANGUAGES
 from generator.records.model import Catalog
+from generator.records.places import default_site_dir, generated_dir, handwritten_files
 from generator.site.pages import PageWriter, Shared, SiteContent, download_files
 from generator.records.validation import ValidationReport, validate_repository
 
-GENERATED = Path("build") / "docs"
 
 
 @dataclass
@@ -60,15 +60,11 @@ def source_date_epoch(root: Path) -> str:
 
 
 def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
-    """Hand-written pages of one language: docs/<lang>/*.md and CONTRIBUTING(.zh).md."""
+    """Hand-written pages of one language by page name (the contributing guide as contributing.md)."""
     pages: dict[str, str] = {}
-    folder = root / "docs" / lang
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.md")):
-            pages[path.name] = path.read_text(encoding="utf-8")
-    contributing = root / ("CONTRIBUTING.md" if lang == "en" else f"CONTRIBUTING.{lang}.md")
-    if contributing.is_file():
-        pages["contributing.md"] = contributing.read_text(encoding="utf-8")
+    for path in handwritten_files(root, lang):
+        name = "contributing.md" if path.parent == root else path.name
+        pages[name] = path.read_text(encoding="utf-8")
     return pages
 
 
@@ -81,7 +77,7 @@ def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
     for lang in LANGUAGES:
         content = PageWriter(catalog, lang, handwritten_pages(root, lang), shared).write()
         content.files.update(downloads)
-        target = root / GENERATED / lang
+        target = generated_dir(root, lang)
         if target.exists():
             shutil.rmtree(target)
         for relative_path, text in {**content.pages, **content.files}.items():
@@ -170,7 +166,7 @@ def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) 
     `parallel` builds the languages in forked processes; callers that run other threads (the
     server of `segboard serve`) pass False, since forking a threaded process is unsafe.
     """
-    site_dir = (site_dir or root / "site").resolve()
+    site_dir = (site_dir or default_site_dir(root)).resolve()
     report = validate_repository(root)
     if not report.ok:
         from generator.reporting import as_text
@@ -201,7 +197,7 @@ def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) 
 
 def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> list[str]:
     """Build one language into staging/<lang>/ (MkDocs empties its output folder first)."""
-    config = _mkdocs_config(root, lang, root / GENERATED / lang, staging / lang, nav)
+    config = _mkdocs_config(root, lang, generated_dir(root, lang), staging / lang, nav)
     return _mkdocs_build(config)
 
 

@@ -9,21 +9,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-WATCHED = (
-    "data",
-    "docs",
-    "schema",
-    "overrides",
-    "mkdocs.yml",
-    "CONTRIBUTING.md",
-    "CONTRIBUTING.zh.md",
-)
+from generator.records.places import SITE_SOURCES, default_site_dir
+
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time of every watched file: what changes when a record is saved."""
     state: dict[str, tuple[int, int]] = {}
-    for name in WATCHED:
+    for name in SITE_SOURCES:
         top = root / name
         paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
         for path in paths:
@@ -70,7 +63,7 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     from generator.errors import SegboardError
     from generator.site.build import build_site
 
-    site_dir = root / "site"
+    site_dir = default_site_dir(root)
     build_site(root, site_dir)
 
     def rebuild() -> None:
