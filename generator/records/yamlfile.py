@@ -1,11 +1,10 @@
 """A strict, position-keeping YAML loader for record files.
 
-libyaml (through PyYAML's C parser) does the scanning and composing; this module decides what
-every plain scalar means. Typing is YAML 1.2's core schema, and every value that YAML 1.1 tools
-read differently (``no``, ``on``, ``1:20``, ``0755``, unquoted dates, ``1e3``) is reported
-instead of being silently converted. Tags, aliases, duplicate keys, several documents, bytes that
-are not UTF-8 and oversized files are reported too. Nothing is ever constructed from a tag, so a
-``!!python/...`` tag cannot run code.
+libyaml (through PyYAML's C parser) does the scanning and composing; yamlscalars decides what
+every value means (YAML 1.2's core schema, with every YAML 1.1 surprise reported). This module
+reads the file: size limit, UTF-8, several documents, syntax errors and pathological nesting are
+reported here, each at its line. Nothing is ever constructed from a tag, so a ``!!python/...``
+tag cannot run code.
 
 Every value is loaded together with the 1-based line and column of its key (mapping entries) or
 of itself (sequence items), so later checks can point at the offending line.
@@ -14,50 +13,20 @@ of itself (sequence items), so later checks can point at the offending line.
 from __future__ import annotations
 
 import os
-import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml._yaml import CParser
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, SequenceNode
 
-from generator.problems import Problem, error
-
-JsonPath = tuple[str | int, ...]
-Position = tuple[int, int]
+from generator.problems import Position, Problem, error
+from generator.records.yamlscalars import MAX_DEPTH, Builder, Composer, position
+from generator.records.yamlscalars import JsonPath as JsonPath  # the type records' paths have
 
 MAX_RECORD_BYTES = 256 * 1024
-MAX_DEPTH = 32
 # Fewer nesting markers than this cannot nest deep enough to strain libyaml's recursive composer.
 _NESTING_MARKERS_BEFORE_SCAN = 512
-
-_IMPLICIT = "!"  # what our resolver answers for every untagged node
-_STR_TAG = "tag:yaml.org,2002:str"
-
-_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_DECIMAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)")
-_EXPONENT_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?")
-
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_TRUE = {"true", "True", "TRUE"}
-_FALSE = {"false", "False", "FALSE"}
-_YAML11_BOOLS = {
-    word
-    for base in ("yes", "no", "on", "off", "y", "n")
-    for word in (base, base.capitalize(), base.upper())
-}
-_NOT_FINITE = {
-    word
-    for base in (".inf", "+.inf", "-.inf", ".nan")
-    for word in (base, base.replace("inf", "Inf").replace("nan", "NaN"), base.upper())
-}
-_SPECIAL_WORDS = _NULLS | _TRUE | _FALSE | _YAML11_BOOLS | _NOT_FINITE
-_NUMERIC_START = frozenset("0123456789+-.")
 
 
 @dataclass
@@ -82,8 +51,8 @@ class Document:
             text = self.text
             if text is None:
                 text = self.path.read_text(encoding="utf-8-sig")
-            builder = _Builder(self.path, track_aliases="*" in text, track_positions=True)
-            composer = _Composer(text)
+            builder = Builder(self.path, track_aliases="*" in text, track_positions=True)
+            composer = Composer(text)
             try:
                 builder.build(composer.get_single_node(), (), 0)
             finally:
@@ -107,227 +76,6 @@ class Document:
 class LoadResult:
     document: Document | None
     problems: list[Problem]
-
-
-class _Resolver(yaml.resolver.BaseResolver):
-    """Answers one neutral tag for every untagged node: typing happens in `_Builder`."""
-
-    def resolve(self, _kind: type, _value: Any, _implicit: Any) -> str:
-        return _IMPLICIT
-
-    def descend_resolver(self, _current_node: Any, _current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
-
-
-class _Composer(CParser, _Resolver):
-    def __init__(self, text: str) -> None:
-        CParser.__init__(self, text)
-        _Resolver.__init__(self)
-
-
-def _position(node: Any) -> Position:
-    mark = node.start_mark
-    return (mark.line + 1, mark.column + 1)
-
-
-class _Builder:
-    """Turns a composed node tree into plain data, collecting problems (and positions if asked)."""
-
-    def __init__(self, path: Path, track_aliases: bool, track_positions: bool = False) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self.positions: dict[JsonPath, Position] = {}
-        self.track_positions = track_positions
-        self.number_text: dict[JsonPath, str] = {}
-        self.seen: set[int] | None = set() if track_aliases else None
-        self.alias_reported = False
-        self.root_position: Position = (1, 1)
-        self.substituted: set[JsonPath] = set()
-
-    def report(self, where: Position, rule: str, message: str) -> None:
-        self.problems.append(error(self.path, where, rule, message))
-
-    def build(self, node: Any, json_path: JsonPath, depth: int) -> Any:
-        if depth == 0:
-            self.root_position = _position(node)
-        if self.seen is not None:
-            if id(node) in self.seen:
-                if not self.alias_reported:
-                    self.alias_reported = True
-                    self.report(
-                        _position(node),
-                        "yaml-alias",
-                        "the value anchored here (&name) is reused through an alias (*name); "
-                        "records do not allow aliases: write the value out in full",
-                    )
-                self.substituted.add(json_path)
-                return None
-            self.seen.add(id(node))
-        if node.tag != _IMPLICIT:
-            self.report(
-                _position(node),
-                "yaml-tag",
-                f"the YAML tag {node.tag!r} is not allowed in records; remove it "
-                "(quote the value if it should be text)",
-            )
-            self.substituted.add(json_path)
-            return None
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, json_path)
-        if depth >= MAX_DEPTH:
-            self.report(
-                _position(node), "yaml-depth", f"values are nested deeper than {MAX_DEPTH} levels"
-            )
-            self.substituted.add(json_path)
-            return None
-        if isinstance(node, MappingNode):
-            return self.mapping(node, json_path, depth)
-        return self.sequence(node, json_path, depth)
-
-    def mapping(self, node: MappingNode, json_path: JsonPath, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_seen: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            # the common case: a plain, untagged word that cannot mean anything but text
-            if not (
-                key_node.tag == _IMPLICIT
-                and key_node.style == ""
-                and isinstance(key, str)
-                and key
-                and key[0] not in _NUMERIC_START
-                and key not in _SPECIAL_WORDS
-            ):
-                key = self.key(key_node)
-                if key is None:
-                    continue
-            if key in first_seen:
-                self.report(
-                    _position(key_node),
-                    "yaml-duplicate-key",
-                    f"duplicate key {key!r}; it was first given at line "
-                    f"{first_seen[key].start_mark.line + 1}. Keep one of them",
-                )
-                continue
-            key = sys.intern(key)  # field names repeat in every record: share one string
-            first_seen[key] = key_node
-            child_path = (*json_path, key)
-            if self.track_positions:
-                self.positions[child_path] = _position(key_node)
-            result[key] = self.build(value_node, child_path, depth + 1)
-        return result
-
-    def key(self, node: Any) -> str | None:
-        where = _position(node)
-        if not isinstance(node, ScalarNode) or node.tag != _IMPLICIT:
-            self.report(where, "yaml-key", "a key must be plain text (a field name)")
-            return None
-        value = self.scalar(node, None)
-        if not isinstance(value, str):
-            self.report(
-                where,
-                "yaml-key",
-                f"the key {node.value!r} is not read as text; field names are words like "
-                "'model' or 'score'",
-            )
-            return None
-        return value
-
-    def sequence(self, node: SequenceNode, json_path: JsonPath, depth: int) -> list[Any]:
-        items = []
-        for index, item_node in enumerate(node.value):
-            child_path = (*json_path, index)
-            if self.track_positions:
-                self.positions[child_path] = _position(item_node)
-            items.append(self.build(item_node, child_path, depth + 1))
-        return items
-
-    def scalar(self, node: ScalarNode, json_path: JsonPath | None) -> Any:
-        value: Any
-        text = node.value
-        if node.style != "":  # quoted or block scalar: always text
-            return text
-        if text in _SPECIAL_WORDS:
-            reported = len(self.problems)
-            value = self.special_word(node, text)
-            if json_path is not None and len(self.problems) > reported:
-                self.substituted.add(json_path)
-            return value
-        if text[0] not in _NUMERIC_START:
-            return text
-        if _DECIMAL_INT.fullmatch(text):
-            value = int(text)
-        elif _DECIMAL_FLOAT.fullmatch(text):
-            value = float(text)
-        else:
-            reported = len(self.problems)
-            self.check_yaml11_number(node, text)
-            if json_path is not None and len(self.problems) > reported:
-                self.substituted.add(json_path)
-            return text
-        if json_path is not None:
-            self.number_text[json_path] = text
-        return value
-
-    def special_word(self, node: ScalarNode, text: str) -> Any:
-        if text in _NULLS:
-            return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        if text in _YAML11_BOOLS:
-            self.report(
-                _position(node),
-                "yaml-1.1-boolean",
-                f"{text!r} is read as a boolean by YAML 1.1 tools and as text by YAML 1.2 "
-                f'tools; write true or false, or quote it ("{text}") if you mean the word',
-            )
-            return text
-        self.report(
-            _position(node),
-            "yaml-not-finite",
-            f"{text!r} is not a finite number; records hold finite numbers only",
-        )
-        return None
-
-    def check_yaml11_number(self, node: ScalarNode, text: str) -> None:
-        """Report plain scalars that some YAML version reads as a number or a date."""
-        where = _position(node)
-        if _EXPONENT_NUMBER.fullmatch(text):
-            plain = repr(float(text))
-            self.report(
-                where,
-                "yaml-exponent",
-                f"{text!r} is read as text by YAML 1.1 tools and as a number by YAML 1.2 tools; "
-                f"write the number without an exponent ({plain})",
-            )
-            return
-        if _TIMESTAMP.fullmatch(text):
-            self.report(
-                where,
-                "yaml-1.1-date",
-                f'{text!r} is read as a date by YAML 1.1 tools; quote it ("{text}")',
-            )
-            return
-        yaml11_tag = yaml.resolver.Resolver().resolve(ScalarNode, text, (True, False))
-        if _SEXAGESIMAL.fullmatch(text) and yaml11_tag.endswith(("int", "float")):
-            self.report(
-                where,
-                "yaml-1.1-sexagesimal",
-                f"{text!r} is read as a base-60 number by YAML 1.1 tools; quote it "
-                f'("{text}") if it is text',
-            )
-        elif yaml11_tag.endswith(("int", "float")):
-            self.report(
-                where,
-                "yaml-1.1-number",
-                f"{text!r} is read differently by YAML 1.1 and YAML 1.2 tools (hex, octal, "
-                "leading zeros or '_' separators); write a plain decimal number, or quote it",
-            )
 
 
 def _decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
@@ -375,7 +123,7 @@ def _nesting_too_deep(text: str) -> Position | None:
     markers = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
     if markers < _NESTING_MARKERS_BEFORE_SCAN:
         return None
-    parser = _Composer(text)
+    parser = Composer(text)
     depth = 0
     scanned = 0  # the index in text up to which events have been handed over
     try:
@@ -431,7 +179,7 @@ def load_text(text: str, path: Path) -> LoadResult:
     if too_deep is not None:
         message = f"values are nested deeper than {MAX_DEPTH} levels"
         return LoadResult(None, [error(path, too_deep, "yaml-depth", message)])
-    composer = _Composer(text)
+    composer = Composer(text)
     try:
         root = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -449,8 +197,8 @@ def load_text(text: str, path: Path) -> LoadResult:
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         message = f"a record must be a mapping of field names to values, but this file holds {kind}"
-        return LoadResult(None, [error(path, _position(root), "not-a-mapping", message)])
-    builder = _Builder(path, track_aliases="*" in text)
+        return LoadResult(None, [error(path, position(root), "not-a-mapping", message)])
+    builder = Builder(path, track_aliases="*" in text)
     data = builder.build(root, (), 0)
     document = Document(path, data, builder.number_text, text, builder.substituted)
     return LoadResult(document, builder.problems)
