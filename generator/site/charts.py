@@ -96,6 +96,30 @@ def _place_label(
     return lx, cy - 6
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """The plotted ranges and how they map onto the SVG's coordinates."""
+
+    x_low: float
+    x_high: float
+    y_low: float
+    y_high: float
+
+    @property
+    def plot_w(self) -> float:
+        return WIDTH - LEFT - RIGHT
+
+    @property
+    def plot_h(self) -> float:
+        return HEIGHT - TOP - BOTTOM
+
+    def x(self, value: float) -> float:
+        return LEFT + (value - self.x_low) / (self.x_high - self.x_low) * self.plot_w
+
+    def y(self, value: float) -> float:
+        return TOP + (self.y_high - value) / (self.y_high - self.y_low) * self.plot_h
+
+
 def progress_svg(
     points: list[Point], higher_is_better: bool, title: str, x_label: str, y_label: str
 ) -> str:
@@ -103,18 +127,9 @@ def progress_svg(
     if not points:
         return ""
     years = [_year(p.date) for p in points]
-    x_low, x_high = min(years) - 0.25, max(years) + 0.25
     scores = [p.score for p in points]
     pad = max((max(scores) - min(scores)) * 0.08, 0.5)
-    y_low, y_high = min(scores) - pad, max(scores) + pad
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def x(value: float) -> float:
-        return LEFT + (value - x_low) / (x_high - x_low) * plot_w
-
-    def y(value: float) -> float:
-        return TOP + (y_high - value) / (y_high - y_low) * plot_h
-
+    frame = _Frame(min(years) - 0.25, max(years) + 0.25, min(scores) - pad, max(scores) + pad)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
         f'height="{HEIGHT}" role="img" aria-label="{esc(title)}" font-family="sans-serif">',
@@ -122,41 +137,60 @@ def progress_svg(
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
         f'<path d="M{LEFT} {TOP}V{HEIGHT - BOTTOM}H{WIDTH - RIGHT}" fill="none" stroke="{FAINT}"/>',
     ]
-    for tick in _ticks(y_low, y_high):
+    out += _axes(frame, x_label, y_label)
+    best = running_best(points, higher_is_better)
+    out.append(_step_line(frame, best))
+    out += _marks(frame, points, {id(p) for p in best})
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _axes(frame: _Frame, x_label: str, y_label: str) -> list[str]:
+    """Grid lines with score ticks, year ticks, and the two axis labels."""
+    out = []
+    for tick in _ticks(frame.y_low, frame.y_high):
         out.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_fmt(y(tick))}" y2="{_fmt(y(tick))}" '
-            f'stroke="{INK}" stroke-opacity="0.12"/>'
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_fmt(frame.y(tick))}" '
+            f'y2="{_fmt(frame.y(tick))}" stroke="{INK}" stroke-opacity="0.12"/>'
         )
         out.append(
-            f'<text x="{LEFT - 6}" y="{_fmt(y(tick) + 3.5)}" text-anchor="end" font-size="11" '
-            f'fill="{FAINT}">{tick:g}</text>'
+            f'<text x="{LEFT - 6}" y="{_fmt(frame.y(tick) + 3.5)}" text-anchor="end" '
+            f'font-size="11" fill="{FAINT}">{tick:g}</text>'
         )
-    first_year, last_year = math.ceil(x_low), math.floor(x_high)
+    first_year, last_year = math.ceil(frame.x_low), math.floor(frame.x_high)
     step = max(1, math.ceil((last_year - first_year + 1) / 10))
     for year in range(first_year, last_year + 1, step):
         out.append(
-            f'<text x="{_fmt(x(year))}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
+            f'<text x="{_fmt(frame.x(year))}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
             f'font-size="11" fill="{FAINT}">{year}</text>'
         )
     out.append(
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="11" '
-        f'fill="{FAINT}">{esc(x_label)}</text>'
+        f'<text x="{LEFT + frame.plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" '
+        f'font-size="11" fill="{FAINT}">{esc(x_label)}</text>'
     )
     out.append(
-        f'<text transform="translate(14 {TOP + plot_h / 2:.1f}) rotate(-90)" text-anchor="middle" '
-        f'font-size="11" fill="{FAINT}">{esc(y_label)}</text>'
+        f'<text transform="translate(14 {TOP + frame.plot_h / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle" font-size="11" fill="{FAINT}">{esc(y_label)}</text>'
     )
-    best = running_best(points, higher_is_better)
-    steps = [f"M{_fmt(x(_year(best[0].date)))} {_fmt(y(best[0].score))}"]
+    return out
+
+
+def _step_line(frame: _Frame, best: list[Point]) -> str:
+    """The running best as a step line, carried on to the right edge."""
+    steps = [f"M{_fmt(frame.x(_year(best[0].date)))} {_fmt(frame.y(best[0].score))}"]
     for point in best[1:]:
-        steps.append(f"H{_fmt(x(_year(point.date)))}V{_fmt(y(point.score))}")
-    steps.append(f"H{_fmt(x(x_high))}")
-    out.append(f'<path d="{"".join(steps)}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
-    best_ids = {id(p) for p in best}
+        steps.append(f"H{_fmt(frame.x(_year(point.date)))}V{_fmt(frame.y(point.score))}")
+    steps.append(f"H{_fmt(frame.x(frame.x_high))}")
+    return f'<path d="{"".join(steps)}" fill="none" stroke="{ACCENT}" stroke-width="2"/>'
+
+
+def _marks(frame: _Frame, points: list[Point], best_ids: set[int]) -> list[str]:
+    """A dot (with a tooltip) per result; labels on all, or on the running best when crowded."""
+    out = []
     label_all = len(points) <= MAX_LABELLED
     placed: list[tuple[float, float, float, float]] = []
     for point in sorted(points, key=lambda p: (_year(p.date), p.score, p.label)):
-        cx, cy = x(_year(point.date)), y(point.score)
+        cx, cy = frame.x(_year(point.date)), frame.y(point.score)
         on_best = id(point) in best_ids
         tip = f"{point.label}: {point.score_text} ({point.date})"
         out.append(
@@ -165,14 +199,13 @@ def progress_svg(
         )
         if not (label_all or on_best):
             continue
-        anchor = "end" if cx > LEFT + plot_w * 0.75 else "start"
+        anchor = "end" if cx > LEFT + frame.plot_w * 0.75 else "start"
         lx, ly = _place_label(cx, cy, len(point.label), anchor, placed)
         out.append(
             f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" font-size="9" '
             f'fill="{INK}">{esc(point.label)}</text>'
         )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def confusion_heatmap_svg(matrix: np.ndarray, class_names: list[str], title: str) -> str:
