@@ -10,10 +10,9 @@ import click
 
 from generator.cli.group import cli
 from generator.cli.options import format_option, pairs, report, root
-from generator.errors import DataError
 from generator.interop.exports import EXPORT_FORMATS
 from generator.records.validation import validate_repository
-from generator.reporting import display_path, render
+from generator.reporting import display_path
 
 if TYPE_CHECKING:  # the importers load only for `segboard import`
     from generator.interop.outcome import Format, ImportOutcome
@@ -48,17 +47,11 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
     """
     from generator.interop.exports import export_text, write_export
 
-    validation = validate_repository(root(ctx))
-    if not validation.ok:
-        sys.stderr.write(render(validation.errors))
-        raise DataError(
-            f"the data has {len(validation.errors)} error(s); fix them (see `segboard validate`) "
-            "before exporting"
-        )
+    catalog = validate_repository(root(ctx)).require_ok("exporting")
     if output is None:
-        sys.stdout.write(export_text(validation.catalog, fmt))
+        sys.stdout.write(export_text(catalog, fmt))
         return 0
-    written = write_export(validation.catalog, fmt, output)
+    written = write_export(catalog, fmt, output)
     if fmt == "hf":
         click.echo(f"wrote {len(written)} model cards into {output}", err=True)
     else:

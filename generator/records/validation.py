@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import UsageError
+from generator.errors import DataError, UsageError
 from generator.problems import Problem
 from generator.records.loading import load_repository
 from generator.records.model import Catalog
 from generator.records.places import data_dir
 from generator.records.rules import RECORD_RULES, acknowledged
+from generator.reporting import as_text
 from generator.scores.verification import EVIDENCE_RULES, SCORE_RULES
 
 
@@ -34,6 +35,15 @@ class ValidationReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def require_ok(self, before: str) -> Catalog:
+        """The catalog, or DataError listing every error ("fix them before <before>")."""
+        if not self.ok:
+            raise DataError(
+                f"the data has {len(self.errors)} error(s); fix them before {before}:\n"
+                + as_text(self.errors).rstrip()
+            )
+        return self.catalog
 
 
 def validate_repository(root: Path, only: list[Path] | None = None) -> ValidationReport:

@@ -168,13 +168,7 @@ def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) 
     """
     site_dir = (site_dir or default_site_dir(root)).resolve()
     report = validate_repository(root)
-    if not report.ok:
-        from generator.reporting import as_text
-
-        raise DataError(
-            f"the data has {len(report.errors)} error(s); fix them before building:\n"
-            + as_text(report.errors).rstrip()
-        )
+    report.require_ok("building")
     epoch = source_date_epoch(root)
     started = time.perf_counter()
     contents = write_pages(root, report.catalog)
