@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from generator.site.build import build_site
+from generator.records.validation import validate_repository
+from generator.site.build import build_site, write_pages
 
 from .conftest import run_segboard
 
@@ -165,6 +167,52 @@ def test_names_cannot_inject_markup(hostile_site: Path) -> None:
     ) in page
     paper = (hostile_site / "papers/hostile2020/index.html").read_text()
     assert "<title>&lt;/title&gt;&lt;script&gt;" in paper
+
+
+def test_every_kind_of_page_shows_record_text_only_as_text(repo: Path) -> None:
+    """Hostile names of a dataset, split, class, verified result, paper and metric, and a paper
+    URL that would leave its attribute, reach every kind of generated page escaped."""
+    quoted = json.dumps(HOSTILE_MODEL)  # a JSON string is a YAML double-quoted scalar
+    edits = {
+        "results/synthetic-streets/val/example-net.yaml": {"model: Example-Net": "model: {}"},
+        "datasets/synthetic-streets.yaml": {
+            "name: Synthetic streets": "name: {}",
+            "en: validation set": "en: {}",
+            "classes: [object,": "classes: [{},",
+        },
+        "papers/1612.01105.yaml": {'title: "Pyramid Scene Parsing Network"': "title: {}"},
+        "metrics.yaml": {"en: pixel accuracy": "en: {}", "zh: 像素准确率": "zh: {}"},
+    }
+    for name, replacements in edits.items():
+        path = repo / "data" / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in replacements.items():
+            assert old in text, (name, old)
+            text = text.replace(old, new.format(quoted), 1)
+        path.write_text(text, encoding="utf-8")
+    (repo / "data/papers/hostile2020.yaml").write_text(
+        f'id: hostile2020\ntitle: {quoted}\ndate: "2020-05"\n'
+        'url: https://example.org/paper"onmouseover="alert(1)\n'
+    )
+    report = validate_repository(repo)
+    assert report.ok, report.errors
+    contents = write_pages(repo, report.catalog)
+    kinds = [
+        "index.md",
+        "datasets/synthetic-streets.md",
+        "papers/1612.01105.md",
+        "papers/hostile2020.md",
+        "results/synthetic-streets--val--example-net.md",
+        "metrics.md",
+    ]
+    for lang, content in contents.items():
+        for page in kinds:
+            text = content.pages[page]
+            assert "&lt;script&gt;alert" in text, (lang, page)  # shown...
+            assert "<script" not in text and "<b>bold</b>" not in text, (lang, page)  # as text
+            assert '"onmouseover="' not in text, (lang, page)
+    paper = contents["en"].pages["papers/hostile2020.md"]
+    assert "<td>https://example.org/paper&quot;onmouseover=&quot;alert(1)</td>" in paper
 
 
 def test_build_command_reports_what_it_did(site_repo: Path) -> None:
