@@ -1,10 +1,17 @@
-"""Writing output files whole or not at all."""
+"""Writing output files whole or not at all.
+
+A file is written to a temporary file beside it and moved into place, so a failure never leaves
+half a file. A target that cannot be written (its folder is a file, it is a folder, no
+permission) is a usage error with a one-line reason, never a traceback.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from generator.errors import UsageError
 
 
 def _umask() -> int:
@@ -15,16 +22,30 @@ def _umask() -> int:
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        reason = "a part of its folder is a file" if _blocked(path) else exc.strerror
+        raise UsageError(f"cannot write {path}: {reason}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes private files; outputs are not
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _blocked(path: Path) -> bool:
+    """Whether a folder above `path` exists as something other than a folder."""
+    return any(parent.exists() and not parent.is_dir() for parent in path.parents)
 
 
 def write_atomic(path: Path, text: str) -> None:

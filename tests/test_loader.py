@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -63,13 +64,31 @@ def test_missing_catalogue(repo: Path) -> None:
     assert ("metrics.yaml", 1, "missing-catalogue") in rules
 
 
-def test_unreadable_file(repo: Path) -> None:
+def test_unreadable_file(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.yaml"  # listed, then removed before it was read
+    [problem] = load_file(missing).problems
+    assert (problem.line, problem.rule) == (1, "unreadable")
+    assert problem.message == "cannot be read (No such file or directory)"
+
+
+@pytest.mark.parametrize("target", ["nowhere.yaml", "/etc/hostname", "/dev/zero"])
+def test_a_symbolic_link_in_data_is_reported_and_never_followed(repo: Path, target: str) -> None:
     link = repo / PLACE
-    link.symlink_to(repo / "nowhere.yaml")
+    link.symlink_to(target if target.startswith("/") else repo / target)
     report = validate_repository(repo)
     [problem] = [p for p in report.problems if p.path == link]
-    assert (problem.line, problem.rule) == (1, "unreadable")
-    assert "cannot read" in problem.message
+    assert (problem.line, problem.column, problem.rule) == (1, 1, "file-kind")
+    assert problem.message.startswith("a symbolic link; records must be real files")
+
+
+def test_a_fifo_in_data_is_reported_without_blocking(repo: Path) -> None:
+    fifo = repo / PLACE
+    os.mkfifo(fifo)
+    report = validate_repository(repo)  # would block forever if the FIFO were opened
+    [problem] = [p for p in report.problems if p.path == fifo]
+    assert problem.rule == "file-kind" and "not a regular file" in problem.message
+    [direct] = load_file(fifo).problems  # and the loader alone refuses it too
+    assert direct.message == "a named pipe (FIFO), not a regular file"
 
 
 def test_deep_nesting_is_reported_not_crashed(repo: Path) -> None:

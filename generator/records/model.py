@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,25 @@ def split_model_name(name: str) -> tuple[str, list[str]]:
     return " + ".join(parts).strip(), suffixes
 
 
+# Invisible characters that make two names look alike but compare different.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
+
+
+def comparable(text: str) -> str:
+    """The form names are compared in for duplicates: Unicode-normalised (NFKC, so full-width
+    and compatibility forms count as their plain letters), invisible characters removed, and
+    case folded."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible characters a name holds, as U+XXXX codes."""
+    return [f"U+{ord(c):04X}" for c in _INVISIBLE.findall(text)]
+
+
 def name_key(text: str) -> str:
     """The form two names are compared in: "Mean IoU", "mean_iou" and "mean-iou" are one name."""
-    return re.sub(r"[\s_-]+", "_", text.strip().casefold())
+    return re.sub(r"[\s_-]+", "_", comparable(text).strip())
 
 
 @dataclass(frozen=True, slots=True)

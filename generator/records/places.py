@@ -31,6 +31,7 @@ DATASETS = "datasets"
 METRICS = "metrics.yaml"
 SUFFIX = ".yaml"
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+PAPER_ID = re.compile(r"[0-9]{4}\.[0-9]{4,5}|[a-z][a-z0-9]*(-[a-z0-9]+)*")
 _LAYOUT = (
     "records live at data/metrics.yaml, data/datasets/<id>.yaml, data/papers/<id>.yaml "
     "and data/results/<dataset>/<split>/<slug>.yaml"
@@ -88,12 +89,23 @@ def metrics_path(root: Path) -> Path:
     return root / DATA / METRICS
 
 
+def checked_id(value: str, what: str, pattern: re.Pattern[str] = SLUG) -> str:
+    """`value` when it is a valid id; otherwise a usage error, before any path is built."""
+    if not pattern.fullmatch(value):
+        form = "an arXiv id such as 1612.01105 or a slug" if pattern is PAPER_ID else "a slug"
+        raise UsageError(
+            f"{what} {value!r} is not a valid id: write {form} (lower-case letters, digits and "
+            "single hyphens, e.g. pascal-voc-2012)"
+        )
+    return value
+
+
 def dataset_path(root: Path, dataset_id: str) -> Path:
-    return root / DATA / DATASETS / f"{dataset_id}{SUFFIX}"
+    return root / DATA / DATASETS / f"{checked_id(dataset_id, 'dataset')}{SUFFIX}"
 
 
 def paper_path(root: Path, paper_id: str) -> Path:
-    return root / DATA / PAPERS / f"{paper_id}{SUFFIX}"
+    return root / DATA / PAPERS / f"{checked_id(paper_id, 'paper', PAPER_ID)}{SUFFIX}"
 
 
 def papers_dir(root: Path) -> Path:
@@ -101,7 +113,12 @@ def papers_dir(root: Path) -> Path:
 
 
 def result_path(root: Path, dataset: str, split: str, result_slug: str) -> Path:
-    return root / DATA / RESULTS / dataset / split / f"{result_slug}{SUFFIX}"
+    parts = (
+        checked_id(dataset, "dataset"),
+        checked_id(split, "split"),
+        checked_id(result_slug, "the file name made from the model name"),
+    )
+    return root / DATA / RESULTS / parts[0] / parts[1] / f"{parts[2]}{SUFFIX}"
 
 
 def result_id_path(root: Path, result_id: str) -> Path | None:
@@ -123,11 +140,27 @@ def schema_comment(kind: str) -> str:
 
 
 def evidence_file(root: Path, name: str) -> Path | None:
-    """The evidence file a record names (relative to the root), if it is a file inside it."""
-    target = (root / name).resolve()
-    if root.resolve() not in target.parents or not target.is_file():
-        return None
-    return target
+    """The evidence file a record names, if it is a regular file inside the repository."""
+    return None if evidence_problem(root, name) else (root / name).resolve()
+
+
+def evidence_problem(root: Path, name: str) -> str | None:
+    """Why the evidence file a record names cannot be used, or None.
+
+    The name is relative to the repository, has no '..' part, and leads (links resolved) to a
+    regular file inside the repository.
+    """
+    relative = Path(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        return f"the evidence file {name} must be a path inside the repository, without '..'"
+    target = (root / relative).resolve()
+    if root.resolve() not in target.parents:
+        return f"the evidence file {name} leads outside the repository"
+    if not target.exists():
+        return f"the evidence file {name} does not exist"
+    if not target.is_file():
+        return f"the evidence file {name} is not a regular file"
+    return None
 
 
 def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
@@ -155,24 +188,43 @@ class RecordFile:
 
 
 def discover(root: Path) -> tuple[list[RecordFile], list[Problem]]:
-    """Every record file under data/, classified by its place; misplaced files are problems."""
-    data = data_dir(root)
+    """Every record file under data/, classified by its place; misplaced files are problems.
+
+    Only regular files are records: a symbolic link (to a file or a folder), a FIFO or a device
+    under data/ is reported and never opened, so nothing outside the repository is read.
+    """
     files: list[RecordFile] = []
     problems: list[Problem] = []
-    for dirpath, dirnames, filenames in os.walk(data):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        folder = Path(dirpath)
-        parts = folder.relative_to(data).parts
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = folder / name
-            record = _classify(parts, name, path)
+    _walk(data_dir(root), (), files, problems)
+    return files, problems
+
+
+def _walk(
+    folder: Path, parts: tuple[str, ...], files: list[RecordFile], problems: list[Problem]
+) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        problems.append(error(folder, (1, 1), "unreadable", f"cannot list: {exc.strerror}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():
+            message = "a symbolic link; records must be real files inside the repository"
+            problems.append(error(path, (1, 1), "file-kind", message))
+        elif entry.is_dir(follow_symlinks=False):
+            _walk(path, (*parts, entry.name), files, problems)
+        elif not entry.is_file(follow_symlinks=False):
+            message = "not a regular file (a FIFO, socket or device); records are plain files"
+            problems.append(error(path, (1, 1), "file-kind", message))
+        else:
+            record = _classify(parts, entry.name, path)
             if isinstance(record, str):
                 problems.append(error(path, (1, 1), "file-location", record))
             else:
                 files.append(record)
-    return files, problems
 
 
 def _classify(parts: tuple[str, ...], name: str, path: Path) -> RecordFile | str:

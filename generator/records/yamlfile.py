@@ -13,6 +13,8 @@ of itself (sequence items), so later checks can point at the offending line.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import yaml
 from yaml.nodes import MappingNode, SequenceNode
 
 from generator.problems import Position, Problem, error
+from generator.reading import UnreadableInput, open_regular
 from generator.records.yamlscalars import MAX_DEPTH, Builder, Composer, position
 from generator.records.yamlscalars import JsonPath as JsonPath  # the type records' paths have
 
@@ -201,13 +204,33 @@ def load_text(text: str, path: Path) -> LoadResult:
     builder = Builder(path, track_aliases="*" in text)
     data = builder.build(root, (), 0)
     document = Document(path, data, builder.number_text, text, builder.substituted)
-    return LoadResult(document, builder.problems)
+    return LoadResult(document, builder.problems + _bidi_controls(text, path))
+
+
+# Characters that reorder how text is displayed (Trojan Source): a name holding one can show
+# something other than what it says.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _bidi_controls(text: str, path: Path) -> list[Problem]:
+    problems = []
+    for match in _BIDI.finditer(text):
+        index = match.start()
+        line_start = text.rfind("\n", 0, index) + 1
+        where = (text.count("\n", 0, index) + 1, index - line_start + 1)
+        name = unicodedata.name(match.group(), f"U+{ord(match.group()):04X}")
+        message = (
+            f"an invisible bidirectional control character (U+{ord(match.group()):04X} {name}) "
+            "can make this text display differently from what it holds; remove it"
+        )
+        problems.append(error(path, where, "text-bidi", message))
+    return problems
 
 
 def load_file(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> LoadResult:
-    """Load one record file; never raises for bad content."""
+    """Load one record file; never raises for bad content, and reads only regular files."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             raw = handle.read(max_bytes + 1)
             if len(raw) > max_bytes:
                 size = os.fstat(handle.fileno()).st_size
@@ -215,8 +238,8 @@ def load_file(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> LoadResult:
                     f"the file is {size:,} bytes; record files are limited to {max_bytes:,} bytes"
                 )
                 return LoadResult(None, [error(path, (1, 1), "too-large", message)])
-    except OSError as exc:
-        return LoadResult(None, [error(path, (1, 1), "unreadable", f"cannot read: {exc.strerror}")])
+    except UnreadableInput as exc:
+        return LoadResult(None, [error(path, (1, 1), "unreadable", exc.reason)])
     text, problems = _decode(raw, path)
     if text is None:
         return LoadResult(None, problems)

@@ -21,6 +21,8 @@ from generator.problems import Position, Problem, error
 
 JsonPath = tuple[str | int, ...]
 MAX_DEPTH = 32
+# A score or a count needs far fewer; longer ones overflow floats or Python's int parsing limit.
+MAX_NUMBER_CHARACTERS = 40
 
 _IMPLICIT = "!"  # what our resolver answers for every untagged node
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -197,6 +199,17 @@ class Builder:
             return value
         if text[0] not in _NUMERIC_START:
             return text
+        plain_number = _DECIMAL_INT.fullmatch(text) or _DECIMAL_FLOAT.fullmatch(text)
+        if plain_number and len(text) > MAX_NUMBER_CHARACTERS:
+            self.report(
+                position(node),
+                "yaml-number-size",
+                f"a number of {len(text):,} characters ({text[:12]}...); records hold numbers of "
+                f"at most {MAX_NUMBER_CHARACTERS} characters",
+            )
+            if json_path is not None:
+                self.substituted.add(json_path)
+            return None
         if _DECIMAL_INT.fullmatch(text):
             value = int(text)
         elif _DECIMAL_FLOAT.fullmatch(text):

@@ -23,6 +23,7 @@ from generator.records.rules.results import (
     no_duplicate_results,
     results_reference_known_records,
 )
+from generator.records.rules.text import names_are_plainly_written
 from generator.records.rules.weights import weights_links_are_plausible
 
 Rule = Callable[[Catalog], Iterator[Problem]]
@@ -38,6 +39,7 @@ RECORD_RULES: tuple[Rule, ...] = (
     no_duplicate_results,
     weights_links_are_plausible,
     curation_is_well_formed,
+    names_are_plainly_written,
 )
 
 __all__ = ["RECORD_RULES", "Rule", "acknowledged", "field_path"]

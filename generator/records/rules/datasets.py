@@ -3,6 +3,7 @@ and the dates of papers with an arXiv id."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -128,6 +129,14 @@ def paper_reference(catalog: Catalog, doc: Document, paper_id: str) -> Iterator[
 
 def papers_are_consistent(catalog: Catalog) -> Iterator[Problem]:
     for paper in catalog.papers.values():
+        if not _real_date(paper.date):
+            yield error(
+                paper.document.path,
+                paper.document.where(("date",)),
+                "paper-date",
+                f"{paper.date!r} is not a date of the calendar",
+            )
+            continue
         match = _ARXIV_ID.match(paper.id)
         if match is None:
             continue
@@ -140,3 +149,13 @@ def papers_are_consistent(catalog: Catalog) -> Iterator[Problem]:
                 f"the date {paper.date!r} disagrees with the arXiv id {paper.id}, which was "
                 f"issued in {expected}",
             )
+
+
+def _real_date(text: str) -> bool:
+    """'2017-02-30' has the form of a date (the schema checks that) but is not one."""
+    parts = [int(part) for part in text.split("-")]
+    try:
+        datetime.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return False
+    return True

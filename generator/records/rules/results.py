@@ -12,6 +12,7 @@ from generator.records.model import (
     Dataset,
     Leaderboard,
     Result,
+    comparable,
     split_model_name,
 )
 from generator.records.rules.datasets import paper_reference
@@ -113,7 +114,7 @@ def names_match_fields(catalog: Catalog) -> Iterator[Problem]:
 
 
 def model_identity(result: Result) -> tuple[str, frozenset[str]]:
-    return result.base_name.casefold(), frozenset(result.extra_training_data)
+    return comparable(result.base_name), frozenset(result.extra_training_data)
 
 
 def no_duplicate_results(catalog: Catalog) -> Iterator[Problem]:

@@ -1,0 +1,82 @@
+"""Reading input files safely: regular files only, at most a given number of bytes.
+
+A record, a model card or a seed table may be named by a stranger's pull request, so a path is
+opened without blocking and without following a final symbolic link, the open file is checked
+(a FIFO, a device or a folder is refused before anything is read), and its size is taken from the
+open file, not from an earlier look at the path. Nothing here decodes what it reads.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+
+class UnreadableInput(OSError):
+    """The file cannot be used as input; `reason` says why in a few words."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def open_regular(path: Path, follow_links: bool = False) -> BinaryIO:
+    """The file opened for reading, when it is a regular file (checked on the open file).
+
+    Raises UnreadableInput (an OSError) saying what is wrong: missing, a link (unless
+    `follow_links`), or not a regular file. Opening never blocks, even on a FIFO.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if not follow_links and path.is_symlink():
+            raise UnreadableInput(path, "a symbolic link; input files must be real files") from None
+        raise UnreadableInput(path, f"cannot be read ({exc.strerror})") from None
+    handle = os.fdopen(descriptor, "rb")
+    mode = os.fstat(handle.fileno()).st_mode
+    if not stat.S_ISREG(mode):
+        handle.close()
+        raise UnreadableInput(path, f"{_kind(mode)}, not a regular file")
+    return handle
+
+
+def read_bytes(path: Path, max_bytes: int, follow_links: bool = False) -> bytes:
+    """The whole file, when it is a regular file of at most `max_bytes` bytes (else
+    UnreadableInput, with the size when it is too large)."""
+    with open_regular(path, follow_links) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise UnreadableInput(
+                path, f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes"
+            )
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew while being read
+        raise UnreadableInput(path, f"the file is over the limit of {max_bytes:,} bytes")
+    return data
+
+
+def read_text(path: Path, max_bytes: int, follow_links: bool = False) -> str:
+    """The file as UTF-8 text (a leading byte-order mark dropped), read as by `read_bytes`."""
+    data = read_bytes(path, max_bytes, follow_links)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableInput(path, f"not UTF-8 text (byte {exc.start})") from None
