@@ -33,7 +33,7 @@ SCALES = ["fraction", "percent"]  # how the importers read values (interop.mappe
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Write to this file (whole or not at all; a folder for hf) instead of standard output.",
 )
 @click.pass_context

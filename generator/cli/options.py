@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from generator.errors import UsageError
 from generator.problems import Problem
 from generator.records.places import find_root
 from generator.reporting import FORMATS, render
@@ -21,6 +22,14 @@ def root(ctx: click.Context) -> Path:
     """The repository: --root, or the nearest folder upwards that holds data/."""
     explicit = ctx.find_root().obj
     return find_root(explicit=explicit if isinstance(explicit, Path) else None)
+
+
+def optional_root(ctx: click.Context) -> Path | None:
+    """The repository when there is one (commands such as eval also work outside one)."""
+    try:
+        return root(ctx)
+    except UsageError:
+        return None
 
 
 def format_option(help_text: str) -> Callable[[F], F]:

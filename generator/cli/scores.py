@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from generator.cli.group import cli
-from generator.cli.options import root
+from generator.cli.options import optional_root, root
+from generator.records.outputs import check_output_file
 
 
 @cli.command(name="eval")
@@ -76,6 +77,9 @@ def eval_command(
     from generator.scores import evaluation
     from generator.scores.evidence import write_evidence
 
+    repository = root(ctx) if dataset else optional_root(ctx)
+    if evidence is not None:  # evidence goes under evidence/, never among records or sources
+        check_output_file(repository, evidence, allowed=("evidence",))
     catalog = validate_repository(root(ctx)).catalog if dataset and not num_classes else None
     conventions = evaluation.choose_conventions(catalog, dataset, split, num_classes, ignore_index)
     workers = jobs or evaluation.default_jobs()

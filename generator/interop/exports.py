@@ -15,6 +15,7 @@ import yaml
 from generator.atomic_files import write_atomic
 from generator.errors import UsageError
 from generator.records.model import Catalog, Result
+from generator.records.outputs import check_output_dir, check_output_file
 
 TASK = "Semantic Segmentation"
 HF_TASK = {"type": "image-segmentation", "name": "Semantic Segmentation"}
@@ -158,8 +159,13 @@ def export_text(catalog: Catalog, fmt: str) -> str:
 
 
 def write_export(catalog: Catalog, fmt: str, output: Path) -> list[Path]:
-    """Write the export to `output` (a folder for hf), whole or not at all; the paths written."""
+    """Write the export to `output` (a folder for hf), whole or not at all; the paths written.
+
+    The output never goes among the repository's records or sources (records.outputs).
+    """
     if fmt == "hf":
+        check_output_dir(catalog.root, output)
         return write_hf_cards(catalog, output)
+    check_output_file(catalog.root, output)
     write_atomic(output, export_text(catalog, fmt))
     return [output]

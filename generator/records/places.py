@@ -55,6 +55,11 @@ def default_site_dir(root: Path) -> Path:
     return root / "site"
 
 
+def lock_path(root: Path) -> Path:
+    """The file a build locks, so that two builds of one repository never run at once."""
+    return root / "build" / ".segboard-build.lock"
+
+
 def generated_dir(root: Path, lang: str) -> Path:
     """Where the Markdown pages of one language are written before MkDocs builds them."""
     return root / "build" / DOCS / lang

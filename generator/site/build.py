@@ -7,6 +7,7 @@ languages built without a warning, so a failed build leaves the previous site as
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import multiprocessing
 import os
@@ -24,7 +25,13 @@ from typing import Any
 from generator.errors import DataError, UsageError
 from .i18n import LANGUAGE_NAMES, LANGUAGES
 from generator.records.model import Catalog
-from generator.records.places import default_site_dir, generated_dir, handwritten_files
+from generator.records.outputs import SITE_MARKER, check_site_dir
+from generator.records.places import (
+    default_site_dir,
+    generated_dir,
+    handwritten_files,
+    lock_path,
+)
 from generator.site.pages import PageWriter, Shared, SiteContent, download_files
 from generator.records.validation import ValidationReport, validate_repository
 
@@ -166,14 +173,30 @@ def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) 
     `parallel` builds the languages in forked processes; callers that run other threads (the
     server of `segboard serve`) pass False, since forking a threaded process is unsafe.
     """
-    site_dir = (site_dir or default_site_dir(root)).resolve()
+    default = default_site_dir(root)
+    site_dir = check_site_dir(root, site_dir or default, default)
     report = validate_repository(root)
     report.require_ok("building")
     epoch = source_date_epoch(root)
-    started = time.perf_counter()
-    contents = write_pages(root, report.catalog)
-    generated = time.perf_counter()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(root):
+        _remove_leftovers(site_dir)
+        started = time.perf_counter()
+        contents = write_pages(root, report.catalog)
+        generated = time.perf_counter()
+        warnings = _build_and_swap(root, site_dir, contents, epoch, parallel)
+    built = time.perf_counter()
+    pages = sum(len(c.pages) for c in contents.values())
+    return BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
+
+
+def _build_and_swap(
+    root: Path, site_dir: Path, contents: dict[str, SiteContent], epoch: str, parallel: bool
+) -> list[str]:
+    """Build every language into a staging folder beside `site_dir`, then put it in place."""
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot make {site_dir.parent}: {exc.strerror}") from None
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
         with _environment("SOURCE_DATE_EPOCH", epoch):
@@ -181,12 +204,44 @@ def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) 
         site = staging / LANGUAGES[0]  # the first language at the root, the others below it
         for lang in LANGUAGES[1:]:
             os.replace(staging / lang, site / lang)
+        (site / SITE_MARKER).write_text(
+            "This folder is a site built by segboard; `segboard build` replaces it whole.\n"
+        )
         _swap(site, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    built = time.perf_counter()
-    pages = sum(len(c.pages) for c in contents.values())
-    return BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
+    return warnings
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Hold the repository's build lock: a second build meanwhile is a usage error (exit 2).
+
+    The lock is an advisory lock on build/.segboard-build.lock, released by the system when the
+    process ends, so a killed build never leaves the repository locked.
+    """
+    path = lock_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(
+                f"another segboard build of {root} is running (it holds {path}); wait for it "
+                "to finish and build again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_leftovers(site_dir: Path) -> None:
+    """Staging and previous-site folders of builds that were killed (the lock is ours now)."""
+    for pattern in (f".{site_dir.name}-building-*", f".{site_dir.name}-previous-*"):
+        for leftover in site_dir.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> list[str]:

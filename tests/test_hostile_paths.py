@@ -1,0 +1,168 @@
+"""Paths from flags and records: nothing segboard writes escapes the repository or replaces it,
+and two builds never run at once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.site.build import build_lock, build_site
+
+from .conftest import run_segboard
+
+RESULT = [
+    "new", "result", "--split", "test", "--method", "X", "--paper", "1612.01105",
+    "--metric", "miou=70.0", "--source-kind", "paper",
+    "--source-url", "https://arxiv.org/abs/1612.01105", "--no-interactive",
+]  # fmt: skip
+
+
+def everything(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--dataset", "../../../escape", "--model", "M"], "dataset '../../../escape' is not a"),
+        (["--dataset", "/tmp/escape", "--model", "M"], "dataset '/tmp/escape' is not a valid id"),
+        (["--dataset", "cityscapes", "--model", "!!!"], "gives an empty file name"),
+        (["--dataset", "Cityscapes", "--model", "M"], "dataset 'Cityscapes' is not a valid id"),
+    ],
+)
+def test_new_result_refuses_ids_that_are_not_slugs(
+    repo: Path, tmp_path: Path, flags: list[str], message: str
+) -> None:
+    before = everything(tmp_path)
+    completed = run_segboard(*RESULT, *flags, cwd=repo)
+    assert completed.returncode == 2, completed.stderr
+    assert message in completed.stderr and "Traceback" not in completed.stderr
+    assert everything(tmp_path) == before  # nothing written, inside or outside the repository
+
+
+def test_new_result_refuses_a_paper_id_that_is_a_path(repo: Path, tmp_path: Path) -> None:
+    args = [a if a != "1612.01105" else "../../x" for a in RESULT]
+    before = everything(tmp_path)
+    completed = run_segboard(*args, "--dataset", "cityscapes", "--model", "M", cwd=repo)
+    assert completed.returncode == 2
+    assert "paper '../../x' is not a valid id" in completed.stderr
+    assert everything(tmp_path) == before
+
+
+@pytest.mark.parametrize("dataset_id", ["../../x", "x/y", "", "UPPER"])
+def test_new_dataset_refuses_ids_that_are_not_slugs(
+    repo: Path, tmp_path: Path, dataset_id: str
+) -> None:
+    before = everything(tmp_path)
+    completed = run_segboard(
+        "new", "dataset", "--id", dataset_id, "--name", "X", "--homepage", "https://x.org/",
+        "--classes", "a,b", "--split", "val:10:public", "--leaderboard", "val:miou",
+        "--description-en", "x", "--description-zh", "x", "--no-interactive", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 2, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert everything(tmp_path) == before
+
+
+@pytest.mark.parametrize("target", [".", "..", "data", "docs", "schema", "data/results"])
+def test_build_never_replaces_the_repository_or_a_source(repo: Path, target: str) -> None:
+    before = everything(repo)
+    completed = run_segboard("build", "--site-dir", target, cwd=repo)
+    assert completed.returncode == 2, completed.stderr
+    assert "the site would replace it" in completed.stderr
+    assert everything(repo) - before <= {repo / "build"}  # at most the generated-pages folder
+
+
+def test_build_never_replaces_a_folder_of_other_files(repo: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "my-documents"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("months of work")
+    completed = run_segboard("build", "--site-dir", str(mine), cwd=repo)
+    assert completed.returncode == 2
+    assert "holds files that segboard did not build" in completed.stderr
+    assert (mine / "thesis.tex").read_text() == "months of work"
+
+
+def test_a_built_site_is_rebuilt_in_place_and_leftovers_are_removed(
+    site_repo: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "public"
+    assert run_segboard("build", "--site-dir", str(target), cwd=site_repo).returncode == 0
+    assert (target / ".segboard-site").is_file()
+    killed = target.parent / ".public-building-abc123"  # what a killed build leaves
+    (killed / "en").mkdir(parents=True)
+    stale = target.parent / ".public-previous-999"
+    stale.mkdir()
+    assert run_segboard("build", "--site-dir", str(target), cwd=site_repo).returncode == 0
+    assert sorted(p.name for p in target.parent.iterdir()) == ["public"]
+
+
+def test_a_second_build_meanwhile_is_refused(site_repo: Path) -> None:
+    with build_lock(site_repo):
+        completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 2
+    assert "another segboard build of" in completed.stderr
+    assert "wait for it to finish" in completed.stderr
+    build_site(site_repo)  # the lock is released with its holder
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "--format", "json", "-o", "data/metrics.yaml"], "is in data/"),
+        (["export", "--format", "csv", "-o", "schema/x.csv"], "is in schema/"),
+        (["export", "--format", "json", "-o", "pyproject.toml"], "is a file of the repository"),
+        (["export", "--format", "hf", "-o", "."], "is the repository or a folder above it"),
+        (["export", "--format", "hf", "-o", "docs"], "is in docs/"),
+    ],
+)
+def test_exports_never_overwrite_records_or_sources(
+    repo: Path, args: list[str], message: str
+) -> None:
+    (repo / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    before = {p: p.read_bytes() for p in everything(repo) if p.is_file()}
+    completed = run_segboard(*args, cwd=repo)
+    assert completed.returncode == 2, completed.stderr
+    assert message in completed.stderr
+    assert {p: p.read_bytes() for p in everything(repo) if p.is_file()} == before
+
+
+def test_an_output_under_a_file_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    completed = run_segboard("export", "--format", "csv", "-o", str(blocker / "x.csv"), cwd=repo)
+    assert completed.returncode == 2
+    assert "a part of its folder is a file" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_eval_evidence_never_lands_among_records(repo: Path) -> None:
+    (repo / "gt").mkdir()
+    completed = run_segboard(
+        "eval", "--num-classes", "3", "--gt", "gt", "--pred", "gt",
+        "--evidence", "data/results/x.npz", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "is in data/" in completed.stderr
+    assert not (repo / "data/results/x.npz").exists()
+
+
+def test_records_are_found_without_following_links_out(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("id: secret\n")
+    os.symlink(outside, repo / "data/results/cityscapes/linked")
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 1
+    assert "data/results/cityscapes/linked:1:1: error: a symbolic link" in completed.stdout
+    assert "secret" not in completed.stdout
+
+
+def test_a_file_export_into_a_folder_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    completed = run_segboard("export", "--format", "json", "-o", str(folder), cwd=repo)
+    assert completed.returncode == 2
+    assert f"cannot write {folder}: it is a folder" in completed.stderr
