@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
+from generator.reading import UnreadableInput, read_text
+
+MAX_SETTINGS_BYTES = 1024 * 1024
 
 
 def tool_settings(root: Path, section: str) -> tuple[Path, dict[str, Any] | None]:
@@ -15,8 +18,10 @@ def tool_settings(root: Path, section: str) -> tuple[Path, dict[str, Any] | None
     if not path.is_file():
         return path, None
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        table = tomllib.loads(read_text(path, MAX_SETTINGS_BYTES, follow_links=True))
+    except UnreadableInput as exc:
+        raise UsageError(f"{path}: {exc.reason}") from None
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: {exc}") from None
     settings = table.get("tool", {}).get("segboard", {}).get(section)
     if settings is not None and not isinstance(settings, dict):

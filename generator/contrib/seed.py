@@ -27,9 +27,12 @@ from generator.errors import UsageError
 from generator.interop.markdown import TableRow, parse_tables
 from generator.problems import Problem, error
 from generator.ranking.order import rank
+from generator.reading import UnreadableInput, read_text
 from generator.records.model import Catalog, Result
 from generator.records.rules import field_path
 from generator.settings import tool_settings
+
+MAX_SEED_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -174,9 +177,9 @@ def check_seed(catalog: Catalog, config: SeedConfig) -> SeedReport:
     """Compare every row of the seed tables with the records as published."""
     path = config.file
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        message = f"cannot read the seed tables: {exc}"
+        text = read_text(path, MAX_SEED_BYTES, follow_links=True)
+    except UnreadableInput as exc:
+        message = f"cannot read the seed tables: {exc.reason}"
         return SeedReport(0, [error(path, (1, 1), "seed-tables", message)])
     tables = parse_tables(text)
     rows = sum(len(table.rows) for table in tables)

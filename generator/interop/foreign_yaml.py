@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from generator.errors import DataError
+from generator.reading import UnreadableInput, read_text
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_VALUES = 1_000_000  # values in a foreign file once its aliases are expanded
@@ -32,13 +33,11 @@ class UnreadableFile(DataError):
 def read_yaml(path: Path, text: str | None = None) -> Any:
     """A foreign YAML file (or the given text from it), refused when too large, too deep or an
     alias bomb."""
+    if text is None:
+        text = _read(path)
     try:
-        if text is None:
-            if path.stat().st_size > MAX_BYTES:
-                raise UnreadableFile(path, f"larger than {MAX_BYTES:,} bytes")
-            text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
         raise UnreadableFile(path, f"not readable YAML ({exc})") from None
     except RecursionError:
         raise UnreadableFile(path, "nested too deeply to read") from None
@@ -75,13 +74,7 @@ def _expanded_size(data: Any) -> int:
 
 def front_matter(path: Path) -> tuple[dict[str, Any], str]:
     """(front matter, body) of a Markdown file such as a model card."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise UnreadableFile(path, f"larger than {MAX_BYTES:,} bytes")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableFile(path, f"not readable ({exc})") from None
-    text = text.replace("\r\n", "\n")
+    text = _read(path).replace("\r\n", "\n")
     closing = _FRONT_MATTER_END.search(text, 4) if text.startswith("---\n") else None
     if closing is None:
         raise UnreadableFile(path, "no YAML front matter (a model card starts with a --- line)")
@@ -89,3 +82,13 @@ def front_matter(path: Path) -> tuple[dict[str, Any], str]:
     if not isinstance(front, dict):
         raise UnreadableFile(path, "the front matter is not a mapping")
     return front, text[closing.end() :]
+
+
+def _read(path: Path) -> str:
+    """The file's text: a regular file (a link the user named is followed) of at most MAX_BYTES."""
+    try:
+        return read_text(path, MAX_BYTES, follow_links=True)
+    except UnreadableInput as exc:
+        if exc.reason.startswith("the file is"):
+            raise UnreadableFile(path, f"larger than {MAX_BYTES:,} bytes") from None
+        raise UnreadableFile(path, f"not readable ({exc.reason})") from None

@@ -142,7 +142,7 @@ class HfCards:
 
     def plan(self, root: Path, catalog: Catalog, path: Path) -> ImportPlan:
         cards = sorted(path.rglob("README.md")) if path.is_dir() else [path]
-        if not cards or not cards[0].is_file():
+        if not cards or (not path.is_dir() and not path.is_file()):
             raise UsageError(f"{path}: no model card (README.md) found")
         problems: list[Problem] = []
         own: list[OwnEntry] = []

@@ -23,7 +23,7 @@ from generator.interop.names import as_percent, dataset_names, metric_names, num
 from generator.interop.outcome import ImportPlan, left_out
 from generator.problems import Problem
 from generator.records.model import NAME_SUFFIXES, Catalog, name_key
-from generator.records.places import paper_path, result_path, slug
+from generator.records.places import PAPER_ID, paper_path, result_path, slug
 from generator.records.texts import NewResult, paper_text, result_text
 from generator.scores.rounding import derived_text
 
@@ -99,6 +99,9 @@ class Mapper:
                 continue
             display = entry.name + "".join(f" + {_EXTRA_SUFFIX[e]}" for e in extra)
             display += _TTA_SUFFIX.get(tta, "")
+            if not slug(display):
+                self.leave_out(entry, f"the name {display!r} gives an empty file name")
+                continue
             target = result_path(self.root, dataset, split, slug(display))
             if target.exists():
                 self.leave_out(entry, f"{target.relative_to(self.root)} already exists")
@@ -204,6 +207,9 @@ class Mapper:
             return False
         if entry.paper in self.catalog.papers:
             return True
+        if not PAPER_ID.fullmatch(entry.paper):
+            self.leave_out(entry, f"paper {entry.paper!r} is not an arXiv id or a slug")
+            return False
         target = paper_path(self.root, entry.paper)
         if target in self.files:
             return True

@@ -15,12 +15,14 @@ from pathlib import Path
 from generator.errors import UsageError
 from generator.interop.mapper import Entry, Mapper
 from generator.interop.outcome import ImportPlan, left_out
+from generator.reading import UnreadableInput, read_text
 from generator.records.model import Catalog, split_model_name
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _ARXIV = re.compile(r"^https?://arxiv\.org/abs/(\d{4}\.\d{4,5})(?:v\d+)?/?$")
 COLUMNS = ("model", "score", "weights", "paper", "code")
+MAX_TABLE_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
@@ -129,9 +131,9 @@ class MarkdownTable:
         if board is None:
             raise UsageError(f"{self.dataset} keeps no leaderboard for split {self.split!r}")
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {path}: {exc}") from None
+            text = read_text(path, MAX_TABLE_BYTES, follow_links=True)
+        except UnreadableInput as exc:
+            raise UsageError(f"cannot read {path}: {exc.reason}") from None
         tables = parse_tables(text)
         mapper = Mapper(root, catalog, self.split)
         if not tables:

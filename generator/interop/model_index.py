@@ -64,6 +64,11 @@ def documents(path: Path, problems: list[Problem]) -> list[tuple[Path, Any]]:
         raise DataError(f"{path}: not a model-index mapping")
     found = [(path, index)]
     for pattern in index.get("Import", []) or []:
+        below = Path(str(pattern))
+        if below.is_absolute() or ".." in below.parts or not str(pattern).strip():
+            message = f"Import {str(pattern)!r}: only files below the model-index's folder are read"
+            problems.append(left_out(path, message))
+            continue
         for metafile in sorted(path.parent.glob(str(pattern))):
             try:
                 found.append((metafile, read_yaml(metafile) or {}))

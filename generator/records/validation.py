@@ -12,6 +12,7 @@ from generator.records.loading import load_repository
 from generator.records.model import Catalog
 from generator.records.places import data_dir
 from generator.records.rules import RECORD_RULES, acknowledged
+from generator.records.yamlfile import load_file
 from generator.reporting import as_text
 from generator.scores.verification import EVIDENCE_RULES, SCORE_RULES
 
@@ -89,8 +90,26 @@ class EvidenceReport:
 
 
 def verify_evidence(root: Path) -> EvidenceReport:
-    """The evidence checks of validation on their own (`segboard verify`)."""
+    """The evidence checks of validation on their own (`segboard verify`).
+
+    A result that names an evidence file but fails its schema (an evidence path outside the
+    repository, say) is counted, and its errors reported: it cannot be verified.
+    """
     report = validate_repository(root)
-    problems = [p for p in report.problems if p.rule in EVIDENCE_RULES]
-    with_evidence = sum(1 for r in report.catalog.results if r.evidence)
-    return EvidenceReport(problems, len(report.catalog.verified), with_evidence)
+    naming = {r.document.path for r in report.catalog.results if r.evidence}
+    naming |= _broken_results_naming_evidence(report)
+    problems = [
+        p for p in report.problems if p.rule in EVIDENCE_RULES or (p.path in naming and p.is_error)
+    ]
+    return EvidenceReport(problems, len(report.catalog.verified), len(naming))
+
+
+def _broken_results_naming_evidence(report: ValidationReport) -> set[Path]:
+    valid = {r.document.path for r in report.catalog.results}
+    broken = {p.path for p in report.errors if p.path not in valid and p.path.suffix == ".yaml"}
+    naming = set()
+    for path in broken:
+        document = load_file(path).document
+        if document is not None and isinstance(document.data, dict) and "evidence" in document.data:
+            naming.add(path)
+    return naming

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from generator.problems import Problem, error
 from generator.records.model import Catalog, Result
-from generator.records.places import evidence_file
+from generator.records.places import evidence_file, evidence_problem
 from generator.scores.evidence import Evidence, EvidenceError, load_evidence
 from generator.scores.metrics import SCORERS
 from generator.scores.rounding import agrees, derived_score, half_unit
@@ -88,7 +88,7 @@ def _verify(catalog: Catalog, result: Result) -> Iterator[Problem]:
     at_file = doc.where(("evidence", "file"))
     target = evidence_file(catalog.root, result.evidence["file"])
     if target is None:
-        message = f"the evidence file {result.evidence['file']} does not exist"
+        message = evidence_problem(catalog.root, result.evidence["file"]) or "unusable"
         yield error(doc.path, at_file, "evidence", message)
         return
     data = target.read_bytes()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DataError, UsageError
+from generator.reading import UnreadableInput, read_text
 from .i18n import LANGUAGE_NAMES, LANGUAGES
 from generator.records.model import Catalog
 from generator.records.outputs import SITE_MARKER, check_site_dir
@@ -35,6 +36,8 @@ from generator.records.places import (
 from generator.site.pages import PageWriter, Shared, SiteContent, download_files
 from generator.records.validation import ValidationReport, validate_repository
 
+
+MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page
 
 
 @dataclass
@@ -71,7 +74,10 @@ def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
     pages: dict[str, str] = {}
     for path in handwritten_files(root, lang):
         name = "contributing.md" if path.parent == root else path.name
-        pages[name] = path.read_text(encoding="utf-8")
+        try:  # a link could publish any file of the machine that builds the site
+            pages[name] = read_text(path, MAX_PAGE_BYTES)
+        except UnreadableInput as exc:
+            raise DataError(f"{path}: {exc.reason}") from None
     return pages
 
 
