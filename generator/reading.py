@@ -23,13 +23,16 @@ class UnreadableInput(OSError):
         self.reason = reason
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular one is: 'a folder', 'a named pipe (FIFO)', ..."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
         return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a regular file"
@@ -54,7 +57,7 @@ def open_regular(path: Path, follow_links: bool = False) -> BinaryIO:
     mode = os.fstat(handle.fileno()).st_mode
     if not stat.S_ISREG(mode):
         handle.close()
-        raise UnreadableInput(path, f"{_kind(mode)}, not a regular file")
+        raise UnreadableInput(path, f"{kind_of(mode)}, not a regular file")
     return handle
 
 

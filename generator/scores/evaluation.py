@@ -12,19 +12,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import NDArray
 
 from generator.errors import DataError, UsageError
+from generator.reading import kind_of
 from generator.records.model import Catalog
+from generator.scores.files import RefusedFile, open_regular, png_size
 from generator.scores.metrics import (
     ConfusionAccumulator,
     LabelError,
@@ -37,6 +40,12 @@ from generator.scores.metrics import (
 
 LABEL_SUFFIXES = (".png",)
 MAX_PIXELS = 64_000_000  # a label map larger than this is treated as a decompression bomb
+# `segboard eval` keeps its confusion matrices (K x K int64 counts) within this budget: about
+# MATRICES_PER_WORKER in each worker process (its running total and one image's counts as they
+# are built) and MATRICES_IN_MAIN in the main process (the total and a worker's arriving one).
+MEMORY_BUDGET = 1 << 30
+MATRICES_PER_WORKER = 3
+MATRICES_IN_MAIN = 2
 
 
 @dataclass(frozen=True)
@@ -73,20 +82,14 @@ class Evaluation:
 
 
 def pair_files(gt_dir: Path, pred_dir: Path) -> list[tuple[str, Path, Path]]:
-    """(relative path, ground truth, prediction) for every label map; unpaired files are errors."""
+    """(relative path, ground truth, prediction) for every label map; unpaired files are errors,
+    and so is a label map that is not a regular file (a FIFO named x.png is never opened)."""
     for folder, what in ((gt_dir, "--gt"), (pred_dir, "--pred")):
         if not folder.is_dir():
             raise UsageError(f"{what} {folder} is not a folder")
-
-    def listing(folder: Path) -> dict[str, Path]:
-        return {
-            path.relative_to(folder).as_posix(): path
-            for path in folder.rglob("*")
-            if path.is_file() and path.suffix.lower() in LABEL_SUFFIXES
-        }
-
-    truths, predictions = listing(gt_dir), listing(pred_dir)
-    problems = [
+    problems: list[str] = []
+    truths, predictions = _listing_of(gt_dir, problems), _listing_of(pred_dir, problems)
+    problems += [
         f"{pred_dir / name}: no ground truth {gt_dir / name}"
         for name in sorted(predictions.keys() - truths.keys())
     ]
@@ -101,6 +104,26 @@ def pair_files(gt_dir: Path, pred_dir: Path) -> list[tuple[str, Path, Path]]:
     return [(name, truths[name], predictions[name]) for name in sorted(truths)]
 
 
+def _listing_of(folder: Path, problems: list[str]) -> dict[str, Path]:
+    """Every label map under `folder` by relative path; those that are not regular files (nor
+    folders) are listed too, for pairing, and reported in `problems`."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in LABEL_SUFFIXES:
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            problems.append(f"{path}: it cannot be read ({exc.strerror or exc})")
+        else:
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                problems.append(f"{path}: it is {kind_of(mode)}, not a regular file")
+        found[path.relative_to(folder).as_posix()] = path
+    return found
+
+
 def _listing(problems: list[str], limit: int = 50) -> str:
     shown = problems[:limit]
     more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
@@ -108,14 +131,38 @@ def _listing(problems: list[str], limit: int = 50) -> str:
 
 
 def read_label_map(path: Path) -> NDArray[np.uint8]:
-    """A palette (P) or grayscale (L) PNG as its label indices; anything else is an error."""
+    """A palette (P) or grayscale (L) PNG as its label indices; anything else is an error.
+
+    Before Pillow decodes anything, the file must be a regular file that starts with the PNG
+    signature and an IHDR chunk whose width x height is at most MAX_PIXELS; Pillow then opens it
+    as a PNG only, with its own decompression-bomb limit set to the same figure."""
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # deliberately: Pillow's bomb check uses the same limit
+    try:
+        with open_regular(path) as file:
+            width, height = png_size(file.read(24))
+            if width * height > MAX_PIXELS:
+                raise DataError(_bomb(path))
+            file.seek(0)
+            return _decode_png(path, file)
+    except RefusedFile as exc:
+        raise DataError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: it cannot be read ({exc.strerror or exc})") from None
+
+
+def _bomb(path: Path) -> str:
+    return f"{path}: larger than {MAX_PIXELS:,} pixels (a decompression bomb?)"
+
+
+def _decode_png(path: Path, file: BinaryIO) -> NDArray[np.uint8]:
+    from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(file, formats=["PNG"]) as image:
                 if image.mode not in ("P", "L"):
                     raise DataError(
                         f"{path}: a {image.mode} image; label maps must be palette (P) or "
@@ -124,9 +171,7 @@ def read_label_map(path: Path) -> NDArray[np.uint8]:
                 image.load()
                 return np.asarray(image, dtype=np.uint8)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DataError(
-            f"{path}: larger than {MAX_PIXELS:,} pixels (a decompression bomb?)"
-        ) from None
+        raise DataError(_bomb(path)) from None
     except DataError:
         raise
     except (OSError, SyntaxError, ValueError) as exc:
@@ -170,6 +215,7 @@ def evaluate(
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
+    jobs = workers_within_budget(conventions.num_classes, jobs)
     pairs = pair_files(gt_dir, pred_dir)
     total = np.zeros((conventions.num_classes, conventions.num_classes), dtype=np.int64)
     images, problems, done = 0, [], 0
@@ -201,6 +247,27 @@ def evaluate(
     if problems:
         raise DataError(_listing(sorted(problems)))
     return Evaluation(total, images, files_digest(pairs), conventions, scores(total))
+
+
+def workers_within_budget(num_classes: int, jobs: int) -> int:
+    """How many worker processes evaluate `num_classes` classes: at most `jobs`, and no more than
+    keep the confusion matrices within MEMORY_BUDGET. A class count that does not fit even with
+    one worker is refused (UsageError) before any file is read."""
+    each = num_classes * num_classes * 8
+    fit = (MEMORY_BUDGET // each - MATRICES_IN_MAIN) // MATRICES_PER_WORKER
+    if fit < 1:
+        least = each * (MATRICES_PER_WORKER + MATRICES_IN_MAIN)
+        raise UsageError(
+            f"{num_classes:,} classes are too many to evaluate: each confusion matrix is "
+            f"{num_classes:,}x{num_classes:,} 64-bit counts ({_gib(each)}), and evaluating holds "
+            f"{MATRICES_PER_WORKER + MATRICES_IN_MAIN} of them at once even with one worker "
+            f"({_gib(least)}); the limit is {_gib(MEMORY_BUDGET)}"
+        )
+    return max(1, min(jobs, fit))
+
+
+def _gib(size: int) -> str:
+    return f"{size / (1 << 30):,.1f} GiB" if size >= 1 << 30 else f"{size / (1 << 20):,.1f} MiB"
 
 
 def conventions_for(catalog: Catalog, dataset_id: str, split: str | None) -> Conventions:

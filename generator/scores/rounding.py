@@ -10,7 +10,7 @@ pixel accuracy and mIoU) goes through `combine`. Nothing here reads records or r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 Number = TypeVar("Number", float, Decimal)
@@ -49,6 +49,15 @@ def half_unit(text: str) -> Decimal:
 
 
 def agrees(published: str, value: Decimal | float) -> bool:
-    """Whether `value` rounds to the published text: within half a unit, boundary included."""
-    recomputed = value if isinstance(value, Decimal) else Decimal(repr(value))
-    return abs(recomputed - Decimal(published)) <= half_unit(published)
+    """Whether `value` rounds to the published text: within half a unit, boundary included.
+
+    A value that is not a finite number (NaN, infinity), or a published text that is not a
+    number, never agrees; this never raises."""
+    try:
+        recomputed = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+        number = Decimal(published)
+        if not (recomputed.is_finite() and number.is_finite()):
+            return False
+        return abs(recomputed - number) <= half_unit(published)
+    except (InvalidOperation, ValueError, TypeError):
+        return False

@@ -13,13 +13,19 @@ them after the record rules. They read evidence files but never write anything.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
 from generator.problems import Problem, error
 from generator.records.model import Catalog, Result
 from generator.records.places import evidence_file, evidence_problem
-from generator.scores.evidence import Evidence, EvidenceError, load_evidence
+from generator.scores.evidence import (
+    Evidence,
+    EvidenceError,
+    load_evidence,
+    read_evidence_bytes,
+)
 from generator.scores.metrics import SCORERS
 from generator.scores.rounding import agrees, derived_score, half_unit
 
@@ -85,23 +91,29 @@ def evidence_verifies(catalog: Catalog) -> Iterator[Problem]:
 def _verify(catalog: Catalog, result: Result) -> Iterator[Problem]:
     assert result.evidence is not None
     doc = result.document
+    name = result.evidence["file"]
     at_file = doc.where(("evidence", "file"))
-    target = evidence_file(catalog.root, result.evidence["file"])
+    target = evidence_file(catalog.root, name)
     if target is None:
-        message = evidence_problem(catalog.root, result.evidence["file"]) or "unusable"
+        message = evidence_problem(catalog.root, name) or f"the evidence file {name} is unusable"
         yield error(doc.path, at_file, "evidence", message)
         return
-    data = target.read_bytes()
+    try:
+        data = read_evidence_bytes(target)
+    except EvidenceError as exc:
+        yield error(doc.path, at_file, "evidence", f"{name} cannot be used: {exc}")
+        return
     digest = hashlib.sha256(data).hexdigest()
     if digest != result.evidence["sha256"]:
         message = f"the evidence file's SHA-256 is {digest}, not the one recorded"
         yield error(doc.path, doc.where(("evidence", "sha256")), "evidence", message)
         return
+    dataset = catalog.datasets.get(result.dataset)
+    num_classes = dataset.data["num_classes"] if dataset is not None else None
     try:
-        evidence = load_evidence(data)
+        evidence = load_evidence(data, num_classes if isinstance(num_classes, int) else None)
     except EvidenceError as exc:
-        message = f"{result.evidence['file']} cannot be used: {exc}"
-        yield error(doc.path, at_file, "evidence", message)
+        yield error(doc.path, at_file, "evidence", f"{name} cannot be used: {exc}")
         return
     yield from _compare_with_evidence(catalog, result, evidence)
 
@@ -127,18 +139,28 @@ def _compare_with_evidence(
             yield error(doc.path, at_file, "evidence", message)
     for metric_id in result.metrics:
         scorer = SCORERS.get(metric_id)
-        if scorer is None:
-            continue
-        published = result.published_text(metric_id)
-        recomputed = Decimal(repr(scorer(evidence.matrix)))
-        if not agrees(published, recomputed):
-            yield error(
-                doc.path,
-                doc.where(("metrics", metric_id)),
-                "evidence-mismatch",
-                f"{metric_id} is {published} in the record, but the evidence gives "
-                f"{float(recomputed):.4f} (allowed: ±{half_unit(published).normalize()})",
-            )
+        if scorer is not None:
+            yield from _compare_metric(result, metric_id, scorer(evidence.matrix))
+
+
+def _compare_metric(result: Result, metric_id: str, value: float) -> Iterator[Problem]:
+    """A problem when the published figure of `metric_id` is not the recomputed `value`; a
+    value that is not a finite number (no pixels to divide by) is a problem too, not a crash."""
+    doc = result.document
+    at_metric = doc.where(("metrics", metric_id))
+    published = result.published_text(metric_id)
+    if not math.isfinite(value):
+        message = f"{metric_id} cannot be recomputed from the evidence (it gives {value})"
+        yield error(doc.path, at_metric, "evidence", message)
+        return
+    if not agrees(published, Decimal(repr(float(value)))):
+        yield error(
+            doc.path,
+            at_metric,
+            "evidence-mismatch",
+            f"{metric_id} is {published} in the record, but the evidence gives "
+            f"{value:.4f} (allowed: ±{half_unit(published).normalize()})",
+        )
 
 
 SCORE_RULES = (derived_scores_agree, evidence_verifies)
