@@ -491,3 +491,15 @@ def test_the_memory_budget_limits_the_workers() -> None:
     assert evaluation.workers_within_budget(5000, 8) == 1
     with pytest.raises(evaluation.UsageError, match="5,200 classes are too many"):
         evaluation.workers_within_budget(5200, 1)
+
+
+def test_eval_refuses_evidence_it_could_not_keep_before_evaluating(tmp_path: Path) -> None:
+    (tmp_path / "gt").mkdir()
+    completed = run_segboard(
+        "eval", "--num-classes", "5000", "--gt", str(tmp_path / "gt"), "--pred",
+        str(tmp_path / "gt"), "--evidence", str(tmp_path / "e.npz"), cwd=tmp_path,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "--evidence: 5,000 classes; evidence files hold at most 4,096 classes" in (
+        completed.stderr
+    )

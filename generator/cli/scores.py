@@ -75,13 +75,15 @@ def eval_command(
     """
     from generator.records.validation import validate_repository
     from generator.scores import evaluation
-    from generator.scores.evidence import write_evidence
+    from generator.scores.evidence import check_evidence_classes, write_evidence
 
     repository = root(ctx) if dataset else optional_root(ctx)
     if evidence is not None:  # evidence goes under evidence/, never among records or sources
         check_output_file(repository, evidence, allowed=("evidence",))
     catalog = validate_repository(root(ctx)).catalog if dataset and not num_classes else None
     conventions = evaluation.choose_conventions(catalog, dataset, split, num_classes, ignore_index)
+    if evidence is not None:
+        check_evidence_classes(conventions.num_classes)
     workers = jobs or evaluation.default_jobs()
     result = evaluation.evaluate(
         gt_dir, pred_dir, conventions, workers, evaluation.terminal_progress

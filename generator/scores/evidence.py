@@ -208,6 +208,15 @@ def _check_confusion_header(header: NpyHeader, num_classes: int | None) -> None:
         )
 
 
+def check_evidence_classes(num_classes: int) -> None:
+    """Refuse, before an evaluation starts, evidence that validation would refuse after it."""
+    if num_classes > MAX_EVIDENCE_CLASSES:
+        raise UsageError(
+            f"--evidence: {num_classes:,} classes; evidence files hold at most "
+            f"{MAX_EVIDENCE_CLASSES:,} classes"
+        )
+
+
 def _check_meta_header(header: NpyHeader) -> None:
     if header.dtype.kind != "U" or header.shape != ():
         raise EvidenceError(
