@@ -27,12 +27,8 @@ sys.path.insert(0, str(REPO))
 from generator.i18n import LANGUAGES, TAG_LABELS  # noqa: E402
 
 from generator.records.validation import validate_repository  # noqa: E402
-from generator.site.build import (  # noqa: E402
-    _environment,
-    _mkdocs_build,
-    _mkdocs_config,
-    handwritten_pages,
-)
+from generator.site.build import handwritten_pages  # noqa: E402
+from generator.site.engine import environment, mkdocs_build, mkdocs_config  # noqa: E402
 from generator.site.pages import PageWriter  # noqa: E402
 
 DATASET = """\
@@ -164,10 +160,10 @@ def time_baseline(root: Path) -> float:
         shutil.copytree(REPO / "generator" / "site" / "assets", docs / lang / "assets")
     site = root / "baseline-site"
     start = time.perf_counter()
-    with _environment("SOURCE_DATE_EPOCH", "0"):
+    with environment("SOURCE_DATE_EPOCH", "0"):
         for lang in LANGUAGES:
             target = site if lang == LANGUAGES[0] else site / lang
-            _mkdocs_build(_mkdocs_config(root, lang, docs / lang, target, navs[lang]))
+            mkdocs_build(mkdocs_config(root, lang, docs / lang, target, navs[lang]))
     return time.perf_counter() - start
 
 

@@ -166,3 +166,36 @@ def test_a_file_export_into_a_folder_is_a_usage_error(repo: Path, tmp_path: Path
     completed = run_segboard("export", "--format", "json", "-o", str(folder), cwd=repo)
     assert completed.returncode == 2
     assert f"cannot write {folder}: it is a folder" in completed.stderr
+
+
+EVIL = 'x: !!python/object/apply:os.system ["touch pwned"]\n'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  - search\n", "  - search\nhooks:\n  - hooks.py\n", "'hooks' run Python code"),
+        ("  - search\n", "  - search\n  - macros\n", "the plugin 'macros' is not one segboard"),
+        ("  - tables\n", "  - tables\n  - evil_ext\n", "Markdown extension 'evil_ext' is not"),
+        ("extra:\n", EVIL + "extra:\n", "would run code from outside MkDocs, Material and PyMdown"),
+    ],
+)
+def test_a_site_configuration_that_runs_code_is_refused(
+    site_repo: Path, old: str, new: str, message: str
+) -> None:
+    config = site_repo / "mkdocs.yml"
+    config.write_text(config.read_text().replace(old, new, 1))
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 2, completed.stderr
+    assert message in completed.stderr
+    assert not (site_repo / "pwned").exists() and not (site_repo / "site").exists()
+
+
+def test_label_conventions_outside_8_bits_are_a_usage_error(repo: Path) -> None:
+    (repo / "gt").mkdir()
+    completed = run_segboard(
+        "eval", "--dataset", "ade20k", "--ignore-index", "300", "--gt", "gt", "--pred", "gt",
+        cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "ade20k's label conventions apply to 8-bit label maps" in completed.stderr

@@ -60,6 +60,18 @@ class Conventions:
     dataset: str | None = None
     split: str | None = None
 
+    def __post_init__(self) -> None:
+        """Label conventions rewrite 8-bit label maps through 256-entry tables."""
+        if not (self.reduce_zero_label or self.id_to_train_id):
+            return
+        values = [self.ignore_index, *(v for pair in self.id_to_train_id for v in pair)]
+        if any(not 0 <= value <= 255 for value in values):
+            where = f"{self.dataset}'s label conventions" if self.dataset else "label conventions"
+            raise UsageError(
+                f"{where} apply to 8-bit label maps: the ignore label and every label id must "
+                "be between 0 and 255"
+            )
+
     def prepare_ground_truth(self, labels: NDArray[np.uint8]) -> NDArray[np.uint8]:
         if self.id_to_train_id:
             return map_labels(labels, self._lookup())

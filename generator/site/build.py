@@ -24,7 +24,8 @@ from typing import Any
 
 from generator.errors import DataError, UsageError
 from generator.reading import UnreadableInput, read_text
-from .i18n import LANGUAGE_NAMES, LANGUAGES
+from generator.site.engine import environment, mkdocs_build, mkdocs_config
+from generator.site.i18n import LANGUAGES
 from generator.records.model import Catalog
 from generator.records.outputs import SITE_MARKER, check_site_dir
 from generator.records.places import (
@@ -105,74 +106,6 @@ def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
     return contents
 
 
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def _mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
-    from mkdocs.config import load_config
-    from mkdocs.utils.yaml import yaml_load
-
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
-        raise UsageError(f"{config_file} is missing; it holds the site's MkDocs configuration")
-    with config_file.open(encoding="utf-8") as handle:
-        base = yaml_load(handle)
-    theme = dict(base.get("theme", {}), language=lang)
-    plugins = [
-        {"search": {"lang": lang}} if plugin == "search" else plugin
-        for plugin in base.get("plugins", [])
-    ]
-    others = [code for code in LANGUAGES if code != lang]
-    home = "./" if lang == LANGUAGES[0] else "../"
-    alternate = [
-        {
-            "name": LANGUAGE_NAMES[code],
-            "link": "./" if code == lang else (f"{home}{code}/" if code != "en" else home),
-            "lang": code,
-        }
-        for code in (lang, *others)
-    ]
-    alternate.sort(key=lambda item: LANGUAGES.index(item["lang"]))
-    extra = dict(base.get("extra", {}), alternate=alternate)
-    return load_config(
-        config_file=str(config_file),
-        docs_dir=str(docs_dir),
-        site_dir=str(site_dir),
-        nav=nav,
-        theme=theme,
-        plugins=plugins,
-        extra=extra,
-        strict=True,
-    )
-
-
-def _mkdocs_build(config: Any) -> list[str]:
-    """Run MkDocs; return its warnings (a strict build that warned raises DataError)."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, MkDocsException
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # it reports loading its dictionary
-    logger = logging.getLogger("mkdocs")
-    collector = _Collector()
-    logger.addHandler(collector)
-    propagate, logger.propagate = logger.propagate, False
-    try:
-        build(config)
-    except (Abort, MkDocsException) as exc:
-        details = "\n".join(f"  {m}" for m in collector.messages)
-        raise DataError(f"the site did not build: {exc}\n{details}".rstrip()) from None
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = propagate
-    return collector.messages
-
-
 def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) -> BuildReport:
     """Validate, generate and build the site into `site_dir` (default: <root>/site).
 
@@ -205,7 +138,7 @@ def _build_and_swap(
         raise UsageError(f"cannot make {site_dir.parent}: {exc.strerror}") from None
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
-        with _environment("SOURCE_DATE_EPOCH", epoch):
+        with environment("SOURCE_DATE_EPOCH", epoch):
             warnings = _build_languages(root, staging, contents, parallel)
         site = staging / LANGUAGES[0]  # the first language at the root, the others below it
         for lang in LANGUAGES[1:]:
@@ -252,8 +185,8 @@ def _remove_leftovers(site_dir: Path) -> None:
 
 def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> list[str]:
     """Build one language into staging/<lang>/ (MkDocs empties its output folder first)."""
-    config = _mkdocs_config(root, lang, generated_dir(root, lang), staging / lang, nav)
-    return _mkdocs_build(config)
+    config = mkdocs_config(root, lang, generated_dir(root, lang), staging / lang, nav)
+    return mkdocs_build(config)
 
 
 def _build_languages(
@@ -282,20 +215,6 @@ def _build_languages(
         for job in pending:
             warnings += job.get()
     return warnings
-
-
-@contextlib.contextmanager
-def _environment(name: str, value: str) -> Iterator[None]:
-    """Set an environment variable for the duration of a block (MkDocs reads it from there)."""
-    previous = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
 
 
 def _swap(staging: Path, site_dir: Path) -> None:
