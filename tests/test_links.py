@@ -4,24 +4,39 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import subprocess
 import threading
 import time
+import tracemalloc
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from .conftest import run_segboard
+from generator.contrib import linkfetch
+from generator.contrib.links import LinkConfig, offline_problem
+
+from .conftest import run_segboard, run_segboard_process
 
 LOCAL_ONLY = '[tool.segboard.links]\nignore = ["^https?://(?!127\\\\.0\\\\.0\\\\.1)"]\n'
+HUGE = 10_000_000_000  # the Content-Length of /huge: 10 GB, never to be read
+REDIRECTS_TO = {
+    "/to-javascript": "javascript:alert(1)",
+    "/to-data": "data:text/html,<script>alert(1)</script>",
+    "/to-ftp": "ftp://127.0.0.1/file",
+    "/to-bad-port": "http://127.0.0.1:99999/",
+    "/to-no-host": "http:///x",
+}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     requests: ClassVar[Counter] = Counter()
     lock: ClassVar[threading.Lock] = threading.Lock()
+    sent: ClassVar[Counter] = Counter()  # bytes written by the hostile paths
+    hung_up: ClassVar[Counter] = Counter()  # times the client closed a hostile answer early
 
     def log_message(self, *_args: object) -> None:
         return None
@@ -51,8 +66,49 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path.startswith("/delay/"):
             time.sleep(0.1)
             self._send(200)
+        elif path in REDIRECTS_TO:
+            self._send(302, {"Location": REDIRECTS_TO[path]})
+        elif path == "/always-busy":
+            self._send(429, {"Retry-After": "1"})
+        elif path.startswith("/retry-after/"):  # 429 once, with the rest of the path as header
+            self._send(429, {"Retry-After": path.split("/", 2)[2]}) if seen == 1 else self._send(
+                200
+            )
+        elif path in ("/huge", "/slow-headers", "/huge-headers"):
+            self._hostile(method)
         else:
             self._send(200)
+
+    def _hostile(self, method: str) -> None:
+        """Answers no client should read to the end; each stops when the client hangs up, or
+        after a few seconds at most, so no thread outlives its test for long."""
+        self.close_connection = True
+        if self.path == "/huge" and method == "HEAD":
+            return self._send(405)
+        stop = time.monotonic() + 8
+        try:
+            if self.path == "/huge":  # 10 GB announced, sent slowly for as long as it is read
+                self._write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % HUGE)
+                while time.monotonic() < stop:
+                    self._write(b"x" * 65536)
+                    time.sleep(0.01)
+            elif self.path == "/slow-headers":  # one byte every 0.3 s, headers never finished
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000:
+                    self._write(bytes([byte]))
+                    time.sleep(0.3)
+                    if time.monotonic() > stop:
+                        break
+            else:  # 3000 headers, about 200 KB
+                filler = "".join(f"X-Filler-{n}: {'y' * 60}\r\n" for n in range(3000))
+                self._write(f"HTTP/1.1 200 OK\r\n{filler}Content-Length: 0\r\n\r\n".encode())
+        except OSError:
+            with self.lock:
+                self.hung_up[self.path] += 1
+
+    def _write(self, data: bytes) -> None:
+        self.wfile.write(data)
+        with self.lock:
+            self.sent[self.path] += len(data)
 
     def _send(self, code: int, headers: dict[str, str] | None = None) -> None:
         self.send_response(code)
@@ -71,13 +127,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     request_queue_size = 128  # the checker opens many connections at once; 5 would drop some
     daemon_threads = True
+    block_on_close = False  # closing does not wait for a hostile answer still being sent
 
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    Handler.requests = Counter()
+    Handler.requests, Handler.sent, Handler.hung_up = Counter(), Counter(), Counter()
     httpd = Server(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -201,3 +258,166 @@ def test_accepted_statuses_and_ignored_urls(link_repo: Path, server: str) -> Non
     assert "missing" not in found and "gone" not in found  # accepted statuses
     assert "error" not in found  # ignored: never fetched
     assert Handler.requests[("HEAD", "/error")] == 0
+
+
+# --- hostile servers: every link gets a report, the run always completes ----------------------
+
+FINDING = re.compile(r"^\S+:\d+:\d+: (?:error|warning): (\S+): (.*) \[link\]$")
+HOSTILE = [*REDIRECTS_TO, "/huge", "/slow-headers", "/huge-headers", "/always-busy"]
+
+
+def hostile_repo(repo: Path, server: str, paths: list[str], settings: str = "") -> Path:
+    (repo / "pyproject.toml").write_text(LOCAL_ONLY + "timeout = 1.0\ndeadline = 2.0\n" + settings)
+    page = repo / "docs" / "links.md"
+    page.parent.mkdir(exist_ok=True)
+    page.write_text("".join(f"- {p if p.startswith('http') else server + p}\n" for p in paths))
+    return repo
+
+
+def findings(stdout: str, server: str) -> dict[str, str]:
+    """URL (the server's path when it is on the test server) -> its message."""
+    found = {}
+    for line in stdout.splitlines():
+        match = FINDING.match(line)
+        assert match, line
+        found[match.group(1).removeprefix(server)] = match.group(2)
+    return found
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    stop = time.monotonic() + seconds
+    while not condition() and time.monotonic() < stop:
+        time.sleep(0.02)
+    return condition()
+
+
+def test_a_huge_body_is_never_read(repo: Path, server: str) -> None:
+    hostile_repo(repo, server, ["/huge", "/ok"])
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        completed = run_segboard("links", cwd=repo)
+        elapsed = time.monotonic() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert completed.returncode == 0, completed.stdout  # the GET answered 200: the link works
+    assert "2 ok, 0 broken, 0 warnings" in completed.stderr
+    assert Handler.requests[("HEAD", "/huge")] == 1 and Handler.requests[("GET", "/huge")] == 1
+    assert elapsed < 2.0  # the server would send for 8 s more
+    assert wait_until(lambda: Handler.hung_up["/huge"] == 1, 2.0)  # the checker hung up
+    assert Handler.sent["/huge"] < HUGE / 1000
+    assert peak < 30_000_000
+
+
+def test_headers_that_never_end_meet_the_deadline(repo: Path, server: str) -> None:
+    hostile_repo(repo, server, ["/slow-headers", "/ok"])
+    start = time.monotonic()
+    completed = run_segboard("links", cwd=repo)
+    elapsed = time.monotonic() - start
+    assert completed.returncode == 1
+    assert findings(completed.stdout, server) == {
+        "/slow-headers": "no complete answer within 2 s"
+    }  # the timeout of 1 s per read never fires: a byte comes every 0.3 s
+    assert "1 ok, 1 broken, 0 warnings" in completed.stderr
+    assert 2.0 <= elapsed < 4.0  # the deadline, plus a margin for a loaded machine
+    assert wait_until(lambda: Handler.hung_up["/slow-headers"] == 1, 2.0)
+
+
+def test_redirects_that_cannot_be_followed_are_broken(repo: Path, server: str) -> None:
+    hostile_repo(repo, server, [*REDIRECTS_TO, "/temp", "http://127.0.0.1:99999/x"])
+    completed = run_segboard("links", cwd=repo)
+    assert completed.returncode == 1
+    assert findings(completed.stdout, server) == {
+        "/to-javascript": "redirects to a javascript: URL (javascript:alert(1))",
+        "/to-data": "redirects to a data: URL (data:text/html,<script>alert(1)</script>)",
+        "/to-ftp": "redirects to a ftp: URL (ftp://127.0.0.1/file)",
+        "/to-bad-port": "redirects to http://127.0.0.1:99999/: '99999' is not a port (0 to 65535)",
+        "/to-no-host": "redirects to a URL without a host (http:///x)",
+        "http://127.0.0.1:99999/x": "'99999' is not a port (0 to 65535)",
+    }
+    assert "1 ok, 6 broken, 0 warnings" in completed.stderr  # /temp -> /ok
+    assert Handler.requests[("HEAD", "/x")] == 0  # http:///x was not read as this host's /x
+
+
+def test_headers_beyond_the_cap_are_refused(repo: Path, server: str) -> None:
+    hostile_repo(repo, server, ["/huge-headers", "/ok"])
+    completed = run_segboard("links", cwd=repo)
+    assert completed.returncode == 1
+    message = findings(completed.stdout, server)["/huge-headers"]
+    assert message.startswith("request failed: RemoteProtocolError: ")
+
+
+@pytest.mark.parametrize("value", ["999999", "-5", "garbage"])
+def test_retry_after_waits_no_longer_than_the_cap(repo: Path, server: str, value: str) -> None:
+    hostile_repo(repo, server, [f"/retry-after/{value}"], "max_retry_after = 0.3\nbackoff = 0.05\n")
+    start = time.monotonic()
+    completed = run_segboard("links", cwd=repo)
+    assert completed.returncode == 0 and "1 ok" in completed.stderr
+    assert Handler.requests[("HEAD", f"/retry-after/{value}")] == 2  # 429, a short wait, 200
+    assert time.monotonic() - start < 1.5
+
+
+def test_retry_after_values_are_bounded() -> None:
+    config = LinkConfig(max_retry_after=2.0)
+    future = "Fri, 31 Dec 9999 23:59:59 GMT"
+    for value in ["999999", "9" * 400, future, "-5", "garbage", "²", "1e9", "", None]:
+        wait = linkfetch.retry_after(value, config)
+        assert wait is None or 0.0 <= wait <= 2.0, value
+    assert linkfetch.retry_after("1", config) == 1.0
+    assert linkfetch.backoff(10_000, LinkConfig(backoff=1.0, max_retry_after=3.0)) == 3.0
+
+
+def test_invalid_url_forms_are_found_offline() -> None:
+    assert offline_problem("http://127.0.0.1:99999/") == "'99999' is not a port (0 to 65535)"
+    assert offline_problem("https://example.org:http/") == "'http' is not a port (0 to 65535)"
+    assert offline_problem("http://[::1/x") == "the URL cannot be read: Invalid IPv6 URL"
+    assert offline_problem("https://example.org:8443/x") is None
+
+
+def test_an_unexpected_error_breaks_one_link_only(
+    repo: Path, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    send = linkfetch.Checker._send
+
+    async def failing(
+        self: linkfetch.Checker, method: str, url: str, budget: linkfetch.Budget
+    ) -> linkfetch.Answer:
+        if url.endswith("/boom"):
+            raise RuntimeError("boom\nin two lines")
+        return await send(self, method, url, budget)
+
+    monkeypatch.setattr(linkfetch.Checker, "_send", failing)
+    hostile_repo(repo, server, ["/boom", "/ok", "/missing"])
+    completed = run_segboard("links", cwd=repo)
+    assert findings(completed.stdout, server) == {
+        "/boom": "request failed: RuntimeError: boom in two lines",
+        "/missing": "HTTP 404",
+    }
+    assert "1 ok, 2 broken, 0 warnings" in completed.stderr
+
+
+def test_bad_settings_are_refused(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text("[tool.segboard.links]\ndeadline = 0\n")
+    completed = run_segboard("links", cwd=repo)
+    assert completed.returncode == 2
+    assert "[tool.segboard.links]: deadline must be above 0" in completed.stderr
+
+
+def test_every_hostile_server_at_once(repo: Path, server: str) -> None:
+    good = ["/ok", "/temp", "/nohead", "/moved"]
+    hostile_repo(repo, server, [*HOSTILE, *good, "/missing", "http://127.0.0.1:99999/"])
+    start = time.monotonic()
+    completed = run_segboard_process("links", cwd=repo)  # a child: its real stderr is seen
+    elapsed = time.monotonic() - start
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr + completed.stdout
+    found = findings(completed.stdout, server)
+    broken = [p for p in HOSTILE if p != "/huge"] + ["/missing", "http://127.0.0.1:99999/"]
+    assert sorted(found) == sorted([*broken, "/moved"])  # /huge answers its GET with 200
+    assert found["/slow-headers"] == "no complete answer within 2 s"
+    assert found["/always-busy"] == "no complete answer within 2 s (last answer: HTTP 429)"
+    assert found["/to-javascript"].startswith("redirects to a javascript: URL")
+    assert found["/moved"].startswith("permanently redirected to ")
+    assert " 4 ok, 10 broken, 1 warnings, " in completed.stderr
+    assert elapsed < 2.0 + 3.0  # the deadline, and a child process's start

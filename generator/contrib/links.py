@@ -1,17 +1,18 @@
 """`segboard links`: collect every URL with where it came from, and check that it still works.
 
 URLs come from the records (with the line of their key), the hand-written pages and, on
-request, the built site. Offline checks look at the form of a URL only (scheme, host, known
-shapes such as an arXiv abstract's id). Online checks run concurrently under a global and a
-per-host limit: HEAD first, GET when HEAD is refused, redirects followed by hand so that a
-permanent one is reported with its new address, retries with backoff on 429 and 5xx (honouring
-Retry-After), a timeout per request, and a cache of good answers so nightly runs spare hosts.
+request, the built site. Offline checks look at the form of a URL only (scheme, host, port,
+known shapes such as an arXiv abstract's id). Online checks (generator/contrib/linkfetch.py)
+run concurrently under a global and a per-host limit: HEAD first, GET when HEAD is refused,
+both streamed so that no body is read, redirects followed by hand so that a permanent one is
+reported with its new address, retries with backoff on 429 and 5xx (honouring Retry-After up to
+a cap), a timeout per request and a wall-clock deadline per link; anything that goes wrong with
+one link is a broken report for that link. A cache of good answers spares hosts on nightly runs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import re
 import subprocess
@@ -19,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from generator.atomic_files import write_atomic
 from generator.errors import UsageError
@@ -59,7 +60,8 @@ class LinkConfig:
 
     ignore: list[str] = field(default_factory=list)  # regular expressions
     accept: list[int] = field(default_factory=list)  # statuses that count as working
-    timeout: float = 10.0
+    timeout: float = 10.0  # seconds per request (connect, each read, each write)
+    deadline: float = 30.0  # wall-clock seconds per link: all its requests, retries, redirects
     concurrency: int = 64
     per_host: int = 20
     retries: int = 3
@@ -82,8 +84,17 @@ class LinkConfig:
             )
         try:
             return cls(**settings)
-        except TypeError as exc:
+        except (TypeError, ValueError) as exc:
             raise UsageError(f"{path}: [tool.segboard.links]: {exc}") from None
+
+    def __post_init__(self) -> None:
+        positive = ("timeout", "deadline", "concurrency", "per_host")
+        for name in (*positive, "retries", "backoff", "max_retry_after", "cache_max_age"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"{name} must be a number, not {value!r}")
+            if not value >= 0 or (value == 0 and name in positive):  # NaN is not >= 0
+                raise ValueError(f"{name} must be {'above' if name in positive else 'at least'} 0")
 
 
 # --- collecting -----------------------------------------------------------------------------
@@ -156,11 +167,18 @@ def collect(
 
 def offline_problem(url: str) -> str | None:
     """What is wrong with the form of a URL, or None."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed [ of an IPv6 address, for one
+        return f"the URL cannot be read: {exc}"
     if parts.scheme not in ("http", "https"):
         return f"only http(s) links are allowed, not {parts.scheme or 'no'} scheme"
     if not parts.hostname or ("." not in parts.hostname and parts.hostname != "localhost"):
         return "the URL has no valid host"
+    try:
+        parts.port  # noqa: B018  (reading it checks it)
+    except ValueError:
+        return f"{parts.netloc.rpartition(':')[2]!r} is not a port (0 to 65535)"
     if any(c.isspace() for c in url):
         return "the URL contains white space"
     arxiv = _ARXIV_ABS.match(url)
@@ -170,102 +188,6 @@ def offline_problem(url: str) -> str | None:
 
 
 # --- online checks --------------------------------------------------------------------------
-
-
-def _retry_after(value: str | None, config: LinkConfig) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return min(float(value), config.max_retry_after)
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, min(when - time.time(), config.max_retry_after))
-
-
-class Checker:
-    def __init__(self, config: LinkConfig) -> None:
-        import httpx
-
-        self.config = config
-        self.httpx = httpx
-        self.everything = asyncio.Semaphore(config.concurrency)
-        self.hosts: dict[str, asyncio.Semaphore] = {}
-        self.client = httpx.AsyncClient(
-            follow_redirects=False,
-            timeout=httpx.Timeout(config.timeout),
-            limits=httpx.Limits(max_connections=config.concurrency),
-            headers={"User-Agent": "segboard-link-checker"},
-        )
-
-    def _host_limit(self, url: str) -> asyncio.Semaphore:
-        host = urlsplit(url).netloc.lower()
-        if host not in self.hosts:
-            self.hosts[host] = asyncio.Semaphore(self.config.per_host)
-        return self.hosts[host]
-
-    async def _request(self, method: str, url: str) -> Any:
-        """One request with retries on 429/5xx; returns the response (or raises)."""
-        for attempt in range(self.config.retries + 1):
-            async with self.everything, self._host_limit(url):
-                response = await self.client.request(method, url)
-                await response.aclose()
-            if response.status_code != 429 and response.status_code < 500:
-                return response
-            if attempt == self.config.retries:
-                return response
-            wait = _retry_after(response.headers.get("retry-after"), self.config)
-            await asyncio.sleep(wait if wait is not None else self.config.backoff * 2**attempt)
-        raise AssertionError("unreachable")
-
-    async def _fetch(self, url: str) -> Any:
-        response = await self._request("HEAD", url)
-        if response.status_code >= 400 and response.status_code != 429:
-            response = await self._request("GET", url)  # some servers refuse HEAD
-        return response
-
-    async def check(self, url: str) -> LinkReport:
-        current, permanent_to = url, None
-        try:
-            for _ in range(10):
-                response = await self._fetch(current)
-                location = response.headers.get("location")
-                if response.status_code in (301, 302, 303, 307, 308) and location:
-                    target = urljoin(current, location)
-                    if response.status_code in PERMANENT and permanent_to is None:
-                        permanent_to = target
-                    current = target
-                    continue
-                break
-            else:
-                return LinkReport(url, BROKEN, "more than 10 redirects")
-        except self.httpx.TimeoutException:
-            return LinkReport(url, BROKEN, f"no answer within {self.config.timeout:g} s")
-        except self.httpx.HTTPError as exc:
-            return LinkReport(url, BROKEN, f"request failed: {exc.__class__.__name__}: {exc}")
-        code = response.status_code
-        final = current if current != url else None
-        if code < 400 or code in self.config.accept:
-            if permanent_to is not None:
-                return LinkReport(
-                    url, WARNING, f"permanently redirected to {current}; link that instead",
-                    code, final,
-                )  # fmt: skip
-            return LinkReport(url, OK, f"{code}", code, final)
-        return LinkReport(url, BROKEN, f"HTTP {code}", code, final)
-
-    async def close(self) -> None:
-        await self.client.aclose()
-
-
-async def _check_all(urls: list[str], config: LinkConfig) -> dict[str, LinkReport]:
-    checker = Checker(config)
-    try:
-        reports = await asyncio.gather(*(checker.check(url) for url in urls))
-    finally:
-        await checker.close()
-    return {report.url: report for report in reports}
 
 
 def _load_cache(path: Path, max_age: float) -> dict[str, dict[str, Any]]:
@@ -304,7 +226,9 @@ def check_links(
         else:
             to_fetch.append(url)
     if to_fetch:
-        fetched = asyncio.run(_check_all(to_fetch, config))
+        from generator.contrib.linkfetch import check_all  # httpx only for online checks
+
+        fetched = asyncio.run(check_all(to_fetch, config))
         reports.update(fetched)
         good = {
             url: {"status": r.status, "message": r.message, "code": r.code, "checked": time.time()}
