@@ -421,3 +421,12 @@ def test_every_hostile_server_at_once(repo: Path, server: str) -> None:
     assert found["/moved"].startswith("permanently redirected to ")
     assert " 4 ok, 10 broken, 1 warnings, " in completed.stderr
     assert elapsed < 2.0 + 3.0  # the deadline, and a child process's start
+
+
+def test_the_cache_stays_inside_the_repository(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text(
+        '[tool.segboard.links]\ncache_file = "../../outside-cache.json"\n'
+    )
+    completed = run_segboard("links", cwd=repo)
+    assert completed.returncode == 2
+    assert "cache_file must be a path inside the repository" in completed.stderr

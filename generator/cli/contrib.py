@@ -53,7 +53,8 @@ def links(
     Online, URLs are fetched concurrently (HEAD, then GET if HEAD is refused), redirects are
     followed and permanent ones reported as warnings with the new address, 429 and 5xx answers
     are retried with backoff (honouring Retry-After), and good answers are cached. Settings
-    (ignore patterns, accepted statuses, timeout, limits, cache age) live in pyproject.toml under
+    (ignore patterns, accepted statuses, timeout per request, deadline per link, limits, cache
+    age) live in pyproject.toml under
     [tool.segboard.links]. Exit 1 when a link is broken, 0 when only warnings remain.
     """
     from generator.contrib.links import link_problems, link_summary, run_link_check

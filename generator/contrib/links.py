@@ -23,8 +23,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.atomic_files import write_atomic
-from generator.errors import UsageError
+from generator.errors import DataError, UsageError
 from generator.problems import Problem, Severity
+from generator.reading import UnreadableInput, read_text
 from generator.records.places import default_site_dir, discover, documentation_files
 from generator.records.yamlfile import JsonPath, load_file
 from generator.settings import tool_settings
@@ -35,6 +36,8 @@ _HREF = re.compile(r'(?:href|src)="(https?://[^"]+)"')
 _ARXIV_ABS = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 PERMANENT = (301, 308)
+MAX_PAGE_BYTES = 8 * 1024 * 1024  # a hand-written page or a page of the built site
+MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, order=True)
@@ -95,6 +98,9 @@ class LinkConfig:
                 raise ValueError(f"{name} must be a number, not {value!r}")
             if not value >= 0 or (value == 0 and name in positive):  # NaN is not >= 0
                 raise ValueError(f"{name} must be {'above' if name in positive else 'at least'} 0")
+        cache = Path(str(self.cache_file))
+        if cache.is_absolute() or ".." in cache.parts or not cache.parts:
+            raise ValueError("cache_file must be a path inside the repository, without '..'")
 
 
 # --- collecting -----------------------------------------------------------------------------
@@ -151,15 +157,23 @@ def collect(
             line, column = loaded.document.where(json_path)
             add(url, Source(record.path, line, column))
     for page in documentation_files(root):
-        for url, source in _urls_in_text(page, page.read_text(encoding="utf-8"), _URL_IN_TEXT):
+        for url, source in _urls_in_text(page, _page_text(page), _URL_IN_TEXT):
             add(url, source)
     if site_dir is not None:
         if not site_dir.is_dir():
             raise UsageError(f"{site_dir} holds no built site; run `segboard build` first")
         for html in sorted(site_dir.rglob("*.html")):
-            for url, source in _urls_in_text(html, html.read_text(encoding="utf-8"), _HREF):
+            for url, source in _urls_in_text(html, _page_text(html), _HREF):
                 add(url, source)
     return dict(sorted(found.items()))
+
+
+def _page_text(path: Path) -> str:
+    """A page's text: a regular file (links refused, as for records) of a bounded size."""
+    try:
+        return read_text(path, MAX_PAGE_BYTES)
+    except UnreadableInput as exc:
+        raise DataError(f"{path}: {exc.reason}") from None
 
 
 # --- offline checks -------------------------------------------------------------------------
@@ -192,7 +206,7 @@ def offline_problem(url: str) -> str | None:
 
 def _load_cache(path: Path, max_age: float) -> dict[str, dict[str, Any]]:
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
+        entries = json.loads(read_text(path, MAX_CACHE_BYTES))
     except (OSError, ValueError):
         return {}
     now = time.time()
