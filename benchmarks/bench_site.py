@@ -24,11 +24,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.i18n import LANGUAGES, TAG_LABELS  # noqa: E402
-
 from generator.records.validation import validate_repository  # noqa: E402
 from generator.site.build import handwritten_pages  # noqa: E402
 from generator.site.engine import environment, mkdocs_build, mkdocs_config  # noqa: E402
+from generator.site.i18n import LANGUAGES, TAG_LABELS  # noqa: E402
 from generator.site.pages import PageWriter  # noqa: E402
 
 DATASET = """\
