@@ -102,3 +102,22 @@ def test_the_command_starts_without_the_heavy_libraries() -> None:
         check=True,
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_no_source_file_is_ignored_by_git() -> None:
+    """A .gitignore pattern such as 'site/' once hid generator/site/ modules from commits."""
+    sources = [
+        str(path.relative_to(REPO))
+        for folder in ("generator", "tests", "schema", "docs", "benchmarks")
+        for path in (REPO / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    completed = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=REPO,
+        input="\n".join(sources),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.stdout.split() == []

@@ -1,0 +1,147 @@
+"""The MkDocs engine: one configuration per language from the repository's mkdocs.yml, checked
+first, and a strict build whose warnings fail it.
+
+mkdocs.yml comes with pull requests, and MkDocs runs what it names: hooks, plugins, Markdown
+extensions and `!!python/...` tags all load Python code. So the file is read as text first, and
+only names from the packages segboard installs (MkDocs, Material, Python-Markdown, PyMdown) are
+allowed; anything else is refused before MkDocs sees the file. This is the only module that
+knows MkDocs; another engine would replace it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from generator.errors import DataError, UsageError
+from generator.reading import UnreadableInput, read_text
+from generator.site.i18n import LANGUAGE_NAMES, LANGUAGES
+
+MAX_CONFIG_BYTES = 256 * 1024
+ALLOWED_PLUGINS = ("search",)
+# Python-Markdown's own extensions, and the packages they may come from
+MARKDOWN_EXTENSIONS = (
+    "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html",
+    "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks", "codehilite",
+)  # fmt: skip
+ALLOWED_MODULES = ("pymdownx.", "material.", "markdown.extensions.")
+_PYTHON_TAG = re.compile(r"!!python/[a-z/]+:([A-Za-z0-9_.]*)")
+
+
+def check_config_text(path: Path, text: str) -> None:
+    """Refuse Python tags in mkdocs.yml that name anything but the allowed packages."""
+    for match in _PYTHON_TAG.finditer(text):
+        if not match.group(1).startswith(ALLOWED_MODULES):
+            line = text.count("\n", 0, match.start()) + 1
+            raise UsageError(
+                f"{path}:{line}: {match.group(0)!r} would run code from outside MkDocs, "
+                "Material and PyMdown; segboard refuses it"
+            )
+
+
+def check_config(path: Path, base: dict[str, Any]) -> None:
+    """Refuse hooks, plugins and Markdown extensions that segboard does not install."""
+    if base.get("hooks"):
+        raise UsageError(f"{path}: 'hooks' run Python code from the repository; remove them")
+    for plugin in base.get("plugins") or []:
+        name = plugin if isinstance(plugin, str) else next(iter(plugin), "")
+        if name not in ALLOWED_PLUGINS:
+            raise UsageError(f"{path}: the plugin {name!r} is not one segboard allows")
+    for extension in base.get("markdown_extensions") or []:
+        name = extension if isinstance(extension, str) else next(iter(extension), "")
+        if name not in MARKDOWN_EXTENSIONS and not str(name).startswith(ALLOWED_MODULES):
+            raise UsageError(f"{path}: the Markdown extension {name!r} is not one segboard allows")
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
+    from mkdocs.config import load_config
+    from mkdocs.utils.yaml import yaml_load
+
+    config_file = root / "mkdocs.yml"
+    try:
+        text = read_text(config_file, MAX_CONFIG_BYTES)
+    except UnreadableInput as exc:
+        raise UsageError(f"{config_file}: {exc.reason}; it holds the site's settings") from None
+    check_config_text(config_file, text)
+    base = yaml_load(text)
+    if not isinstance(base, dict):
+        raise UsageError(f"{config_file}: not a mapping of MkDocs settings")
+    check_config(config_file, base)
+    theme = dict(base.get("theme", {}), language=lang)
+    plugins = [
+        {"search": {"lang": lang}} if plugin == "search" else plugin
+        for plugin in base.get("plugins", [])
+    ]
+    others = [code for code in LANGUAGES if code != lang]
+    home = "./" if lang == LANGUAGES[0] else "../"
+    alternate = [
+        {
+            "name": LANGUAGE_NAMES[code],
+            "link": "./" if code == lang else (f"{home}{code}/" if code != "en" else home),
+            "lang": code,
+        }
+        for code in (lang, *others)
+    ]
+    alternate.sort(key=lambda item: LANGUAGES.index(item["lang"]))
+    extra = dict(base.get("extra", {}), alternate=alternate)
+    return load_config(
+        config_file=str(config_file),
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        nav=nav,
+        theme=theme,
+        plugins=plugins,
+        extra=extra,
+        strict=True,
+    )
+
+
+def mkdocs_build(config: Any) -> list[str]:
+    """Run MkDocs; return its warnings (a strict build that warned raises DataError)."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # it reports loading its dictionary
+    logger = logging.getLogger("mkdocs")
+    collector = _Collector()
+    logger.addHandler(collector)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        build(config)
+    except (Abort, MkDocsException) as exc:
+        details = "\n".join(f"  {m}" for m in collector.messages)
+        raise DataError(f"the site did not build: {exc}\n{details}".rstrip()) from None
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+    return collector.messages
+
+
+@contextlib.contextmanager
+def environment(name: str, value: str) -> Iterator[None]:
+    """Set an environment variable for the duration of a block (MkDocs reads it from there)."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
