@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import logging
 import multiprocessing
 import os
 import shutil
@@ -24,8 +23,6 @@ from typing import Any
 
 from generator.errors import DataError, UsageError
 from generator.reading import UnreadableInput, read_text
-from generator.site.engine import environment, mkdocs_build, mkdocs_config
-from generator.site.i18n import LANGUAGES
 from generator.records.model import Catalog
 from generator.records.outputs import SITE_MARKER, check_site_dir
 from generator.records.places import (
@@ -34,9 +31,10 @@ from generator.records.places import (
     handwritten_files,
     lock_path,
 )
-from generator.site.pages import PageWriter, Shared, SiteContent, download_files
 from generator.records.validation import ValidationReport, validate_repository
-
+from generator.site.engine import environment, mkdocs_build, mkdocs_config
+from generator.site.i18n import LANGUAGES
+from generator.site.pages import PageWriter, Shared, SiteContent, download_files
 
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page
 
@@ -71,7 +69,7 @@ def source_date_epoch(root: Path) -> str:
 
 
 def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
-    """Hand-written pages of one language by page name (the contributing guide as contributing.md)."""
+    """Hand-written pages of one language by name (the contributing guide as contributing.md)."""
     pages: dict[str, str] = {}
     for path in handwritten_files(root, lang):
         name = "contributing.md" if path.parent == root else path.name

@@ -23,8 +23,8 @@ from markupsafe import Markup
 
 from generator.interop.leaderboard_files import to_csv_rows
 from generator.ranking.boards import leaderboards
-from generator.records.places import evidence_file
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result, Split
+from generator.records.places import evidence_file
 from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
@@ -75,7 +75,9 @@ class Shared:
             for row in board["rows"]:
                 shared.by_paper.setdefault(row["paper_id"], []).append((board, row))
         for result in catalog.results:
-            target = evidence_file(catalog.root, result.evidence["file"]) if result.evidence else None
+            target = (
+                evidence_file(catalog.root, result.evidence["file"]) if result.evidence else None
+            )
             if result.id in catalog.verified and target is not None:
                 shared.matrices[result.id] = read_evidence(target).matrix
         return shared

@@ -12,7 +12,6 @@ from pathlib import Path
 from generator.records.places import SITE_SOURCES, default_site_dir
 
 
-
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time of every watched file: what changes when a record is saved."""
     state: dict[str, tuple[int, int]] = {}
