@@ -8,10 +8,12 @@ permission) is a usage error with a one-line reason, never a traceback.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from generator.errors import UsageError
+from generator.reading import kind_of
 
 
 def _umask() -> int:
@@ -22,6 +24,13 @@ def _umask() -> int:
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file, so a failure never leaves half a file."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        mode = None  # a new file
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        # replacing a device or a FIFO with a file would break what uses it
+        raise UsageError(f"cannot write {path}: it is {kind_of(mode)}")
     if path.is_dir():
         raise UsageError(f"cannot write {path}: it is a folder")
     try:

@@ -199,3 +199,22 @@ def test_label_conventions_outside_8_bits_are_a_usage_error(repo: Path) -> None:
     )  # fmt: skip
     assert completed.returncode == 2
     assert "ade20k's label conventions apply to 8-bit label maps" in completed.stderr
+
+
+def test_a_fifo_or_device_is_never_replaced_by_an_output(repo: Path, tmp_path: Path) -> None:
+    pipe = tmp_path / "out.csv"  # a FIFO stands for any special file (a device such as /dev/full)
+    os.mkfifo(pipe)
+    completed = run_segboard("export", "--format", "csv", "-o", str(pipe), cwd=repo)
+    assert completed.returncode == 2
+    assert f"cannot write {pipe}: it is a named pipe (FIFO)" in completed.stderr
+    assert pipe.is_fifo()
+
+
+def test_changed_since_is_never_read_as_a_git_option(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "written-by-git"
+    completed = run_segboard(
+        "links", "--offline", "--changed-since", f"--output={target}", cwd=repo
+    )
+    assert completed.returncode == 2
+    assert "is not a git revision" in completed.stderr
+    assert not target.exists()

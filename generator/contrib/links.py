@@ -126,8 +126,11 @@ def _urls_in_text(path: Path, text: str, pattern: re.Pattern[str]) -> list[tuple
 
 
 def changed_files(root: Path, ref: str) -> set[Path]:
+    """Files changed since `ref` (a commit, branch or tag; never read as a git option)."""
+    if ref.startswith("-") or not ref.strip():
+        raise UsageError(f"--changed-since {ref!r} is not a git revision")
     completed = subprocess.run(
-        ["git", "diff", "--name-only", ref, "--", "."],
+        ["git", "diff", "--name-only", "--end-of-options", ref, "--", "."],
         cwd=root,
         capture_output=True,
         text=True,
