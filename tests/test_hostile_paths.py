@@ -218,3 +218,13 @@ def test_changed_since_is_never_read_as_a_git_option(repo: Path, tmp_path: Path)
     assert completed.returncode == 2
     assert "is not a git revision" in completed.stderr
     assert not target.exists()
+
+
+def test_a_link_in_the_generated_folder_is_never_emptied(site_repo: Path) -> None:
+    (site_repo / "build").mkdir()
+    (site_repo / "build/docs").symlink_to(site_repo / "data")
+    before = everything(site_repo / "data")
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 2
+    assert "build/docs is a link or a file" in completed.stderr
+    assert everything(site_repo / "data") == before

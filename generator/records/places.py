@@ -55,14 +55,31 @@ def default_site_dir(root: Path) -> Path:
     return root / "site"
 
 
+def _work_dir(root: Path, *parts: str) -> Path:
+    """A folder under build/ that segboard empties and rewrites: never through a link.
+
+    A link at build/ or below would make a rebuild empty the folder it points to.
+    """
+    folders = [root / "build"]
+    for part in parts:
+        folders.append(folders[-1] / part)
+    for folder in folders:
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise UsageError(
+                f"{folder} is a link or a file; segboard writes its generated pages there, so "
+                "remove it"
+            )
+    return folders[-1]
+
+
 def lock_path(root: Path) -> Path:
     """The file a build locks, so that two builds of one repository never run at once."""
-    return root / "build" / ".segboard-build.lock"
+    return _work_dir(root) / ".segboard-build.lock"
 
 
 def generated_dir(root: Path, lang: str) -> Path:
     """Where the Markdown pages of one language are written before MkDocs builds them."""
-    return root / "build" / DOCS / lang
+    return _work_dir(root, DOCS, lang)
 
 
 def handwritten_files(root: Path, lang: str) -> list[Path]:
