@@ -135,6 +135,7 @@ def changed_files(root: Path, ref: str) -> set[Path]:
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
     if completed.returncode != 0:
         raise UsageError(f"git cannot compare with {ref!r}: {completed.stderr.strip()}")
