@@ -58,6 +58,9 @@ class SeedConfig:
             if not (isinstance(entry, str) and slash and dataset and split and "/" not in split):
                 raise UsageError(f"{where}: {entry!r} is not 'DATASET/SPLIT'")
             keys.append((dataset, split))
+        seed = (root / file).resolve()
+        if root.resolve() not in seed.parents:
+            raise UsageError(f"{where}: the file {file!r} is not inside the repository")
         return cls(root / file, tuple(keys))
 
 

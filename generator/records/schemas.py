@@ -27,13 +27,21 @@ class SchemaChecker:
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
-        self._fast = jsonschema_rs.validator_for(schema)
+        self._fast = jsonschema_rs.validator_for(schema)  # raises ValueError for a bad schema
         self._detailed: Any = None  # built the first time a record fails
+        self.path: Path | str = "(schema)"
 
     def _explainer(self) -> Any:
         if self._detailed is None:
             import jsonschema  # imported only when a record fails: it costs a tenth of a second
 
+            try:  # checked here, not on every run: importing jsonschema is the slow part
+                jsonschema.Draft202012Validator.check_schema(self.schema)
+            except jsonschema.SchemaError as exc:
+                reason = str(exc).splitlines()[0]
+                raise UsageError(
+                    f"schema {self.path} is not a valid JSON Schema: {reason}"
+                ) from None
             self._detailed = jsonschema.Draft202012Validator(self.schema)
         return self._detailed
 
@@ -47,7 +55,15 @@ class SchemaChecker:
             ) from None
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot read schema {path}: {exc}") from None
-        return cls(schema)
+        if not isinstance(schema, dict):
+            raise UsageError(f"schema {path} is not a JSON object")
+        try:
+            checker = cls(schema)
+        except ValueError as exc:
+            reason = str(exc).splitlines()[0]
+            raise UsageError(f"schema {path} is not a valid JSON Schema: {reason}") from None
+        checker.path = path
+        return checker
 
     def check(self, document: Document, skip_lines: set[int] | None = None) -> list[Problem]:
         if self._fast.is_valid(document.data):

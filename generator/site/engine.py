@@ -45,17 +45,35 @@ def check_config_text(path: Path, text: str) -> None:
 
 
 def check_config(path: Path, base: dict[str, Any]) -> None:
-    """Refuse hooks, plugins and Markdown extensions that segboard does not install."""
+    """Refuse hooks, plugins and Markdown extensions that segboard does not install, and
+    settings of a shape segboard cannot extend per language."""
+    if isinstance(base.get("theme"), str):
+        base["theme"] = {"name": base["theme"]}
+    for key, kind in (("theme", dict), ("extra", dict), ("plugins", list)):
+        if key in base and not isinstance(base[key], kind):
+            raise UsageError(f"{path}: '{key}' must be a {'mapping' if kind is dict else 'list'}")
+    if not isinstance(base.get("markdown_extensions", []), list):
+        raise UsageError(f"{path}: 'markdown_extensions' must be a list")
     if base.get("hooks"):
         raise UsageError(f"{path}: 'hooks' run Python code from the repository; remove them")
     for plugin in base.get("plugins") or []:
-        name = plugin if isinstance(plugin, str) else next(iter(plugin), "")
-        if name not in ALLOWED_PLUGINS:
-            raise UsageError(f"{path}: the plugin {name!r} is not one segboard allows")
+        if _entry_name(plugin) not in ALLOWED_PLUGINS:
+            raise UsageError(
+                f"{path}: the plugin {_entry_name(plugin)!r} is not one segboard allows"
+            )
     for extension in base.get("markdown_extensions") or []:
-        name = extension if isinstance(extension, str) else next(iter(extension), "")
-        if name not in MARKDOWN_EXTENSIONS and not str(name).startswith(ALLOWED_MODULES):
+        name = _entry_name(extension)
+        if name not in MARKDOWN_EXTENSIONS and not name.startswith(ALLOWED_MODULES):
             raise UsageError(f"{path}: the Markdown extension {name!r} is not one segboard allows")
+
+
+def _entry_name(entry: object) -> str:
+    """The name of a plugin or extension entry: 'toc', or {'toc': {...}}."""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and len(entry) == 1:
+        return str(next(iter(entry)))
+    return repr(entry)
 
 
 class _Collector(logging.Handler):
@@ -68,7 +86,9 @@ class _Collector(logging.Handler):
 
 
 def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
+    import yaml
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
     from mkdocs.utils.yaml import yaml_load
 
     config_file = root / "mkdocs.yml"
@@ -77,7 +97,10 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
     except UnreadableInput as exc:
         raise UsageError(f"{config_file}: {exc.reason}; it holds the site's settings") from None
     check_config_text(config_file, text)
-    base = yaml_load(text)
+    try:
+        base = yaml_load(text)
+    except (yaml.YAMLError, MkDocsException) as exc:
+        raise UsageError(f"{config_file}: not readable YAML ({exc})") from None
     if not isinstance(base, dict):
         raise UsageError(f"{config_file}: not a mapping of MkDocs settings")
     check_config(config_file, base)

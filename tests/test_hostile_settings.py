@@ -1,0 +1,53 @@
+"""Hostile repository settings (mkdocs.yml, schema files, pyproject.toml): a usage error with
+the file and what is wrong (exit status 2), never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_segboard
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("site_name: [unclosed\n", "mkdocs.yml: not readable YAML"),
+        ("- a\n- b\n", "mkdocs.yml: not a mapping of MkDocs settings"),
+        ("site_name: x\ntheme: [1, 2]\n", "mkdocs.yml: 'theme' must be a mapping"),
+        ("site_name: x\nplugins: search\n", "mkdocs.yml: 'plugins' must be a list"),
+        ("site_name: x\nmarkdown_extensions: toc\n", "'markdown_extensions' must be a list"),
+        ("site_name: x\nmarkdown_extensions:\n  - {}\n", "the Markdown extension '{}' is not"),
+    ],
+)
+def test_a_broken_site_configuration(site_repo: Path, text: str, message: str) -> None:
+    (site_repo / "mkdocs.yml").write_text(text)
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 2, completed.stderr
+    assert message in completed.stderr and "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "cannot read schema"),
+        ("[1, 2]", "is not a JSON object"),
+        ('{"type": 5}', "is not a valid JSON Schema: 5 is not valid under any of the schemas"),
+    ],
+)
+def test_a_broken_schema_file(repo: Path, text: str, message: str) -> None:
+    (repo / "schema/result.schema.json").write_text(text)
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 2
+    assert message in completed.stderr and "Traceback" not in completed.stderr
+    assert len(completed.stderr.splitlines()) == 1  # one line, not a stack of details
+
+
+def test_the_seed_file_is_inside_the_repository(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text(
+        "[tool.segboard.seed]\nfile = '/etc/passwd'\ntables = ['cityscapes/val']\n"
+    )
+    completed = run_segboard("check", cwd=repo)
+    assert completed.returncode == 2
+    assert "the file '/etc/passwd' is not inside the repository" in completed.stderr
