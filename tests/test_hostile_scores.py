@@ -35,7 +35,7 @@ from generator.scores import evaluation, evidence, verification
 from generator.scores.evidence import EvidenceError, load_evidence, read_evidence
 from generator.scores.rounding import agrees
 
-from .conftest import child_environment, copy_repository, run_segboard
+from .conftest import copy_repository, run_segboard, run_segboard_process
 
 RECORD = "data/results/synthetic-streets/val/example-net.yaml"
 EVIDENCE = "evidence/synthetic-streets-val-example-net.npz"
@@ -268,7 +268,22 @@ def test_fifos_are_never_opened_for_reading(tmp_path: Path) -> None:
     assert "it is a character device, not a regular file" in str(raised)
 
 
-def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_fifos_are_never_opened_for_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "x.npz"
+    os.mkfifo(fifo)
+    raised = finishes(lambda: read_evidence(fifo))
+    assert isinstance(raised, EvidenceError)
+    assert "it is a named pipe (FIFO), not a regular file" in str(raised)
+    label_map = tmp_path / "x.png"
+    os.mkfifo(label_map)
+    raised = finishes(lambda: evaluation.read_label_map(label_map))
+    assert f"{label_map}: it is a named pipe (FIFO), not a regular file" in str(raised)
+    raised = finishes(lambda: read_evidence(Path("/dev/zero")))
+    assert "it is a character device, not a regular file" in str(raised)
+
+
+def run_segboard_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The real command in a child process, killed if it hangs."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
@@ -285,7 +300,7 @@ def test_a_fifo_as_evidence_or_label_map_is_reported_without_hanging(tmp_path: P
     root = copy_repository(tmp_path / "repo")
     (root / EVIDENCE).unlink()
     os.mkfifo(root / EVIDENCE)
-    completed = run_process("validate", cwd=root)
+    completed = run_segboard_process("validate", cwd=root)
     assert completed.returncode == 1, completed.stderr
     assert f"{RECORD}:15:3: error: the evidence file {EVIDENCE} is not a regular file" in (
         completed.stdout
@@ -297,7 +312,7 @@ def test_a_fifo_as_evidence_or_label_map_is_reported_without_hanging(tmp_path: P
     Image.new("L", (4, 4)).save(pred / "a.png")
     os.mkfifo(gt / "b.png")
     Image.new("L", (4, 4)).save(pred / "b.png")
-    completed = run_process("eval", "--num-classes", "3", "--gt", str(gt), "--pred", str(pred),
+    completed = run_segboard_process("eval", "--num-classes", "3", "--gt", str(gt), "--pred", str(pred),
                             cwd=tmp_path)  # fmt: skip
     assert completed.returncode == 1
     assert f"{gt / 'b.png'}: it is a named pipe (FIFO), not a regular file" in completed.stderr
