@@ -14,8 +14,6 @@ import os
 import pickle
 import re
 import struct
-import subprocess
-import sys
 import threading
 import time
 import tracemalloc
@@ -269,33 +267,6 @@ def test_fifos_are_never_opened_for_reading(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_fifos_are_never_opened_for_reading(tmp_path: Path) -> None:
-    fifo = tmp_path / "x.npz"
-    os.mkfifo(fifo)
-    raised = finishes(lambda: read_evidence(fifo))
-    assert isinstance(raised, EvidenceError)
-    assert "it is a named pipe (FIFO), not a regular file" in str(raised)
-    label_map = tmp_path / "x.png"
-    os.mkfifo(label_map)
-    raised = finishes(lambda: evaluation.read_label_map(label_map))
-    assert f"{label_map}: it is a named pipe (FIFO), not a regular file" in str(raised)
-    raised = finishes(lambda: read_evidence(Path("/dev/zero")))
-    assert "it is a character device, not a regular file" in str(raised)
-
-
-def run_segboard_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real command in a child process, killed if it hangs."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=child_environment(),
-        timeout=60,
-    )
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_fifo_as_evidence_or_label_map_is_reported_without_hanging(tmp_path: Path) -> None:
     root = copy_repository(tmp_path / "repo")
     (root / EVIDENCE).unlink()
@@ -312,8 +283,8 @@ def test_a_fifo_as_evidence_or_label_map_is_reported_without_hanging(tmp_path: P
     Image.new("L", (4, 4)).save(pred / "a.png")
     os.mkfifo(gt / "b.png")
     Image.new("L", (4, 4)).save(pred / "b.png")
-    completed = run_segboard_process("eval", "--num-classes", "3", "--gt", str(gt), "--pred", str(pred),
-                            cwd=tmp_path)  # fmt: skip
+    args = ["eval", "--num-classes", "3", "--gt", str(gt), "--pred", str(pred)]
+    completed = run_segboard_process(*args, cwd=tmp_path)
     assert completed.returncode == 1
     assert f"{gt / 'b.png'}: it is a named pipe (FIFO), not a regular file" in completed.stderr
     assert "Traceback" not in completed.stderr
