@@ -20,7 +20,7 @@ from generator.cli.options import (
 from generator.records.validation import validate_repository, verify_evidence
 from generator.reporting import display_path, summary
 
-SOURCE_KINDS = ["paper", "model-zoo", "evaluation-server", "leaderboard"]
+SOURCE_KINDS = ["paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction"]
 
 
 @cli.command()
@@ -91,9 +91,24 @@ def new() -> None:
     metavar="FRAMEWORK=URL",
     help="Downloadable weights, e.g. PyTorch=https://... (repeatable).",
 )
+@click.option("--decode-head", help="The segmentation head, e.g. UperNet or Mask2Former.")
+@click.option(
+    "--pretraining-data",
+    multiple=True,
+    metavar="NAME",
+    help="What the backbone was pre-trained on, e.g. imagenet-22k (repeatable).",
+)
+@click.option("--crop-size", metavar="HxW", help="The training crop, e.g. 512x512.")
+@click.option("--parameters", metavar="M", help="Parameters in millions, as published.")
+@click.option("--flops", metavar="G", help="FLOPs in billions, as published.")
 @click.option("--source-kind", type=click.Choice(SOURCE_KINDS))
 @click.option("--source-url", help="Where the number can be checked.")
 @click.option("--source-detail", help="Where on that page, e.g. 'Table 3'.")
+@click.option(
+    "--reproduces",
+    metavar="DATASET/SPLIT/SLUG",
+    help="For a reproduction: the id of the authors' result it re-implements.",
+)
 @interactive_option
 @click.pass_context
 def new_result(
@@ -102,6 +117,8 @@ def new_result(
     metrics: tuple[str, ...],
     weights: tuple[str, ...],
     paper_title: str | None,
+    pretraining_data: tuple[str, ...],
+    crop_size: str | None,
     interactive: bool | None,
     **given: str | None,
 ) -> int:
@@ -135,10 +152,28 @@ def new_result(
         paper_title=paper_title,
         source_detail=given["source_detail"],
         weights=files,
+        decode_head=given["decode_head"],
+        pretraining_data=list(pretraining_data),
+        crop_size=_crop(crop_size),
+        parameters_m=given["parameters"],
+        flops_g=given["flops"],
+        reproduces=given["reproduces"],
     )
     for path in create_result(repository, record):
         click.echo(display_path(path))
     return 0
+
+
+def _crop(text: str | None) -> tuple[int, int] | None:
+    """--crop-size 512x512 (or 512) as (height, width)."""
+    if not text:
+        return None
+    parts = text.lower().replace("*", "x").split("x")
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        raise click.UsageError(f"--crop-size {text}: write HEIGHTxWIDTH, e.g. 512x512")
+    return int(parts[0]), int(parts[1])
 
 
 @new.command(name="dataset")

@@ -30,6 +30,15 @@ CSV_COLUMNS = [
     "code",
     "source_kind",
     "source_url",
+    "verification",
+    "corrected_fields",
+    "decode_head",
+    "pretraining_data",
+    "crop_size",
+    "parameters_m",
+    "flops_g",
+    "reproduces",
+    "reproduced_by",
 ]
 
 
@@ -43,36 +52,55 @@ def to_csv(catalog: Catalog) -> str:
 
 
 def to_csv_rows(catalog: Catalog, boards: list[dict[str, Any]]) -> str:
-    """The CSV of the given (already ranked) leaderboards."""
+    """The CSV of the given (already ranked) leaderboards: the claims with their ranks, then the
+    reproductions (rank empty); numbers exactly as published."""
     rows = []
     metric_ids = list(catalog.metrics)
     by_id = {result.id: result for result in catalog.results}
     for board in boards:
-        for row in board["rows"]:
+        for row in [*board["rows"], *board.get("reproductions", [])]:
+            record = _csv_record(board, row)
             result = by_id[row["result"]]
-            record = {
-                "result": row["result"],
-                "dataset": board["dataset"],
-                "split": board["split"],
-                "metric": board["metric"],
-                "rank": row["rank"],
-                "score": row["score_text"],
-                "model": row["model"],
-                "method": row["method"],
-                "backbone": row["backbone"] or "",
-                "extra_training_data": ";".join(row["extra_training_data"]),
-                "test_time_augmentation": ";".join(row["test_time_augmentation"]),
-                "weights": " ".join(row["weights"]),
-                "paper": row["paper_id"],
-                "paper_url": row["paper"] or "",
-                "paper_date": row["paper_date"] or "",
-                "code": " ".join(row["code"]),
-                "source_kind": row["source"]["kind"],
-                "source_url": row["source"]["url"],
-            }
             for metric_id in metric_ids:
                 present = metric_id in result.metrics
                 record[f"metric:{metric_id}"] = result.published_text(metric_id) if present else ""
             rows.append(record)
     columns = [*CSV_COLUMNS, *(f"metric:{m}" for m in metric_ids)]
     return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n")
+
+
+def _csv_record(board: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    crop = row.get("crop_size")
+    return {
+        "result": row["result"],
+        "dataset": board["dataset"],
+        "split": board["split"],
+        "metric": board["metric"],
+        "rank": row["rank"] or "",
+        "score": row["score_text"],
+        "model": row["model"],
+        "method": row["method"],
+        "backbone": row["backbone"] or "",
+        "extra_training_data": ";".join(row["extra_training_data"]),
+        "test_time_augmentation": ";".join(row["test_time_augmentation"]),
+        "weights": " ".join(row["weights"]),
+        "paper": row["paper_id"],
+        "paper_url": row["paper"] or "",
+        "paper_date": row["paper_date"] or "",
+        "code": " ".join(row["code"]),
+        "source_kind": row["source"]["kind"],
+        "source_url": row["source"]["url"],
+        "verification": row["verification"],
+        "corrected_fields": ";".join(row["corrected_fields"]),
+        "decode_head": row.get("decode_head") or "",
+        "pretraining_data": ";".join(row.get("pretraining_data", [])),
+        "crop_size": f"{crop[0]}x{crop[1]}" if crop else "",
+        "parameters_m": _number(row.get("parameters_m")),
+        "flops_g": _number(row.get("flops_g")),
+        "reproduces": row.get("reproduces") or "",
+        "reproduced_by": " ".join(r["result"] for r in row.get("reproduced_by", [])),
+    }
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"

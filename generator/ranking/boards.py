@@ -1,5 +1,6 @@
 """Leaderboards as plain data: every board with its rows, best first, each row described in full
-(model, score as published, weights, paper, code, settings, source, verification state).
+(model, score as published, weights, paper, code, settings, source, verification state), and
+the board's reproductions beside them (rank 0: not ranked), each claim naming its reproductions.
 
 The site and the exports both read these rows, so they always agree. Nothing here writes files."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.ranking.order import ranked_leaderboards
-from generator.records.model import Catalog, Result
+from generator.records.model import Catalog, Leaderboard, Result
 from generator.scores.verification import state
 
 
@@ -39,17 +40,55 @@ def _row(catalog: Catalog, result: Result, rank: int, metric: str) -> dict[str, 
         "source": {"kind": result.source_kind, "url": result.source_url},
         "corrected_fields": [c.field for c in result.curation if c.action == "corrected"],
         "verification": state(catalog, result),
+        "decode_head": result.settings.decode_head,
+        "pretraining_data": list(result.settings.pretraining_data),
+        "crop_size": list(result.settings.crop_size) if result.settings.crop_size else None,
+        "parameters_m": result.settings.parameters_m,
+        "flops_g": result.settings.flops_g,
+        "reproduces": result.reproduces,
     }
+
+
+def _reproductions(catalog: Catalog, board: Leaderboard) -> list[Result]:
+    """The reproductions on a leaderboard, best first (the same order as the claims)."""
+    found = [
+        r
+        for r in catalog.results
+        if r.is_reproduction
+        and (r.dataset, r.split) == (board.dataset, board.split)
+        and board.metric in r.metrics
+    ]
+    higher = catalog.metrics[board.metric].higher_is_better
+    return sorted(
+        found, key=lambda r: (-r.metrics[board.metric] if higher else r.metrics[board.metric], r.id)
+    )
+
+
+def _with_reproductions(rows: list[dict[str, Any]], reproductions: list[dict[str, Any]]) -> None:
+    """Give each claim the figures of the reproductions that name it."""
+    by_claim: dict[str, list[dict[str, Any]]] = {}
+    for row in reproductions:
+        if row["reproduces"]:
+            figure = {key: row[key] for key in ("result", "model", "score_text", "source")}
+            by_claim.setdefault(row["reproduces"], []).append(figure)
+    for row in rows:
+        row["reproduced_by"] = by_claim.get(row["result"], [])
 
 
 def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
     """Every leaderboard with its rows, best first (see ranking for the tie-break)."""
     by_id = {result.id: result for result in catalog.results}
-    out = []
+    out: list[dict[str, Any]] = []
     for board, table in ranked_leaderboards(catalog):
         dataset = catalog.datasets[board.dataset]
         split = dataset.splits[board.split]
         metric = catalog.metrics[board.metric]
+        rows = [
+            _row(catalog, by_id[rid], int(rank), board.metric)
+            for rid, rank in zip(table["result"], table["rank"], strict=True)
+        ]
+        reproductions = [_row(catalog, r, 0, board.metric) for r in _reproductions(catalog, board)]
+        _with_reproductions(rows, reproductions)
         out.append(
             {
                 "dataset": board.dataset,
@@ -59,10 +98,8 @@ def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
                 "metric": board.metric,
                 "metric_name": metric.short_name,
                 "higher_is_better": metric.higher_is_better,
-                "rows": [
-                    _row(catalog, by_id[rid], int(rank), board.metric)
-                    for rid, rank in zip(table["result"], table["rank"], strict=True)
-                ],
+                "rows": rows,
+                "reproductions": reproductions,
             }
         )
     return out

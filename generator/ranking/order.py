@@ -29,13 +29,19 @@ COLUMNS = [
 ]
 
 
-def results_frame(catalog: Catalog) -> pd.DataFrame:
-    """One row per result that appears on a leaderboard, scored by that leaderboard's metric."""
+def results_frame(catalog: Catalog, reproductions: bool = False) -> pd.DataFrame:
+    """One row per result that appears on a leaderboard, scored by that leaderboard's metric.
+
+    Reproductions (a third party's re-implementation) are ranked only when asked for: the
+    leaderboards rank what authors published, and show reproductions beside it.
+    """
     metric_of = {(b.dataset, b.split): b.metric for b in catalog.leaderboards()}
     rows = []
     for result in catalog.results:
         metric = metric_of.get((result.dataset, result.split))
         if metric is None or metric not in result.metrics:
+            continue
+        if result.is_reproduction and not reproductions:
             continue
         paper = catalog.papers.get(result.paper)
         rows.append(
@@ -66,8 +72,10 @@ def rank(frame: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
     return ordered.assign(rank=ranks).drop(columns=["_key", "_name"]).reset_index(drop=True)
 
 
-def ranked_leaderboards(catalog: Catalog) -> list[tuple[Leaderboard, pd.DataFrame]]:
-    frame = results_frame(catalog)
+def ranked_leaderboards(
+    catalog: Catalog, reproductions: bool = False
+) -> list[tuple[Leaderboard, pd.DataFrame]]:
+    frame = results_frame(catalog, reproductions)
     boards = []
     for board in catalog.leaderboards():
         rows = frame[(frame["dataset"] == board.dataset) & (frame["split"] == board.split)]

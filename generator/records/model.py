@@ -172,6 +172,31 @@ class Curation:
     published: Any
 
 
+REPRODUCTION = "reproduction"  # the source kind of a third party's re-implementation
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What makes two scores comparable, beyond extra data and test-time augmentation."""
+
+    decode_head: str | None = None
+    pretraining_data: tuple[str, ...] = ()
+    crop_size: tuple[int, int] | None = None
+    parameters_m: float | None = None
+    flops_g: float | None = None
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Settings:
+        crop = data.get("crop_size")
+        return cls(
+            data.get("decode_head"),
+            tuple(data.get("pretraining_data", ())),
+            (int(crop[0]), int(crop[1])) if crop else None,
+            data.get("parameters_m"),
+            data.get("flops_g"),
+        )
+
+
 @dataclass(slots=True)
 class Result:
     id: str  # "<dataset>/<split>/<slug>", from the file's place
@@ -192,6 +217,12 @@ class Result:
     notes: str | None
     document: Document
     base_name: str  # the model name without its structured suffixes
+    settings: Settings = field(default_factory=Settings)
+    reproduces: str | None = None  # for a reproduction: the id of the claim it re-implements
+
+    @property
+    def is_reproduction(self) -> bool:
+        return self.source_kind == REPRODUCTION
 
     @classmethod
     def from_document(cls, result_id: str, document: Document) -> Result:
@@ -226,6 +257,8 @@ class Result:
             data.get("notes"),
             document,
             split_model_name(data["model"])[0],
+            Settings.from_data(data),
+            data.get("reproduces"),
         )
 
     def published_text(self, metric: str) -> str:

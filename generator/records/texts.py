@@ -21,9 +21,10 @@ PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
 # the order of a result record's fields, as `segboard new` and the importers write them
 RESULT_FIELDS = (
-    "dataset", "split", "model", "method", "backbone", "paper", "metrics",
-    "extra_training_data", "test_time_augmentation", "weights", "source", "curation",
-    "evidence", "notes",
+    "dataset", "split", "model", "method", "backbone", "decode_head", "paper", "metrics",
+    "extra_training_data", "test_time_augmentation", "pretraining_data", "crop_size",
+    "parameters_m", "flops_g", "weights", "source", "reproduces", "curation", "evidence",
+    "notes",
 )  # fmt: skip
 
 
@@ -47,6 +48,12 @@ class NewResult:
     source_detail: str | None = None
     weights: list[tuple[str, str]] = field(default_factory=list)  # (url, framework)
     curation: list[dict[str, object]] = field(default_factory=list)  # decisions made on import
+    decode_head: str | None = None
+    pretraining_data: list[str] = field(default_factory=list)
+    crop_size: tuple[int, int] | None = None
+    parameters_m: str | None = None  # as published, as text
+    flops_g: str | None = None
+    reproduces: str | None = None  # for a reproduction: the claim's result id
 
     def structured_from_name(self) -> tuple[list[str], list[str]]:
         """Extra training data and test-time augmentation implied by the name's suffixes."""
@@ -69,18 +76,13 @@ def result_text(new: NewResult) -> str:
     ]
     if new.backbone:
         lines.append(f"backbone: {_q(new.backbone)}")
+    if new.decode_head:
+        lines.append(f"decode_head: {_q(new.decode_head)}")
     lines.append(f"paper: {_q(new.paper)}")
     lines.append("metrics:")
     for metric, value in new.metrics.items():
-        if not PLAIN_NUMBER.match(value):
-            raise UsageError(
-                f"--metric {metric}={value}: write the number as published, e.g. 80.20"
-            )
-        lines.append(f"  {metric}: {value}")
-    if extra:
-        lines.append(f"extra_training_data: [{', '.join(extra)}]")
-    if tta:
-        lines.append(f"test_time_augmentation: [{', '.join(tta)}]")
+        lines.append(f"  {metric}: {_number(value, f'--metric {metric}')}")
+    lines += _settings_lines(new, extra, tta)
     if new.weights:
         lines.append("weights:")
         for url, framework in new.weights:
@@ -88,11 +90,37 @@ def result_text(new: NewResult) -> str:
     lines += ["source:", f"  kind: {new.source_kind}", f"  url: {_q(new.source_url)}"]
     if new.source_detail:
         lines.append(f"  detail: {_q(new.source_detail)}")
+    if new.reproduces:
+        lines.append(f"reproduces: {new.reproduces}")
     if new.curation:
         lines.append("curation:")
         for entry in new.curation:
             lines.append("  - " + "\n    ".join(f"{k}: {_q(str(v))}" for k, v in entry.items()))
     return "\n".join(lines) + "\n"
+
+
+def _number(value: str, what: str) -> str:
+    if not PLAIN_NUMBER.match(value):
+        raise UsageError(f"{what}={value}: write the number as published, e.g. 80.20")
+    return value
+
+
+def _settings_lines(new: NewResult, extra: list[str], tta: list[str]) -> list[str]:
+    """The fields that make scores comparable, in the schema's order."""
+    lines = []
+    if extra:
+        lines.append(f"extra_training_data: [{', '.join(extra)}]")
+    if tta:
+        lines.append(f"test_time_augmentation: [{', '.join(tta)}]")
+    if new.pretraining_data:
+        lines.append(f"pretraining_data: [{', '.join(new.pretraining_data)}]")
+    if new.crop_size:
+        lines.append(f"crop_size: [{new.crop_size[0]}, {new.crop_size[1]}]")
+    if new.parameters_m:
+        lines.append(f"parameters_m: {_number(new.parameters_m, '--parameters')}")
+    if new.flops_g:
+        lines.append(f"flops_g: {_number(new.flops_g, '--flops')}")
+    return lines
 
 
 def paper_text(paper_id: str, title: str) -> str:

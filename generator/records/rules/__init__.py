@@ -18,6 +18,7 @@ from generator.records.rules.identity import (
     ids_match_files,
     names_are_unambiguous,
 )
+from generator.records.rules.reproductions import reproductions_name_their_claims
 from generator.records.rules.results import (
     names_match_fields,
     no_duplicate_results,
@@ -40,6 +41,7 @@ RECORD_RULES: tuple[Rule, ...] = (
     weights_links_are_plausible,
     curation_is_well_formed,
     names_are_plainly_written,
+    reproductions_name_their_claims,
 )
 
 __all__ = ["RECORD_RULES", "Rule", "acknowledged", "field_path"]
