@@ -69,3 +69,48 @@ def test_the_crop_size_must_be_height_by_width(repo: Path) -> None:
     )  # fmt: skip
     assert completed.returncode == 2
     assert "--crop-size big: write HEIGHTxWIDTH, e.g. 512x512" in completed.stderr
+
+
+def two_boards(repo: Path) -> None:
+    dataset = repo / "data/datasets/ade20k.yaml"
+    text = dataset.read_text()
+    board = "  - split: val\n    metric: scene-parsing-score\n"
+    assert board in text
+    dataset.write_text(text.replace(board, board + "  - split: val\n    metric: miou\n"))
+
+
+def test_a_split_may_have_a_leaderboard_per_metric(repo: Path) -> None:
+    two_boards(repo)
+    completed = run_segboard(
+        "new", "result", "--dataset", "ade20k", "--split", "val", "--model", "Modern-Net",
+        "--method", "Modern", "--paper", "1612.01105", "--metric", "miou=60.5",
+        "--source-kind", "paper", "--source-url", "https://arxiv.org/abs/1612.01105",
+        "--no-interactive", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr  # mIoU alone is enough now
+    boards = json.loads(run_segboard("export", "--format", "json", cwd=repo).stdout)
+    ade = [b for b in boards if (b["dataset"], b["split"]) == ("ade20k", "val")]
+    assert [(b["metric"], b["key"]) for b in ade] == [
+        ("scene-parsing-score", "ade20k--val"),  # the first keeps its file names
+        ("miou", "ade20k--val--miou"),
+    ]
+    by_metric = {b["metric"]: [row["model"] for row in b["rows"]] for b in ade}
+    assert by_metric["miou"] == [  # ranked by mIoU: 60.5, 45.65, 43.34, 41.68
+        "Modern-Net", "DeepLab_v3-Xception-65 + ImageNet", "ResNet-38 Model A1-2",
+        "PSPNet-ResNet-50",
+    ]  # fmt: skip
+    assert "Modern-Net" not in by_metric["scene-parsing-score"]
+
+
+def test_a_result_without_any_ranking_metric_names_them_all(repo: Path) -> None:
+    two_boards(repo)
+    record = repo / "data/results/ade20k/val/pspnet-resnet-50.yaml"
+    text = record.read_text()
+    text = text.replace("  scene-parsing-score: 60.86\n", "").replace("  miou: 41.68\n", "")
+    record.write_text(text)
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 1
+    assert (
+        "the ade20k val leaderboards rank by 'scene-parsing-score' or 'miou', but this result "
+        "gives no value for any of them [missing-ranking-metric]"
+    ) in completed.stdout

@@ -86,16 +86,17 @@ class Mapper:
         groups = self._metric_groups(entry) if place else None
         if place is None or groups is None:
             return
-        dataset, split, metric, extra, curation = place
+        dataset, split, ranking, extra, curation = place
         for tta, values in groups.items():
             metrics, scaled = self._scaled(entry, values)
             if metrics is None:
                 continue
-            added = self._derive(metric, metrics)
-            if metric not in metrics:
+            added = [entry for metric in ranking for entry in self._derive(metric, metrics)]
+            if not any(metric in metrics for metric in ranking):
                 given = ", ".join(metrics) or "none"
-                self.leave_out(entry, f"{dataset} ranks by {metric}, which the entry does not "
-                               f"give (it gives {given})")  # fmt: skip
+                ranks_by = " or ".join(ranking)
+                message = f"{dataset} ranks by {ranks_by}, which the entry does not give"
+                self.leave_out(entry, f"{message} (it gives {given})")
                 continue
             display = entry.name + "".join(f" + {_EXTRA_SUFFIX[e]}" for e in extra)
             display += _TTA_SUFFIX.get(tta, "")
@@ -129,8 +130,8 @@ class Mapper:
 
     def _place(
         self, entry: Entry
-    ) -> tuple[str, str, str, tuple[str, ...], list[dict[str, object]]] | None:
-        """(dataset id, split id, ranking metric, implied extra data, curation) or None."""
+    ) -> tuple[str, str, list[str], tuple[str, ...], list[dict[str, object]]] | None:
+        """(dataset id, split id, ranking metrics, implied extra data, curation) or None."""
         match = next((self.datasets[name_key(n)] for n in entry.dataset_names
                       if name_key(n) in self.datasets), None)  # fmt: skip
         if match is None:
@@ -147,8 +148,8 @@ class Mapper:
             self.leave_out(entry, f"{dataset.id} has no split {split_name!r} (it has "
                            f"{', '.join(dataset.splits)})")  # fmt: skip
             return None
-        board = next((b for b in dataset.leaderboards if b.split == split), None)
-        if board is None:
+        ranking = [b.metric for b in dataset.leaderboards if b.split == split]
+        if not ranking:
             self.leave_out(entry, f"{dataset.id} keeps no leaderboard for {split!r}")
             return None
         curation: list[dict[str, object]] = []
@@ -156,7 +157,7 @@ class Mapper:
             curation.append({"field": "split", "action": "inferred",
                              "reason": f"The source names no split; {split} was given on import "
                                        "(--split)."})  # fmt: skip
-        return dataset.id, split, board.metric, match.extra_training_data, curation
+        return dataset.id, split, ranking, match.extra_training_data, curation
 
     def _metric_groups(self, entry: Entry) -> dict[tuple[str, ...], dict[str, str]] | None:
         """Metric id -> value text, per test-time augmentation; None after a problem."""

@@ -6,6 +6,7 @@ The site and the exports both read these rows, so they always agree. Nothing her
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from generator.ranking.order import ranked_leaderboards
@@ -75,11 +76,21 @@ def _with_reproductions(rows: list[dict[str, Any]], reproductions: list[dict[str
         row["reproduced_by"] = by_claim.get(row["result"], [])
 
 
+def _key(board: Leaderboard, first_of_split: bool) -> str:
+    """A leaderboard's name in file names: 'ade20k--val' for the first leaderboard of a split,
+    'ade20k--val--miou' for another one on the same split (so existing links keep working)."""
+    key = f"{board.dataset}--{board.split}"
+    return key if first_of_split else f"{key}--{board.metric}"
+
+
 def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
     """Every leaderboard with its rows, best first (see ranking for the tie-break)."""
     by_id = {result.id: result for result in catalog.results}
     out: list[dict[str, Any]] = []
-    for board, table in ranked_leaderboards(catalog):
+    ranked = ranked_leaderboards(catalog)
+    per_split = Counter((board.dataset, board.split) for board, _ in ranked)
+    keyed: set[tuple[str, str]] = set()
+    for board, table in ranked:
         dataset = catalog.datasets[board.dataset]
         split = dataset.splits[board.split]
         metric = catalog.metrics[board.metric]
@@ -89,8 +100,12 @@ def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
         ]
         reproductions = [_row(catalog, r, 0, board.metric) for r in _reproductions(catalog, board)]
         _with_reproductions(rows, reproductions)
+        key = _key(board, (board.dataset, board.split) not in keyed)
+        keyed.add((board.dataset, board.split))
         out.append(
             {
+                "key": key,
+                "shares_split": per_split[(board.dataset, board.split)] > 1,
                 "dataset": board.dataset,
                 "dataset_name": dataset.name,
                 "split": board.split,

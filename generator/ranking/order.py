@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.records.model import Catalog, Leaderboard
+from generator.records.model import Catalog, Leaderboard, Result
 
 COLUMNS = [
     "result",
@@ -35,31 +35,34 @@ def results_frame(catalog: Catalog, reproductions: bool = False) -> pd.DataFrame
     Reproductions (a third party's re-implementation) are ranked only when asked for: the
     leaderboards rank what authors published, and show reproductions beside it.
     """
-    metric_of = {(b.dataset, b.split): b.metric for b in catalog.leaderboards()}
+    metrics_of: dict[tuple[str, str], list[str]] = {}
+    for board in catalog.leaderboards():
+        metrics_of.setdefault((board.dataset, board.split), []).append(board.metric)
     rows = []
     for result in catalog.results:
-        metric = metric_of.get((result.dataset, result.split))
-        if metric is None or metric not in result.metrics:
-            continue
         if result.is_reproduction and not reproductions:
             continue
-        paper = catalog.papers.get(result.paper)
-        rows.append(
-            {
-                "result": result.id,
-                "dataset": result.dataset,
-                "split": result.split,
-                "model": result.model,
-                "method": result.method,
-                "backbone": result.backbone,
-                "paper": result.paper,
-                "paper_date": paper.date if paper else "9999-12",
-                "metric": metric,
-                "score": float(result.metrics[metric]),
-                "score_text": result.published_text(metric),
-            }
-        )
+        for metric in metrics_of.get((result.dataset, result.split), []):
+            if metric in result.metrics:
+                rows.append(_frame_row(catalog, result, metric))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _frame_row(catalog: Catalog, result: Result, metric: str) -> dict[str, object]:
+    paper = catalog.papers.get(result.paper)
+    return {
+        "result": result.id,
+        "dataset": result.dataset,
+        "split": result.split,
+        "model": result.model,
+        "method": result.method,
+        "backbone": result.backbone,
+        "paper": result.paper,
+        "paper_date": paper.date if paper else "9999-12",
+        "metric": metric,
+        "score": float(result.metrics[metric]),
+        "score_text": result.published_text(metric),
+    }
 
 
 def rank(frame: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
@@ -78,7 +81,11 @@ def ranked_leaderboards(
     frame = results_frame(catalog, reproductions)
     boards = []
     for board in catalog.leaderboards():
-        rows = frame[(frame["dataset"] == board.dataset) & (frame["split"] == board.split)]
+        rows = frame[
+            (frame["dataset"] == board.dataset)
+            & (frame["split"] == board.split)
+            & (frame["metric"] == board.metric)
+        ]
         metric = catalog.metrics[board.metric]
         boards.append((board, rank(rows, metric.higher_is_better)))
     return boards

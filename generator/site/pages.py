@@ -197,9 +197,9 @@ class PageWriter:
 
     def paper_page(self, paper: Paper, page: str) -> str:
         """The paper's facts, and one line per leaderboard with its results from the paper."""
-        by_board: dict[tuple[str, str], tuple[dict[str, Any], list[Row]]] = {}
+        by_board: dict[str, tuple[dict[str, Any], list[Row]]] = {}
         for board, row in self.shared.by_paper.get(paper.id, []):
-            by_board.setdefault((board["dataset"], board["split"]), (board, []))[1].append(row)
+            by_board.setdefault(board["key"], (board, []))[1].append(row)
         boards = []
         for board, rows in by_board.values():
             dataset = self.catalog.datasets[board["dataset"]]
@@ -265,9 +265,11 @@ class PageWriter:
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
         """A leaderboard on its dataset's page: how it is ranked, its table and its chart."""
         metric = self.catalog.metrics[board["metric"]]
-        stem = relative(page, f"{DOWNLOADS}/{board['dataset']}--{board['split']}")
+        stem = relative(page, f"{DOWNLOADS}/{board['key']}")
+        split = self._split_name(dataset, board["split"])
         return {
-            "split": self._split_name(dataset, board["split"]),
+            # a split with several leaderboards names the metric in each heading
+            "split": f"{split} ({metric.short_name})" if board["shares_split"] else split,
             "metric": metric,
             "metric_name": self._name(metric),
             "metric_href": relative(page, f"{page_url('metrics.md')}#{metric.id}"),
@@ -300,7 +302,7 @@ class PageWriter:
         )
         if not svg:
             return None
-        path = f"{CHARTS}/{board['dataset']}--{board['split']}.svg"
+        path = f"{CHARTS}/{board['key']}.svg"
         self.charts[path] = svg
         return relative(page, path)
 
@@ -332,7 +334,7 @@ def download_files(catalog: Catalog, boards: list[dict[str, Any]]) -> dict[str, 
     """The data files beside the leaderboards (the same in every language)."""
     files = {f"{DOWNLOADS}/segboard.json": _json(boards)}
     for board in boards:
-        stem = f"{DOWNLOADS}/{board['dataset']}--{board['split']}"
+        stem = f"{DOWNLOADS}/{board['key']}"
         files[f"{stem}.json"] = _json(board)
         files[f"{stem}.csv"] = to_csv_rows(catalog, [board])
     return files

@@ -73,10 +73,11 @@ def _label_map(dataset: Dataset) -> Iterator[Problem]:
 
 
 def _leaderboards(dataset: Dataset) -> Iterator[Problem]:
-    """Each leaderboard on a split of the dataset, one per split, ranked by one of its metrics."""
+    """Each leaderboard on a split of the dataset, ranked by one of its metrics; a split may have
+    several leaderboards (ADE20K val by the challenge score and by mIoU), one per metric."""
     doc = dataset.document
     path = doc.path
-    boards_seen: set[str] = set()
+    boards_seen: set[tuple[str, str]] = set()
     for index, board in enumerate(dataset.leaderboards):
         if board.split not in dataset.splits:
             yield error(
@@ -86,14 +87,14 @@ def _leaderboards(dataset: Dataset) -> Iterator[Problem]:
                 f"leaderboard split {board.split!r} is not one of this dataset's splits "
                 f"({', '.join(dataset.splits)})",
             )
-        if board.split in boards_seen:
+        if (board.split, board.metric) in boards_seen:
             yield error(
                 path,
                 doc.where(("leaderboards", index, "split")),
                 "duplicate-leaderboard",
-                f"split {board.split!r} has two leaderboards; keep one",
+                f"split {board.split!r} has two leaderboards ranked by {board.metric!r}; keep one",
             )
-        boards_seen.add(board.split)
+        boards_seen.add((board.split, board.metric))
         if board.metric not in dataset.metrics:
             yield error(
                 path,

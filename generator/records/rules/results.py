@@ -25,11 +25,11 @@ def results_reference_known_records(catalog: Catalog) -> Iterator[Problem]:
         if dataset is None:
             yield from _unknown_dataset(catalog, result)
             continue
-        board = next((b for b in dataset.leaderboards if b.split == result.split), None)
-        if board is None:
+        boards = [b for b in dataset.leaderboards if b.split == result.split]
+        if not boards:
             yield from _no_leaderboard(dataset, result)
         elif not catalog.metrics_broken:
-            yield from _metrics_fit(catalog, dataset, result, board)
+            yield from _metrics_fit(catalog, dataset, result, boards)
 
 
 def _unknown_dataset(catalog: Catalog, result: Result) -> Iterator[Problem]:
@@ -65,9 +65,9 @@ def _no_leaderboard(dataset: Dataset, result: Result) -> Iterator[Problem]:
 
 
 def _metrics_fit(
-    catalog: Catalog, dataset: Dataset, result: Result, board: Leaderboard
+    catalog: Catalog, dataset: Dataset, result: Result, boards: list[Leaderboard]
 ) -> Iterator[Problem]:
-    """Every metric is in the catalogue and the dataset, within range; the ranking one given."""
+    """Every metric is in the catalogue and the dataset, within range; a ranking one given."""
     doc = result.document
     for metric_id, value in result.metrics.items():
         metric = catalog.metrics.get(metric_id)
@@ -88,13 +88,16 @@ def _metrics_fit(
                 f"[{metric.minimum:g}, {metric.maximum:g}]; values are on a 0-100 scale"
             )
             yield error(doc.path, where, "metric-range", message)
-    if board.metric not in result.metrics:
+    ranking = [b.metric for b in boards]
+    if not any(metric in result.metrics for metric in ranking):
+        ranks_by = " or ".join(repr(metric) for metric in ranking)
+        what = "leaderboard ranks" if len(ranking) == 1 else "leaderboards rank"
         yield error(
             doc.path,
             doc.where(("metrics",)),
             "missing-ranking-metric",
-            f"the {result.dataset} {result.split} leaderboard ranks by {board.metric!r}, "
-            "but this result gives no value for it",
+            f"the {result.dataset} {result.split} {what} by {ranks_by}, but this result gives "
+            f"no value for {'it' if len(ranking) == 1 else 'any of them'}",
         )
 
 
