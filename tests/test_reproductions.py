@@ -114,3 +114,45 @@ def test_a_result_without_any_ranking_metric_names_them_all(repo: Path) -> None:
         "the ade20k val leaderboards rank by 'scene-parsing-score' or 'miou', but this result "
         "gives no value for any of them [missing-ranking-metric]"
     ) in completed.stdout
+
+
+METAFILE = """\
+Collections:
+- Name: PSPNet
+  Paper:
+    Title: Pyramid Scene Parsing Network
+    URL: https://arxiv.org/abs/1612.01105
+  Frameworks: [PyTorch]
+Models:
+- Name: pspnet_r101-d8_4xb2-80k_cityscapes-512x1024
+  In Collection: PSPNet
+  Results:
+    Task: Semantic Segmentation
+    Dataset: Cityscapes
+    Metrics:
+      mIoU: 79.76
+  Metadata:
+    Architecture: [R-101-D8, PSPNet]
+"""
+
+
+def test_a_model_zoo_imports_as_reproductions_with_its_settings(repo: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "configs" / "pspnet"
+    folder.mkdir(parents=True)
+    (folder / "metafile.yaml").write_text(METAFILE)
+    (tmp_path / "model-index.yml").write_text("Import:\n- configs/*/metafile.yaml\n")
+    base = "https://github.com/open-mmlab/mmsegmentation/blob/v1.2.2/"
+    completed = run_segboard(
+        "import", "model-index", str(tmp_path / "model-index.yml"), "--split", "val",
+        "--source-kind", "reproduction", "--source-url", base + "{path}", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    [written] = completed.stdout.splitlines()
+    record = yaml.safe_load((repo / written).read_text())
+    assert record["source"] == {
+        "kind": "reproduction",
+        "url": base + "configs/pspnet/metafile.yaml",
+        "detail": "model-index entry pspnet_r101-d8_4xb2-80k_cityscapes-512x1024",
+    }
+    assert (record["backbone"], record["decode_head"]) == ("R-101-D8", "PSPNet")
+    assert record["crop_size"] == [512, 1024]

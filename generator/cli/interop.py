@@ -189,7 +189,17 @@ def import_hf_command(
     "--split", default="val", show_default=True, help="The split the results were measured on."
 )
 @click.option(
-    "--source-url", help="Where the numbers come from (for files segboard did not write)."
+    "--source-url",
+    help="Where the numbers come from (for files segboard did not write); {path} in it stands "
+    "for each metafile's path below the model-index's folder.",
+)
+@click.option(
+    "--source-kind",
+    type=click.Choice(["model-zoo", "reproduction"]),
+    default="model-zoo",
+    show_default=True,
+    help="model-zoo: the authors' own release; reproduction: a third party's re-implementation "
+    "(such as OpenMMLab's), shown beside the claims and not ranked with them.",
 )
 @click.option("--framework", help="Framework of the weights, when the file does not say.")
 @_SCALE
@@ -201,6 +211,7 @@ def import_model_index_command(
     /,
     path: Path,
     split: str,
+    source_kind: str,
     dry_run: bool,
     fmt: str,
     **options: str | None,
@@ -217,4 +228,5 @@ def import_model_index_command(
     """
     from generator.interop.model_index import ModelIndex
 
-    return _run(ctx, ModelIndex(split, **options), path, dry_run, fmt)
+    model_index = ModelIndex(split, **options, source_kind=source_kind)
+    return _run(ctx, model_index, path, dry_run, fmt)

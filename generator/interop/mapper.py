@@ -59,6 +59,8 @@ class Entry:
     scale: str | None = None  # 'percent' or 'fraction' when the user said; None: decide or ask
     source_kind: str = "model-zoo"
     line: int = 0  # the entry's line in `file`, when the format keeps it
+    decode_head: str | None = None
+    crop_size: tuple[int, int] | None = None
 
 
 class Mapper:
@@ -123,6 +125,8 @@ class Mapper:
                         weights=entry.weights,
                         source_detail=entry.source_detail,
                         curation=curation + scaled + added,
+                        decode_head=entry.decode_head,
+                        crop_size=entry.crop_size,
                     )
                 )
             else:

@@ -8,6 +8,7 @@ exported carries each record under the Models' `segboard` Metadata and comes bac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,17 @@ from generator.interop.own import OWN_KEY, OwnEntry, own_plan
 from generator.problems import Problem
 from generator.records.model import Catalog
 
+# OpenMMLab's config names end in the training crop: ..._cityscapes-512x1024
+_CROP_IN_NAME = re.compile(r"-(?P<h>[0-9]{2,5})x(?P<w>[0-9]{2,5})$")
+
+
+def _relative(file: Path, folder: Path) -> str:
+    """The metafile's path below the model-index's folder ('configs/pspnet/metafile.yaml')."""
+    try:
+        return file.relative_to(folder).as_posix()
+    except ValueError:
+        return file.name
+
 
 @dataclass
 class ModelIndex:
@@ -31,6 +43,7 @@ class ModelIndex:
     source_url: str | None = None
     framework: str | None = None
     scale: str | None = None
+    source_kind: str = "model-zoo"
 
     def plan(self, root: Path, catalog: Catalog, path: Path) -> ImportPlan:
         if not path.is_file():
@@ -50,6 +63,7 @@ class ModelIndex:
             )
         mapper = Mapper(root, catalog, self.split)
         for entry in entries(path, self.source_url, self.framework, self.scale, mapper.problems):
+            entry.source_kind = self.source_kind
             mapper.add(entry)
         return mapper.plan()
 
@@ -111,7 +125,8 @@ def entries(
                 continue
             seen.add(name)
             try:
-                yield from _model_entries(model, name, (file, where), collections, source_url,
+                origin = (file, where, path.parent)
+                yield from _model_entries(model, name, origin, collections, source_url,
                                           framework, scale, problems)  # fmt: skip
             except (AttributeError, TypeError, ValueError) as exc:
                 problems.append(left_out(file, f"{where}: not in the expected form ({exc})"))
@@ -120,14 +135,14 @@ def entries(
 def _model_entries(
     model: dict[str, Any],
     name: str,
-    origin: tuple[Path, str],
+    origin: tuple[Path, str, Path],
     collections: dict[Any, Any],
     source_url: str,
     framework: str | None,
     scale: str | None,
     problems: list[Problem],
 ) -> list[Entry]:
-    file, where = origin
+    file, where, index_folder = origin
     collection = collections.get(model.get("In Collection")) or {}
     paper = collection.get("Paper") or {}
     paper_url = plain_text(paper.get("URL", ""), "Paper URL")
@@ -151,9 +166,10 @@ def _model_entries(
             (plain_text(model["Weights"], "Weights"), plain_text(weights_framework, "Framework"))
         ]
     architecture = metadata.get("Architecture") or []
-    backbone = metadata.get("backbone") or (
-        architecture[0] if isinstance(architecture, list) and architecture else None
-    )
+    architecture = architecture if isinstance(architecture, list) else [architecture]
+    backbone = metadata.get("backbone") or (architecture[0] if architecture else None)
+    head = plain_text(architecture[-1], "Architecture") if len(architecture) > 1 else None
+    crop = _CROP_IN_NAME.search(name)
     results = model.get("Results") or []
     return [
         Entry(
@@ -166,11 +182,13 @@ def _model_entries(
             metrics=dict(result.get("Metrics") or {}),
             paper=paper_url.split("arxiv.org/abs/", 1)[1].strip("/").split("v")[0] or None,
             paper_title=paper.get("Title"),
-            source_url=source_url,
+            source_url=source_url.replace("{path}", _relative(file, index_folder)),
             source_detail=f"model-index entry {name}",
             backbone=plain_text(backbone, "backbone") if backbone else None,
             weights=weights,
             scale=scale,
+            decode_head=head,
+            crop_size=(int(crop["h"]), int(crop["w"])) if crop else None,
         )
         for result in ([results] if isinstance(results, dict) else results)
     ]
