@@ -156,3 +156,28 @@ def test_a_model_zoo_imports_as_reproductions_with_its_settings(repo: Path, tmp_
     }
     assert (record["backbone"], record["decode_head"]) == ("R-101-D8", "PSPNet")
     assert record["crop_size"] == [512, 1024]
+
+
+def test_the_site_shows_the_reproduced_figure_beside_the_claim(site_repo: Path) -> None:
+    add_reproduction(site_repo, miou="77.10")
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 0, completed.stderr
+    page = (site_repo / "site/datasets/cityscapes/index.html").read_text()
+    row = page.split(">PSPNet-ResNet-101</", 1)[1].split("</tr>", 1)[0]
+    assert "reproduced: 77.10" in row
+    assert "pspnet-r101-d8-mmseg" not in page.split("<table", 2)[1]  # not a ranked row
+
+
+def test_link_reproductions_links_only_an_unambiguous_match(repo: Path) -> None:
+    claim = repo / "data/results/cityscapes/test/pspnet-resnet-101.yaml"
+    claim.write_text(claim.read_text() + "crop_size: [512, 1024]\ndecode_head: PSPNet\n")
+    add_reproduction(repo, reproduces=None)  # R-101-D8, 512x1024, PSPHead
+    completed = run_segboard("link-reproductions", cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        "cityscapes/test/pspnet-r101-d8-mmseg reproduces cityscapes/test/pspnet-resnet-101"
+    ]
+    record = repo / "data/results/cityscapes/test/pspnet-r101-d8-mmseg.yaml"
+    assert yaml.safe_load(record.read_text())["reproduces"] == CLAIM
+    again = run_segboard("link-reproductions", cwd=repo)  # nothing left to link
+    assert again.stdout == "" and "linked 0 reproductions" in again.stderr

@@ -64,3 +64,23 @@ def links(
     report(problems, fmt)
     click.echo(link_summary(reports, offline), err=True)
     return 1 if any(p.is_error for p in problems) else 0
+
+
+@cli.command(name="link-reproductions")
+@click.option("--dry-run", is_flag=True, help="Print the links; write nothing.")
+@click.pass_context
+def link_reproductions_command(ctx: click.Context, dry_run: bool) -> int:
+    """Name, in each reproduction, the claim it re-implements, where exactly one matches.
+
+    A claim matches when it has the same leaderboard, method, backbone (compared loosely:
+    R-101-D8 is ResNet-101), training crop, extra training data and test-time augmentation, and
+    the same pre-training where both state it. Prints one line per link.
+    """
+    from generator.contrib.reproductions import link_reproductions
+
+    links = link_reproductions(root(ctx), dry_run)
+    for link in links:
+        click.echo(f"{link.reproduction.id} reproduces {link.claim.id}")
+    verb = "would link" if dry_run else "linked"
+    click.echo(f"{verb} {len(links)} reproductions", err=True)
+    return 0

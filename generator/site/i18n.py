@@ -34,6 +34,11 @@ UI: dict[str, dict[str, str]] = {
     "metric": {"en": "Metric", "zh": "指标"},
     "score": {"en": "Score", "zh": "得分"},
     "na": {"en": "N/A", "zh": "无"},
+    "reproduced": {"en": "reproduced:", "zh": "复现："},
+    "reproduced_tip": {
+        "en": "A third party re-trained this model with the same settings (see the CSV/JSON).",
+        "zh": "第三方以相同设置重新训练了该模型（详见 CSV/JSON）。",
+    },
     "facts": {"en": "Facts", "zh": "基本信息"},
     "classes": {"en": "Classes", "zh": "类别"},
     "class_names": {"en": "Class names", "zh": "类别名称"},
