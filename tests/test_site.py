@@ -221,3 +221,14 @@ def test_build_command_reports_what_it_did(site_repo: Path) -> None:
     assert re.search(r"built \d+ pages into .*site \(generation", completed.stderr)
     assert (site_repo / "build/docs/en/datasets/ade20k.md").is_file()
     assert (site_repo / "build/docs/zh/datasets/ade20k.md").is_file()
+
+
+def test_the_home_page_counts_results_by_source_kind(built_site: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures/repo/data/results"
+    model_zoo = sum("  kind: model-zoo" in p.read_text() for p in fixture.rglob("*.yaml"))
+    page = (built_site / "index.html").read_text()
+    table = page.split('class="sb-home sb-sources"', 1)[1].split("</table>", 1)[0]
+    assert f"<tr><td>the authors&#x27; repository or model zoo</td><td>{model_zoo}</td></tr>" in (
+        table
+    )
+    assert "一手" not in table and "第三方" not in table  # the English page is in English

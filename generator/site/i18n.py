@@ -35,6 +35,26 @@ UI: dict[str, dict[str, str]] = {
     "score": {"en": "Score", "zh": "得分"},
     "na": {"en": "N/A", "zh": "无"},
     "reproduced": {"en": "reproduced:", "zh": "复现："},
+    "sources": {"en": "Where the results come from", "zh": "结果来源"},
+    "sources_caption": {
+        "en": "Results by the kind of source each record cites.",
+        "zh": "按各条记录所引来源的类型统计的结果数。",
+    },
+    "source": {"en": "Source", "zh": "来源"},
+    "source_paper": {"en": "a table in the paper", "zh": "论文中的表格"},
+    "source_model-zoo": {
+        "en": "the authors' repository or model zoo",
+        "zh": "作者的代码仓库或模型库",
+    },
+    "source_evaluation-server": {"en": "a benchmark's evaluation server", "zh": "基准的评测服务器"},
+    "source_leaderboard": {
+        "en": "another leaderboard (seed rows not yet traced to the authors)",
+        "zh": "其他排行榜（尚未追溯到作者的种子行）",
+    },
+    "source_reproduction": {
+        "en": "a third party's reproduction (not ranked)",
+        "zh": "第三方复现（不参与排名）",
+    },
     "reproduced_tip": {
         "en": "A third party re-trained this model with the same settings (see the CSV/JSON).",
         "zh": "第三方以相同设置重新训练了该模型（详见 CSV/JSON）。",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -32,6 +33,8 @@ from generator.site.i18n import TAG_LABELS, t
 from generator.site.markup import esc, md_text, safe_url
 
 DOWNLOADS = "downloads"
+# the source kinds of the result schema, in the order the home page counts them
+SOURCE_KINDS = ("paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction")
 CHARTS = "charts"
 # Found beside this file (not through the package's name), so the two can move together.
 TEMPLATES = Path(__file__).with_name("templates")
@@ -172,9 +175,12 @@ class PageWriter:
                 }
             )
         everything = relative(page, f"{DOWNLOADS}/segboard.json")
+        kinds = Counter(result.source_kind for result in self.catalog.results)
+        sources = [(self.t(f"source_{kind}"), kinds[kind]) for kind in SOURCE_KINDS if kinds[kind]]
         return self._render(
-            "home.md.j2", title=self.t("home"), boards=boards, everything=everything
-        )
+            "home.md.j2", title=self.t("home"), boards=boards, everything=everything,
+            sources=sources,
+        )  # fmt: skip
 
     def dataset_page(self, dataset: Dataset, page: str) -> str:
         data = dataset.data
