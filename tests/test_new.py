@@ -72,9 +72,22 @@ def test_new_result_asks_on_a_terminal(repo: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(repo)
     answers = "cityscapes\ntest\nPSPNet-ResNet-50\nPSPNet\n1612.01105\nmiou=75.00\npaper\n"
     answers += "https://arxiv.org/abs/1612.01105\n"
+    answers += "\n" * 5  # the optional settings: Enter skips each
     result = CliRunner().invoke(cli, ["new", "result", "--interactive"], input=answers)
     assert result.exit_code == 0, result.output
     assert (repo / "data/results/cityscapes/test/pspnet-resnet-50.yaml").is_file()
+
+
+def test_new_result_asks_for_the_settings_too(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    answers = "cityscapes\ntest\nPSPNet-ResNet-50\nPSPNet\n1612.01105\nmiou=75.00\npaper\n"
+    answers += "https://arxiv.org/abs/1612.01105\nResNet-50\nPPM\n49.1\n\n713x713\n"
+    result = CliRunner().invoke(cli, ["new", "result", "--interactive"], input=answers)
+    assert result.exit_code == 0, result.output
+    record = (repo / "data/results/cityscapes/test/pspnet-resnet-50.yaml").read_text()
+    assert 'backbone: "ResNet-50"' in record and 'decode_head: "PPM"' in record
+    assert "crop_size: [713, 713]" in record and "parameters_m: 49.1" in record
+    assert "flops_g" not in record
 
 
 def test_new_dataset_then_a_result_on_it(repo: Path) -> None:

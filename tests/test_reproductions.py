@@ -181,3 +181,18 @@ def test_link_reproductions_links_only_an_unambiguous_match(repo: Path) -> None:
     assert yaml.safe_load(record.read_text())["reproduces"] == CLAIM
     again = run_segboard("link-reproductions", cwd=repo)  # nothing left to link
     assert again.stdout == "" and "linked 0 reproductions" in again.stderr
+
+
+def test_settings_and_links_survive_the_export_round_trip(repo: Path, tmp_path: Path) -> None:
+    add_reproduction(repo)
+    results = repo / "data/results"
+    before = {p: yaml.safe_load(p.read_text()) for p in results.rglob("*.yaml")}
+    exported = tmp_path / "model-index.yml"
+    written = run_segboard("export", "--format", "model-index", "-o", str(exported), cwd=repo)
+    assert written.returncode == 0, written.stderr
+    for path in before:
+        path.unlink()
+    completed = run_segboard("import", "model-index", str(exported), cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    after = {p: yaml.safe_load(p.read_text()) for p in results.rglob("*.yaml")}
+    assert after == before  # the settings and `reproduces` come back exactly

@@ -21,6 +21,12 @@ from generator.records.validation import validate_repository, verify_evidence
 from generator.reporting import display_path, summary
 
 SOURCE_KINDS = ["paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction"]
+SETTING_PROMPTS = (
+    ("backbone", "backbone (Enter to skip)"),
+    ("decode_head", "decode head (Enter to skip)"),
+    ("parameters", "parameters in millions, as published (Enter to skip)"),
+    ("flops", "FLOPs in billions, as published (Enter to skip)"),
+)
 
 
 @cli.command()
@@ -138,6 +144,12 @@ def new_result(
     kind = ask.value(given["source_kind"], "source kind", type=click.Choice(SOURCE_KINDS))
     url = ask.value(given["source_url"], "source URL")
     ask.done()
+    if asking:  # the settings that make scores comparable: optional, Enter skips each
+        for key, label in SETTING_PROMPTS:
+            given[key] = given[key] or click.prompt(label, default="", show_default=False) or None
+        crop_size = crop_size or click.prompt(
+            "crop size, HxW (Enter to skip)", default="", show_default=False
+        )
     measured = dict(pairs(metric_pairs, "--metric", "ID=VALUE", "miou=80.20"))
     files = [(u, f) for f, u in pairs(weights, "--weights", "FRAMEWORK=URL", "PyTorch=https://...")]
     repository = root(ctx)

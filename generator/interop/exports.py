@@ -16,6 +16,7 @@ from generator.atomic_files import write_atomic
 from generator.errors import UsageError
 from generator.records.model import Catalog, Result
 from generator.records.outputs import check_output_dir, check_output_file
+from generator.records.texts import RESULT_FIELDS
 
 TASK = "Semantic Segmentation"
 HF_TASK = {"type": "image-segmentation", "name": "Semantic Segmentation"}
@@ -33,9 +34,8 @@ def _segboard_extras(result: Result) -> dict[str, Any]:
         "metrics_as_published": {m: result.published_text(m) for m in result.metrics},
         "source": data["source"],
     }
-    for key in ("backbone", "extra_training_data", "test_time_augmentation", "weights",
-                "curation", "evidence", "notes"):  # fmt: skip
-        if key in data:
+    for key in RESULT_FIELDS:  # every other field of the record, so the round trip is exact
+        if key in data and key not in extras and key != "metrics":
             extras[key] = data[key]
     return extras
 
