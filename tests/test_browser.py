@@ -176,13 +176,14 @@ def test_score_header_sorts_numerically_both_ways(browser: object, site_repo: Pa
         table = watched.page.locator("table.sb-board").first
         assert column(watched.page, 0, 1) == list(range(1, 12))
         header = table.locator("th").nth(2)
+        header.click()  # a score where higher is better: the first click shows the best first
+        descending = column(watched.page, 0, 3)
+        assert descending == sorted(descending, reverse=True) and descending[0] == 99.0
+        assert header.get_attribute("aria-sort") == "descending"
         header.click()
         ascending = column(watched.page, 0, 3)
-        assert ascending == sorted(ascending) and ascending[0] == 5.5
+        assert ascending == sorted(descending) and ascending[0] == 5.5
         assert header.get_attribute("aria-sort") == "ascending"
-        header.click()
-        descending = column(watched.page, 0, 3)
-        assert descending == sorted(ascending, reverse=True) and descending[0] == 99.0
         rank = table.locator("th").nth(0)
         rank.click()
         assert column(watched.page, 0, 1) == list(range(1, 12))  # 10 and 11 after 9

@@ -232,3 +232,22 @@ def test_the_home_page_counts_results_by_source_kind(built_site: Path) -> None:
         table
     )
     assert "一手" not in table and "第三方" not in table  # the English page is in English
+
+
+def test_tables_have_captions_titles_and_marked_corrections(built_site: Path) -> None:
+    page = (built_site / "datasets/ade20k/index.html").read_text()
+    assert "<caption>ADE20K, validation set: ranked by Score, higher is better</caption>" in page
+    chart = '<img src="../../charts/ade20k--val.svg" alt="State of the art over time: ADE20K,'
+    assert chart in page
+    # ResNet-38 Model A1-2's score was corrected from the published 61.56
+    row = page.split(">ResNet-38 Model A1-2<", 1)[1].split("</tr>", 1)[0]
+    assert '61.95<span class="sb-corrected" title="Corrected from the primary source; ' in row
+    assert 'published 61.56">*</span>' in row
+    title = "Wider or Deeper: Revisiting the ResNet Model for Visual Recognition"
+    assert f">{title} (2016)</a>" in row
+
+
+def test_the_search_index_keeps_cells_apart(built_site: Path) -> None:
+    index = (built_site / "search/search_index.json").read_text()
+    assert "PSPNet-ResNet-101" in index
+    assert "3PSPNet" not in index  # the rank and the model name are separate words

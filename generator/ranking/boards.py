@@ -40,6 +40,8 @@ def _row(catalog: Catalog, result: Result, rank: int, metric: str) -> dict[str, 
         ],
         "source": {"kind": result.source_kind, "url": result.source_url},
         "corrected_fields": [c.field for c in result.curation if c.action == "corrected"],
+        # field -> the value the source published, for every corrected field
+        "corrections": {c.field: c.published for c in result.curation if c.action == "corrected"},
         "verification": state(catalog, result),
         "decode_head": result.settings.decode_head,
         "pretraining_data": list(result.settings.pretraining_data),

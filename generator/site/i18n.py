@@ -74,6 +74,15 @@ UI: dict[str, dict[str, str]] = {
     "ranked_by": {"en": "Ranked by", "zh": "排名依据"},
     "formula": {"en": "Formula", "zh": "公式"},
     "higher_better": {"en": "higher is better", "zh": "越高越好"},
+    "board_caption": {
+        "en": "{dataset}, {split}: ranked by {metric}, {direction}",
+        "zh": "{dataset}，{split}：按 {metric} 排名，{direction}",
+    },
+    "corrected_mark": {"en": "*", "zh": "*"},
+    "corrected_tip": {
+        "en": "Corrected from the primary source; the earlier leaderboard published",
+        "zh": "已根据一手来源更正；早先的排行榜发表的数值为",
+    },
     "lower_better": {"en": "lower is better", "zh": "越低越好"},
     "range": {"en": "Range", "zh": "取值范围"},
     "derived_from": {"en": "Derived from", "zh": "由以下指标计算"},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -33,6 +34,7 @@ from generator.site.i18n import TAG_LABELS, t
 from generator.site.markup import esc, md_text, safe_url
 
 DOWNLOADS = "downloads"
+_CELL_BOUNDARY = re.compile(r"</td>\s*<td")
 # the source kinds of the result schema, in the order the home page counts them
 SOURCE_KINDS = ("paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction")
 CHARTS = "charts"
@@ -286,11 +288,28 @@ class PageWriter:
             # the output of the board template, escaped as it was rendered
             "table": _markup(self._board_table(board)),
             "chart": self._chart(board, page),
+            "chart_title": self._chart_title(board),
         }
 
     def _board_table(self, board: dict[str, Any]) -> str:
         """The leaderboard's table (a method of its own: benchmarks/bench_site.py replaces it)."""
-        return self._render("board.md.j2", board=board, result_hrefs=self.result_hrefs)
+        table = self._render(
+            "board.md.j2", board=board, result_hrefs=self.result_hrefs, caption=self._caption(board)
+        )
+        # one newline between cells: the search index then keeps neighbouring cells' words apart
+        # (a newline, not a blank line, which would end Markdown's raw HTML block)
+        return _CELL_BOUNDARY.sub("</td>\n<td", table)
+
+    def _caption(self, board: dict[str, Any]) -> str:
+        """'ADE20K, validation set: ranked by mIoU, higher is better'."""
+        dataset = self.catalog.datasets[board["dataset"]]
+        direction = self.t("higher_better" if board["higher_is_better"] else "lower_better")
+        return self.t("board_caption").format(
+            dataset=dataset.name,
+            split=self._split_name(dataset, board["split"]),
+            metric=board["metric_name"],
+            direction=direction,
+        )
 
     def _chart(self, board: dict[str, Any], page: str) -> str | None:
         """The state-of-the-art chart's file (kept in self.charts), or None with nothing to draw."""
@@ -302,7 +321,7 @@ class PageWriter:
         svg = progress_svg(
             points,
             board["higher_is_better"],
-            self.t("chart_title"),
+            self._chart_title(board),
             self.t("chart_x"),
             board["metric_name"],
         )
@@ -311,6 +330,13 @@ class PageWriter:
         path = f"{CHARTS}/{board['key']}.svg"
         self.charts[path] = svg
         return relative(page, path)
+
+    def _chart_title(self, board: dict[str, Any]) -> str:
+        """'State of the art over time: ADE20K, validation set (mIoU)'."""
+        dataset = self.catalog.datasets[board["dataset"]]
+        split = self._split_name(dataset, board["split"])
+        where = f"{dataset.name}, {split} ({board['metric_name']})"
+        return f"{self.t('chart_title')}{self.t('colon')}{where}"
 
     def _split_name(self, dataset: Dataset, split_id: str) -> str:
         return self._name(dataset.splits[split_id])

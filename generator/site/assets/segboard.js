@@ -1,7 +1,8 @@
 /* segboard: sortable leaderboard tables. Bundled with the site; loads nothing else.
  *
  * A header cell with data-sb-sort="number" or "text" sorts its table when clicked: the first
- * click sorts ascending, the next one descending. A cell's text is its value (numbers are read
+ * click sorts ascending (or descending, with data-sb-first="descending": a score column where
+ * higher is better shows the best first), the next one the other way. A cell's text is its value (numbers are read
  * with parseFloat, so "64.08" and "N/A" sort as 64.08 and as empty); a data-sb-value attribute
  * overrides the text.
  */
@@ -30,7 +31,9 @@
     var body = table.tBodies[0];
     var index = Array.prototype.indexOf.call(header.parentNode.cells, header);
     var kind = header.getAttribute("data-sb-sort");
-    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    var current = header.getAttribute("aria-sort");
+    // the first click follows data-sb-first (a score column: best first), later clicks toggle
+    var ascending = current ? current !== "ascending" : header.getAttribute("data-sb-first") !== "descending";
     var rows = Array.prototype.slice.call(body.rows).map(function (row, position) {
       return { row: row, key: cellValue(row, index, kind), position: position };
     });
