@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,17 @@ def findings(root: Path) -> list[tuple[str, int, int, str]]:
     return [(p.path.name, p.line, p.column, p.rule) for p in report.problems]
 
 
+def no_other_threads() -> None:
+    """Workers are forked only when no other thread runs (a copied lock could hang them); wait
+    for what earlier tests left (a test server's last request thread) so this test forks."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(timeout=30)
+    assert threading.active_count() == 1
+
+
 def test_parallel_and_serial_checks_agree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    no_other_threads()
     count = repository.PARALLEL_THRESHOLD + 100
     many_results(repo, count)
     parallel = findings(repo)
@@ -57,3 +68,20 @@ def test_parallel_and_serial_checks_agree(repo: Path, monkeypatch: pytest.Monkey
     )
     monkeypatch.undo()
     assert findings(repo) == [("many-net-7-coco.yaml", 7, 3, "metric-range")]
+
+
+def test_with_other_threads_running_the_check_stays_in_one_process(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many_results(repo, repository.PARALLEL_THRESHOLD + 10)
+    forked = []
+    monkeypatch.setattr(repository, "_check_slice", lambda bounds: forked.append(bounds) or [])
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert findings(repo) == [("many-net-7-coco.yaml", 8, 3, "yaml-duplicate-key")]
+    finally:
+        stop.set()
+        other.join()
+    assert forked == []  # no worker was asked for anything

@@ -6,6 +6,7 @@ import gc
 import multiprocessing
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,10 @@ def _unship(record: RecordFile, item: Shipped) -> Checked:
     return LoadResult(document, load_problems), schema_problems
 
 
+def _linux() -> bool:
+    return sys.platform.startswith("linux")
+
+
 def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> list[Checked]:
     """Load and check every file, in forked worker processes when there are many.
 
@@ -111,7 +116,10 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
     more than one core. Workers are forked so they inherit the compiled schemas.
     """
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not sys.platform.startswith("linux"):
+    # forking while other threads run can copy a lock one of them holds, and the worker then
+    # waits for it forever: with threads about (a server, a link check), check in one process
+    alone = threading.active_count() == 1
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not alone or not _linux():
         return [_check_one(record, checkers) for record in files]
     global _worker_state
     _worker_state = (files, checkers)

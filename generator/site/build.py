@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,7 +197,9 @@ def _build_languages(
     core, so on a machine with two or more this nearly halves the build.
     """
     others = LANGUAGES[1:]
-    parallel = parallel and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
+    # fork only a process without other threads: a lock held by one would be copied held
+    alone = threading.active_count() == 1
+    parallel = parallel and alone and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
     if not parallel:
         return [
             m
