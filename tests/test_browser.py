@@ -97,9 +97,11 @@ def base_url(built_site: Path) -> Iterator[str]:
 class Watched:
     """A page whose console errors and requests are recorded for the assertions."""
 
-    def __init__(self, browser: object, colour_scheme: str = "light") -> None:
+    def __init__(
+        self, browser: object, colour_scheme: str = "light", size: tuple[int, int] = (1280, 900)
+    ) -> None:
         self.context = browser.new_context(  # type: ignore[attr-defined]
-            viewport={"width": 1280, "height": 900}, color_scheme=colour_scheme
+            viewport={"width": size[0], "height": size[1]}, color_scheme=colour_scheme
         )
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -273,3 +275,27 @@ def test_hostile_names_render_as_text(browser: object, site_repo: Path) -> None:
         assert page.page.title().startswith('</title><script>alert("title")</script>')
         found = search(page, "star")
         assert found
+
+
+def test_on_a_phone_a_row_reads_without_scrolling_sideways(browser: object, base_url: str) -> None:
+    phone = Watched(browser, size=(390, 844))
+    try:
+        for prefix in ("", "zh/"):
+            phone.goto(f"{base_url}/{prefix}datasets/cityscapes/")
+            width = phone.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{prefix}: the page is {width} px wide"
+            row = phone.page.locator("table.sb-board tbody tr").first
+            for cell in (
+                row.locator("td").nth(1),
+                row.locator("td").nth(2),
+                row.locator("td a").last,
+            ):
+                box = cell.bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+            label = (
+                row.locator("td").nth(2).evaluate("c => getComputedStyle(c, '::before').content")
+            )
+            assert "mIoU" in label  # each cell says which column it is
+        phone.check_clean()
+    finally:
+        phone.context.close()

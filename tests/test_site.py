@@ -52,10 +52,10 @@ def test_every_page_exists_in_both_languages(built_site: Path) -> None:
 def test_tables_show_the_ranked_rows(built_site: Path) -> None:
     page = (built_site / "datasets/cityscapes/index.html").read_text()
     table = page.split('id="leaderboard-test-set"', 1)[1].split("</table>", 1)[0]
-    ranks = re.findall(r"<tr><td>(\d+)</td>", table)
+    ranks = re.findall(r'<tr><td data-label="Rank">(\d+)</td>', table)
     assert ranks == ["1", "2", "3", "4", "4", "6"]  # the tie at 78.40 shares rank 4
     assert "78.40" in table and "Cityscapes coarse" in table
-    assert '<td class="sb-na">N/A</td>' in table
+    assert '<td data-label="Weights" class="sb-na">N/A</td>' in table
     assert 'title="Pyramid Scene Parsing Network"' in table  # paper title on hover
     assert ">Caffe</a>" in table  # weights and code labelled by framework
 
@@ -162,7 +162,8 @@ def test_names_cannot_inject_markup(hostile_site: Path) -> None:
         assert "<b>bold</b>" not in text, path
     page = (hostile_site / "datasets/ade20k/index.html").read_text()
     assert (
-        "<td>&lt;script&gt;alert(&quot;model&quot;)&lt;/script&gt; | *star* _under_ `tick` "
+        '<td data-label="Model">&lt;script&gt;alert(&quot;model&quot;)&lt;/script&gt; | *star* '
+        "_under_ `tick` "
         "&amp; &lt;b&gt;bold&lt;/b&gt;</td>"
     ) in page
     paper = (hostile_site / "papers/hostile2020/index.html").read_text()
