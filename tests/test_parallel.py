@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 
 from generator.records import loading as repository
 from generator.records.validation import validate_repository
+
+from .conftest import run_segboard_process
 
 RECORD = """\
 dataset: cityscapes
@@ -40,35 +43,25 @@ def findings(root: Path) -> list[tuple[str, int, int, str]]:
     return [(p.path.name, p.line, p.column, p.rule) for p in report.problems]
 
 
-def fork_anyway(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers are forked only when no other thread runs (a copied lock could hang them). Wait
-    for what earlier tests left (a test server's last request thread), then let this test fork
-    even if a tool's own thread remains (coverage measurement keeps one)."""
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.name.startswith("Coverage"):
-            thread.join(timeout=30)
-    monkeypatch.setattr(repository.threading, "active_count", lambda: 1)
-
-
 def test_parallel_and_serial_checks_agree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fork_anyway(monkeypatch)
-    count = repository.PARALLEL_THRESHOLD + 100
-    many_results(repo, count)
-    parallel = findings(repo)
+    """The parallel check runs in a fresh child process: forking a test process that earlier
+    tests left with threads (a server) can copy a held lock and hang a worker."""
+    many_results(repo, repository.PARALLEL_THRESHOLD + 100)
+    completed = run_segboard_process("validate", "--format", "json", cwd=repo)
+    assert completed.returncode == 1, completed.stderr
+    parallel = [
+        (Path(p["path"]).name, p["line"], p["column"], p["rule"])
+        for p in json.loads(completed.stdout)
+    ]
     monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 10**9)
     serial = findings(repo)
-    assert (
-        parallel
-        == serial
-        == [
-            ("many-net-7-coco.yaml", 8, 3, "yaml-duplicate-key"),
-        ]
-    )
+    assert parallel == serial == [("many-net-7-coco.yaml", 8, 3, "yaml-duplicate-key")]
     (repo / "data/results/cityscapes/val/many-net-7-coco.yaml").write_text(
         RECORD.format(n=7, score="157.25")
     )
-    monkeypatch.undo()
-    assert findings(repo) == [("many-net-7-coco.yaml", 7, 3, "metric-range")]
+    completed = run_segboard_process("validate", "--format", "json", cwd=repo)
+    [problem] = json.loads(completed.stdout)
+    assert (problem["line"], problem["column"], problem["rule"]) == (7, 3, "metric-range")
 
 
 def test_with_other_threads_running_the_check_stays_in_one_process(

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import multiprocessing
 import os
 import stat
 import sys
+import threading
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -244,7 +246,10 @@ def evaluate(
     else:
         size = max(1, min(64, len(pairs) // (jobs * 4) or 1))
         chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # fork is fast, but only safe without other threads (a copied lock could hang a worker)
+        method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             futures = {
                 pool.submit(_evaluate_pairs, chunk, conventions): len(chunk) for chunk in chunks
             }
