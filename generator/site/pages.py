@@ -12,16 +12,12 @@ only through the templates' escaping or, in Markdown headings, the `md` filter (
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
-
-import jinja2
-from markupsafe import Markup
 
 from generator.interop.leaderboard_files import to_csv_rows
 from generator.ranking.boards import leaderboards
@@ -31,15 +27,14 @@ from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
 from generator.site.i18n import TAG_LABELS, t
-from generator.site.markup import esc, md_text, safe_url
+from generator.site.markup import esc
+from generator.site.rendering import environment, markup
 
 DOWNLOADS = "downloads"
 _CELL_BOUNDARY = re.compile(r"</td>\s*<td")
 # the source kinds of the result schema, in the order the home page counts them
 SOURCE_KINDS = ("paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction")
 CHARTS = "charts"
-# Found beside this file (not through the package's name), so the two can move together.
-TEMPLATES = Path(__file__).with_name("templates")
 
 Row = dict[str, Any]  # a leaderboard row, as export.leaderboards gives it
 
@@ -259,7 +254,7 @@ class PageWriter:
             "metrics.md.j2",
             title=self.t("metrics"),
             # docs/<lang>/metrics.md: the maintainers' own Markdown, which goes in as written
-            intro=_markup(intro.rstrip()) if intro else None,
+            intro=markup(intro.rstrip()) if intro else None,
             metrics=metrics,
         )
 
@@ -267,7 +262,7 @@ class PageWriter:
 
     def _render(self, name: str, **context: Any) -> str:
         """The template `name` rendered in this language (`t`: its words)."""
-        template = _environment().get_template(name)
+        template = environment().get_template(name)
         return template.render(context, t=self.t, lang=self.lang, tag_labels=TAG_LABELS)
 
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
@@ -286,7 +281,7 @@ class PageWriter:
             "csv": f"{stem}.csv",
             "json": f"{stem}.json",
             # the output of the board template, escaped as it was rendered
-            "table": _markup(self._board_table(board)),
+            "table": markup(self._board_table(board)),
             "chart": self._chart(board, page),
             "chart_title": self._chart_title(board),
         }
@@ -375,57 +370,3 @@ def download_files(catalog: Catalog, boards: list[dict[str, Any]]) -> dict[str, 
 def _json(value: Any) -> str:
     # compact: json's C encoder is used only without indentation (20x faster on 10,000 rows)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-# -- the templates' environment and escaping ---------------------------------------------------
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    """The one template environment of the process."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=_html,
-    )
-    environment.filters.update(md=_markdown, front_matter=_front_matter, fill=_fill)
-    environment.filters.update(safe_url=safe_url, thousands="{:,}".format)
-    return environment
-
-
-def _html(value: object) -> Markup:
-    """Every `{{ value }}` of a template: escaped as markup.esc escapes (&quot;, &#x27;).
-
-    Autoescaping would escape it too, but markupsafe writes quotes as &#34; and &#39;; escaping
-    here first keeps the pages' bytes. What a template rendered (macros, blocks) is kept.
-    """
-    return value if isinstance(value, Markup) else _markup(esc(value))
-
-
-def _markdown(text: str) -> Markup:
-    """The `md` filter: text for a Markdown heading (not HTML), through markup.md_text."""
-    return _markup(md_text(text))
-
-
-def _front_matter(title: str) -> Markup:
-    """The page title in the YAML front matter, escaped: themes insert it into HTML as is."""
-    return _markup(json.dumps(esc(title), ensure_ascii=False))
-
-
-def _fill(sentence: str, **slots: object) -> Markup:
-    """An interface sentence with its {slots} filled: its words and plain values escaped."""
-    return _html(sentence).format(**{name: _html(value) for name, value in slots.items()})
-
-
-def _markup(text: str) -> Markup:
-    """The one place this module marks text as markup, which autoescaping then leaves alone.
-
-    It is given only text that one of the filters above has just escaped for where it goes, the
-    output of this module's board template (escaped as it was rendered), and hand-written
-    Markdown from docs/ (the maintainers' own). Never record text as it is.
-    """
-    return Markup(text)

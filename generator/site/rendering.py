@@ -1,0 +1,68 @@
+"""The pages' template environment and its escaping: one Jinja2 environment per process, with
+autoescaping on and every `{{ value }}` escaped as markup.esc escapes. This is the only module that
+marks text as markup; pages.py gathers what a page shows and renders it through here."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator.site.markup import esc, md_text, safe_url
+
+# Found beside this file (not through the package's name), so the two can move together.
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one template environment of the process."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_html,
+    )
+    env.filters.update(md=_markdown, front_matter=_front_matter, fill=_fill)
+    env.filters.update(safe_url=safe_url, thousands="{:,}".format)
+    return env
+
+
+def _html(value: object) -> Markup:
+    """Every `{{ value }}` of a template: escaped as markup.esc escapes (&quot;, &#x27;).
+
+    Autoescaping would escape it too, but markupsafe writes quotes as &#34; and &#39;; escaping
+    here first keeps the pages' bytes. What a template rendered (macros, blocks) is kept.
+    """
+    return value if isinstance(value, Markup) else markup(esc(value))
+
+
+def _markdown(text: str) -> Markup:
+    """The `md` filter: text for a Markdown heading (not HTML), through markup.md_text."""
+    return markup(md_text(text))
+
+
+def _front_matter(title: str) -> Markup:
+    """The page title in the YAML front matter, escaped: themes insert it into HTML as is."""
+    return markup(json.dumps(esc(title), ensure_ascii=False))
+
+
+def _fill(sentence: str, **slots: object) -> Markup:
+    """An interface sentence with its {slots} filled: its words and plain values escaped."""
+    return _html(sentence).format(**{name: _html(value) for name, value in slots.items()})
+
+
+def markup(text: str) -> Markup:
+    """The one place segboard marks text as markup, which autoescaping then leaves alone.
+
+    It is given only text that one of the filters above has just escaped for where it goes, the
+    output of the board template (escaped as it was rendered), and hand-written
+    Markdown from docs/ (the maintainers' own). Never record text as it is.
+    """
+    return Markup(text)
