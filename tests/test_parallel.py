@@ -68,8 +68,8 @@ def test_with_other_threads_running_the_check_stays_in_one_process(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     many_results(repo, repository.PARALLEL_THRESHOLD + 10)
-    forked = []
-    monkeypatch.setattr(repository, "_check_slice", lambda bounds: forked.append(bounds) or [])
+    forked: list[str] = []
+    monkeypatch.setattr(repository.multiprocessing, "get_context", forked.append)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
@@ -78,4 +78,4 @@ def test_with_other_threads_running_the_check_stays_in_one_process(
     finally:
         stop.set()
         other.join()
-    assert forked == []  # no worker was asked for anything
+    assert forked == []  # no pool of workers was started
