@@ -117,7 +117,7 @@ def make_repository(target: Path, datasets: int, results: int) -> None:
 class MarkdownTablePages(PageWriter):
     """The same pages, but each leaderboard as a plain Markdown table with Markdown links."""
 
-    def _board_table(self, board: dict[str, Any]) -> str:
+    def _board_block(self, board: dict[str, Any], page: str) -> str:  # noqa: ARG002
 
         lines = [
             f"| {self.t('rank')} | {self.t('model')} | {board['metric_name']} | {self.t('tags')} "

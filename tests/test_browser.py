@@ -269,7 +269,8 @@ def test_hostile_names_render_as_text(browser: object, site_repo: Path) -> None:
     with own_site(browser, site_repo) as (page, base):
         page.goto(f"{base}/datasets/ade20k/")
         cell = page.page.locator("table.sb-board").first.locator("td", has_text="star")
-        assert cell.inner_text() == HOSTILE_MODEL
+        # the cell's own text (its details follow in a <details> element)
+        assert cell.evaluate("cell => cell.firstChild.textContent") == HOSTILE_MODEL
         assert page.page.locator("b", has_text="bold").count() == 0
         page.goto(f"{base}/papers/hostile2020/")
         assert page.page.title().startswith('</title><script>alert("title")</script>')
@@ -299,3 +300,85 @@ def test_on_a_phone_a_row_reads_without_scrolling_sideways(browser: object, base
         phone.check_clean()
     finally:
         phone.context.close()
+
+
+def visible_rows(page: object, board: str) -> list[tuple[str, str]]:
+    """(rank, row id) of the rows shown on a board, top to bottom."""
+    rows = page.locator(f"[data-sb-board='{board}'] tbody tr:visible")  # type: ignore[attr-defined]
+    return [
+        tuple(r) for r in rows.evaluate_all("rs => rs.map(r => [r.cells[0].textContent, r.id])")
+    ]
+
+
+def test_filters_rerank_follow_the_address_and_redraw_the_chart(
+    browser: object, site_repo: Path
+) -> None:
+    from .test_reproductions import add_reproduction
+
+    add_reproduction(site_repo, miou="77.10")
+    board = "cityscapes--test"
+    with own_site(browser, site_repo) as (watched, base):
+        page = watched.page
+        watched.goto(f"{base}/datasets/cityscapes/")
+        ranks = [rank for rank, _ in visible_rows(page, board)]
+        assert ranks == ["1", "2", "3", "4", "4", "6"]  # as built: the reproduction is hidden
+        form = page.locator(f"[data-sb-board='{board}'] form.sb-filters")
+        assert form.locator(".sb-count").inner_text().startswith("Showing 6 of 6 results")
+        form.locator("select[name=extra]").select_option("none")
+        shown = visible_rows(page, board)
+        assert [rank for rank, _ in shown] == ["1", "2", "2", "4"]  # ranked again, ties shared
+        assert all("coarse" not in row for _, row in shown)
+        assert f"{board}.extra=none" in page.url
+        dots = page.locator(f"[data-sb-board='{board}'] circle.sb-p-dot:visible")
+        assert dots.count() == 4  # the chart shows the same rows
+        form.locator("input[name=repro]").check()
+        shown = visible_rows(page, board)
+        assert [rank for rank, _ in shown] == ["1", "2", "2", "4", "5"]
+        assert shown[3][1] == f"{board}--pspnet-r101-d8-mmseg"  # 77.10, ranked among them
+        shared = page.url
+        assert f"{board}.repro=1" in shared
+        # the address alone restores the view, in a fresh page
+        again = Watched(browser)
+        try:
+            again.goto(shared)
+            assert visible_rows(again.page, board) == shown
+            select = again.page.locator(f"[data-sb-board='{board}'] select[name=extra]")
+            assert select.input_value() == "none"
+            again.check_clean()
+        finally:
+            again.context.close()
+        form.locator("button[type=reset]").click()
+        page.wait_for_function(f"!location.search.includes('{board}.')")
+        assert [rank for rank, _ in visible_rows(page, board)] == ["1", "2", "3", "4", "4", "6"]
+
+
+def test_search_for_a_model_leads_to_its_row(watched: Watched, base_url: str) -> None:
+    for home, name in (("/", "RefineNet-ResNet-101"), ("/zh/", "RefineNet-ResNet-101")):
+        watched.goto(f"{base_url}{home}")
+        found = search(watched, "RefineNet")
+        assert any(
+            name in item and "#cityscapes--test--refinenet-resnet-101" in item for item in found
+        )
+        watched.page.locator(
+            ".md-search-result__link[href$='#cityscapes--test--refinenet-resnet-101']"
+        ).first.click()
+        watched.page.wait_for_url(  # the theme adds ?h=<query> to highlight the words found
+            lambda url: (
+                "/datasets/cityscapes/" in url
+                and url.endswith("#cityscapes--test--refinenet-resnet-101")
+            )
+        )
+        row = watched.page.locator("#cityscapes--test--refinenet-resnet-101")
+        assert row.is_visible() and row.locator("td").nth(1).inner_text().startswith(name)
+
+
+def test_a_row_shows_its_provenance(watched: Watched, base_url: str) -> None:
+    watched.goto(f"{base_url}/datasets/ade20k/")
+    row = watched.page.locator("#ade20k--val--resnet-38-model-a1-2")
+    details = row.locator("details.sb-more")
+    assert not details.locator("dl").is_visible()
+    details.locator("summary").click()
+    text = details.locator("dl").inner_text()
+    assert "metrics.scene-parsing-score corrected (published 61.56)" in text
+    assert "data/results/ade20k/val/resnet-38-model-a1-2.yaml" in text
+    assert "recomputed" in text or "as published" in text or "agrees" in text  # the state

@@ -163,9 +163,15 @@ def test_the_site_shows_the_reproduced_figure_beside_the_claim(site_repo: Path) 
     completed = run_segboard("build", cwd=site_repo)
     assert completed.returncode == 0, completed.stderr
     page = (site_repo / "site/datasets/cityscapes/index.html").read_text()
-    row = page.split(">PSPNet-ResNet-101</", 1)[1].split("</tr>", 1)[0]
+    row = page.split('<tr id="cityscapes--test--pspnet-resnet-101"', 1)[1].split("</tr>", 1)[0]
     assert "reproduced: 77.10" in row
-    assert "pspnet-r101-d8-mmseg" not in page.split("<table", 2)[1]  # not a ranked row
+    # the reproduction is a row of its own, hidden until asked for, unranked, naming the claim
+    reproduction = page.split('<tr id="cityscapes--test--pspnet-r101-d8-mmseg"', 1)[1]
+    reproduction = reproduction.split("</tr>", 1)[0]
+    assert reproduction.startswith(' data-sb-pos="')
+    assert 'data-sb-kind="reproduction"' in reproduction and " hidden>" in reproduction
+    assert '<td data-label="Rank"></td>' in reproduction
+    assert '<a href="#cityscapes--test--pspnet-resnet-101">PSPNet-ResNet-101</a>' in reproduction
 
 
 def test_link_reproductions_links_only_an_unambiguous_match(repo: Path) -> None:

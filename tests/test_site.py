@@ -52,7 +52,8 @@ def test_every_page_exists_in_both_languages(built_site: Path) -> None:
 def test_tables_show_the_ranked_rows(built_site: Path) -> None:
     page = (built_site / "datasets/cityscapes/index.html").read_text()
     table = page.split('id="leaderboard-test-set"', 1)[1].split("</table>", 1)[0]
-    ranks = re.findall(r'<tr><td data-label="Rank">(\d+)</td>', table)
+    row_start = r'<tr id="cityscapes--test--[^"]+"[^>]*>\n'
+    ranks = re.findall(row_start + r'<td data-label="Rank">(\d+)</td>', table)
     assert ranks == ["1", "2", "3", "4", "4", "6"]  # the tie at 78.40 shares rank 4
     assert "78.40" in table and "Cityscapes coarse" in table
     assert '<td data-label="Weights" class="sb-na">N/A</td>' in table
@@ -70,17 +71,25 @@ def test_downloads_beside_each_leaderboard(built_site: Path) -> None:
     assert 'href="../../downloads/ade20k--val.csv" download' in page
 
 
-def test_charts_are_svg_files_with_a_step_line(built_site: Path) -> None:
+def test_charts_are_inline_svg_with_a_step_line_and_points_tied_to_rows(built_site: Path) -> None:
     page = (built_site / "datasets/pascal-voc-2012/index.html").read_text()
     assert page.count('<figure class="sb-chart">') == 2
-    assert '<img src="../../charts/pascal-voc-2012--val.svg"' in page
-    chart = (built_site / "charts/pascal-voc-2012--val.svg").read_text()
-    assert chart.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    chart = page.split('<svg class="sb-progress"', 1)[1].split("</svg>", 1)[0]
+    assert 'aria-label="State of the art over time: PASCAL VOC 2012, validation set' in chart
     assert "<title>DeepLab_v2: 79.00 (2016-06)</title>" in chart
     assert "<title>DeepLab_v3-Xception-65 + COCO: 83.58 (2018-02)</title>" in chart
+    assert '<path class="sb-p-best" d="M' in chart
+    # every point names its row, which is on the page; only the running best is labelled
+    rows = re.findall(r'<circle [^>]*data-sb-row="([^"]+)"', chart)
+    assert rows and all(f'<tr id="{row}"' in page for row in rows)
+    labels = re.findall(r'<text class="sb-p-label"[^>]*data-sb-row="([^"]+)"', chart)
+    best = re.findall(r'<circle class="sb-p-dot sb-p-on-best"[^>]*data-sb-row="([^"]+)"', chart)
+    assert labels == best and 0 < len(best) <= len(rows)
+    assert not (built_site / "charts/pascal-voc-2012--val.svg").exists()  # inline, not a file
     assert chart.count("<circle") == 2  # every result is a point
-    assert chart.count('stroke-width="2"') == 1  # one running-best step line
-    assert "论文日期" in (built_site / "zh/charts/pascal-voc-2012--val.svg").read_text()
+    assert chart.count('class="sb-p-best"') == 1  # one running-best step line
+    chinese = (built_site / "zh/datasets/pascal-voc-2012/index.html").read_text()
+    assert "论文日期" in chinese.split('<svg class="sb-progress"', 1)[1].split("</svg>", 1)[0]
 
 
 def test_the_site_loads_nothing_from_other_hosts(built_site: Path) -> None:
@@ -162,9 +171,9 @@ def test_names_cannot_inject_markup(hostile_site: Path) -> None:
         assert "<b>bold</b>" not in text, path
     page = (hostile_site / "datasets/ade20k/index.html").read_text()
     assert (
-        '<td data-label="Model">&lt;script&gt;alert(&quot;model&quot;)&lt;/script&gt; | *star* '
-        "_under_ `tick` "
-        "&amp; &lt;b&gt;bold&lt;/b&gt;</td>"
+        '<td data-label="Model" data-sb-value="&lt;script&gt;alert(&quot;model&quot;)&lt;/script'
+        '&gt; | *star* _under_ `tick` &amp; &lt;b&gt;bold&lt;/b&gt;">&lt;script&gt;alert(&quot;'
+        "model&quot;)&lt;/script&gt; | *star* _under_ `tick` &amp; &lt;b&gt;bold&lt;/b&gt;<details"
     ) in page
     paper = (hostile_site / "papers/hostile2020/index.html").read_text()
     assert "<title>&lt;/title&gt;&lt;script&gt;" in paper
@@ -238,14 +247,14 @@ def test_the_home_page_counts_results_by_source_kind(built_site: Path) -> None:
 def test_tables_have_captions_titles_and_marked_corrections(built_site: Path) -> None:
     page = (built_site / "datasets/ade20k/index.html").read_text()
     assert "<caption>ADE20K, validation set: ranked by Score, higher is better</caption>" in page
-    chart = '<img src="../../charts/ade20k--val.svg" alt="State of the art over time: ADE20K,'
-    assert chart in page
+    chart = '<svg class="sb-progress" viewBox="0 0 720 340" role="group" aria-label="State of the'
+    assert f"{chart} art over time: ADE20K, validation set (Score)" in page
     # ResNet-38 Model A1-2's score was corrected from the published 61.56
     row = page.split(">ResNet-38 Model A1-2<", 1)[1].split("</tr>", 1)[0]
     assert '61.95<span class="sb-corrected" title="Corrected from the primary source; ' in row
     assert 'published 61.56">*</span>' in row
     title = "Wider or Deeper: Revisiting the ResNet Model for Visual Recognition"
-    assert f">{title} (2016)</a>" in row
+    assert f">{title} (2016, Pattern Recognition 2019)</a>" in row  # year, and venue
 
 
 def test_the_search_index_keeps_cells_apart(built_site: Path) -> None:

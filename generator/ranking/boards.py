@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 from generator.ranking.order import ranked_leaderboards
-from generator.records.model import Catalog, Leaderboard, Result
+from generator.records.model import Catalog, Curation, Leaderboard, Result
 from generator.scores.verification import state
 
 
@@ -38,7 +38,15 @@ def _row(catalog: Catalog, result: Result, rank: int, metric: str) -> dict[str, 
         "code_detail": [
             {"url": c.url, "framework": c.framework, "official": c.official} for c in code
         ],
-        "source": {"kind": result.source_kind, "url": result.source_url},
+        "source": {
+            "kind": result.source_kind,
+            "url": result.source_url,
+            "detail": result.document.data["source"].get("detail"),
+        },
+        # every curation entry, in the record's order ("published" only where one is given)
+        "curation": [_curation(c) for c in result.curation],
+        "notes": result.notes,
+        "paper_venue": paper.venue if paper else None,
         "corrected_fields": [c.field for c in result.curation if c.action == "corrected"],
         # field -> the value the source published, for every corrected field
         "corrections": {c.field: c.published for c in result.curation if c.action == "corrected"},
@@ -50,6 +58,15 @@ def _row(catalog: Catalog, result: Result, rank: int, metric: str) -> dict[str, 
         "flops_g": result.settings.flops_g,
         "reproduces": result.reproduces,
     }
+
+
+def _curation(entry: Curation) -> dict[str, Any]:
+    out: dict[str, Any] = {"field": entry.field, "action": entry.action, "reason": entry.reason}
+    if entry.has_published:
+        out["published"] = entry.published
+    if entry.source:
+        out["source"] = entry.source
+    return out
 
 
 def _reproductions(catalog: Catalog, board: Leaderboard) -> list[Result]:

@@ -143,6 +143,11 @@ def result_path(root: Path, dataset: str, split: str, result_slug: str) -> Path:
     return root / DATA / RESULTS / parts[0] / parts[1] / f"{parts[2]}{SUFFIX}"
 
 
+def result_repo_path(result_id: str) -> str:
+    """A result's file relative to the repository, with '/': 'data/results/ade20k/val/x.yaml'."""
+    return f"{DATA}/{RESULTS}/{result_id}{SUFFIX}"
+
+
 def result_id_path(root: Path, result_id: str) -> Path | None:
     """The file of a result id 'dataset/split/slug', or None when the id is not of that form."""
     parts = result_id.split("/")

@@ -33,9 +33,10 @@ from generator.records.places import (
     lock_path,
 )
 from generator.records.validation import ValidationReport, validate_repository
-from generator.site.engine import environment, mkdocs_build, mkdocs_config
+from generator.site.engine import edit_base, environment, mkdocs_build, mkdocs_config
 from generator.site.i18n import LANGUAGES
 from generator.site.pages import PageWriter, Shared, SiteContent, download_files
+from generator.site.slots import add_search_entries, fill_slots
 
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page
 
@@ -86,9 +87,10 @@ def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
     shared = Shared.from_catalog(catalog)  # ranked once, for every language
     downloads = download_files(catalog, shared.boards)
     assets = resources.files("generator.site") / "assets"
+    edit = edit_base(root)
     contents = {}
     for lang in LANGUAGES:
-        content = PageWriter(catalog, lang, handwritten_pages(root, lang), shared).write()
+        content = PageWriter(catalog, lang, handwritten_pages(root, lang), shared, edit).write()
         content.files.update(downloads)
         target = generated_dir(root, lang)
         if target.exists():
@@ -139,6 +141,9 @@ def _build_and_swap(
     try:
         with environment("SOURCE_DATE_EPOCH", epoch):
             warnings = _build_languages(root, staging, contents, parallel)
+        for lang, content in contents.items():
+            fill_slots(staging / lang, content.fragments)
+            add_search_entries(staging / lang, content.search)
         site = staging / LANGUAGES[0]  # the first language at the root, the others below it
         for lang in LANGUAGES[1:]:
             os.replace(staging / lang, site / lang)

@@ -1,11 +1,12 @@
-"""Progress charts as SVG files: every result as a point, the running best as a step line.
+"""Charts as SVG: a leaderboard's progress (every result a point, the running best a step line)
+and a verified result's confusion matrix.
 
 The SVG is written directly rather than through a plotting library: it is small, quick to make
-for a hundred leaderboards, and byte-for-byte deterministic. Pages show it through <img>, so
-neither Markdown nor the search index has to read it; the site's stylesheet inverts it for the
-dark palette. Points are labelled with their model names; on a crowded chart (more than
-MAX_LABELLED points) only the points of the running best are, and every point keeps a tooltip
-when the SVG is opened on its own.
+for a hundred leaderboards, and byte-for-byte deterministic. The progress chart goes inline into
+its leaderboard's block (not through Markdown: see site/slots.py), so the stylesheet colours it
+for either palette and the page's script ties each point to its table row: points follow the
+filters, and a point shows its details on hover and on keyboard focus. Only the points of the
+running best are labelled, each label placed where it overlaps no other.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from generator.site.markup import esc
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 52, 20, 16, 40
-MAX_LABELLED = 40
-INK, FAINT, ACCENT = "#333333", "#757575", "#3949ab"
+INK, FAINT, ACCENT = "#333333", "#757575", "#3949ab"  # the confusion matrix's colours
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class Point:
     score: float
     label: str
     score_text: str
+    row: str = ""  # the id of the point's table row
+    hidden: bool = False  # drawn, but shown only when the reader's filters show its row
 
 
 def _year(date: str) -> float:
@@ -72,9 +74,9 @@ def running_best(points: list[Point], higher_is_better: bool) -> list[Point]:
     return best
 
 
-_LABEL_CHAR_WIDTH = 5.2  # at the 9px label size
-_LABEL_HEIGHT = 10.0
-_LABEL_OFFSETS = (-6.0, 12.0, -17.0, 23.0, -28.0, 34.0)
+_LABEL_CHAR_WIDTH = 6.6  # at the 12-unit label size
+_LABEL_HEIGHT = 13.0
+_LABEL_OFFSETS = (-7.0, 15.0, -21.0, 29.0, -35.0, 43.0)
 
 
 def _place_label(
@@ -123,7 +125,10 @@ class _Frame:
 def progress_svg(
     points: list[Point], higher_is_better: bool, title: str, x_label: str, y_label: str
 ) -> str:
-    """A standalone SVG document, or "" when there is nothing to draw."""
+    """An inline SVG element (coloured by the site's stylesheet), or "" with nothing to draw.
+
+    The running best is computed from the points shown at first (not `hidden`); the page's
+    script recomputes it for the reader's filters."""
     if not points:
         return ""
     years = [_year(p.date) for p in points]
@@ -131,79 +136,81 @@ def progress_svg(
     pad = max((max(scores) - min(scores)) * 0.08, 0.5)
     frame = _Frame(min(years) - 0.25, max(years) + 0.25, min(scores) - pad, max(scores) + pad)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-        f'height="{HEIGHT}" role="img" aria-label="{esc(title)}" font-family="sans-serif">',
-        f"<title>{esc(title)}</title>",
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
-        f'<path d="M{LEFT} {TOP}V{HEIGHT - BOTTOM}H{WIDTH - RIGHT}" fill="none" stroke="{FAINT}"/>',
+        f'<svg class="sb-progress" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
+        f'aria-label="{esc(title)}" data-sb-right="{_fmt(frame.x(frame.x_high))}">',
+        f'<path class="sb-p-axis" d="M{LEFT} {TOP}V{HEIGHT - BOTTOM}H{WIDTH - RIGHT}"/>',
     ]
     out += _axes(frame, x_label, y_label)
-    best = running_best(points, higher_is_better)
+    best = running_best([p for p in points if not p.hidden], higher_is_better)
     out.append(_step_line(frame, best))
     out += _marks(frame, points, {id(p) for p in best})
     out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return "\n".join(out)
 
 
 def _axes(frame: _Frame, x_label: str, y_label: str) -> list[str]:
     """Grid lines with score ticks, year ticks, and the two axis labels."""
     out = []
     for tick in _ticks(frame.y_low, frame.y_high):
+        y = _fmt(frame.y(tick))
+        out.append(f'<line class="sb-p-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>')
         out.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_fmt(frame.y(tick))}" '
-            f'y2="{_fmt(frame.y(tick))}" stroke="{INK}" stroke-opacity="0.12"/>'
-        )
-        out.append(
-            f'<text x="{LEFT - 6}" y="{_fmt(frame.y(tick) + 3.5)}" text-anchor="end" '
-            f'font-size="11" fill="{FAINT}">{tick:g}</text>'
+            f'<text class="sb-p-tick" x="{LEFT - 6}" y="{_fmt(frame.y(tick) + 4)}" '
+            f'text-anchor="end">{tick:g}</text>'
         )
     first_year, last_year = math.ceil(frame.x_low), math.floor(frame.x_high)
-    step = max(1, math.ceil((last_year - first_year + 1) / 10))
+    step = max(1, math.ceil((last_year - first_year + 1) / 8))
     for year in range(first_year, last_year + 1, step):
         out.append(
-            f'<text x="{_fmt(frame.x(year))}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
-            f'font-size="11" fill="{FAINT}">{year}</text>'
+            f'<text class="sb-p-tick" x="{_fmt(frame.x(year))}" y="{HEIGHT - BOTTOM + 18}" '
+            f'text-anchor="middle">{year}</text>'
         )
     out.append(
-        f'<text x="{LEFT + frame.plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" '
-        f'font-size="11" fill="{FAINT}">{esc(x_label)}</text>'
+        f'<text class="sb-p-tick" x="{LEFT + frame.plot_w / 2:.1f}" y="{HEIGHT - 4}" '
+        f'text-anchor="middle">{esc(x_label)}</text>'
     )
     out.append(
-        f'<text transform="translate(14 {TOP + frame.plot_h / 2:.1f}) rotate(-90)" '
-        f'text-anchor="middle" font-size="11" fill="{FAINT}">{esc(y_label)}</text>'
+        f'<text class="sb-p-tick" transform="translate(14 {TOP + frame.plot_h / 2:.1f}) '
+        f'rotate(-90)" text-anchor="middle">{esc(y_label)}</text>'
     )
     return out
 
 
 def _step_line(frame: _Frame, best: list[Point]) -> str:
     """The running best as a step line, carried on to the right edge."""
+    if not best:
+        return '<path class="sb-p-best" d=""/>'
     steps = [f"M{_fmt(frame.x(_year(best[0].date)))} {_fmt(frame.y(best[0].score))}"]
     for point in best[1:]:
         steps.append(f"H{_fmt(frame.x(_year(point.date)))}V{_fmt(frame.y(point.score))}")
     steps.append(f"H{_fmt(frame.x(frame.x_high))}")
-    return f'<path d="{"".join(steps)}" fill="none" stroke="{ACCENT}" stroke-width="2"/>'
+    return f'<path class="sb-p-best" d="{"".join(steps)}"/>'
 
 
 def _marks(frame: _Frame, points: list[Point], best_ids: set[int]) -> list[str]:
-    """A dot (with a tooltip) per result; labels on all, or on the running best when crowded."""
+    """A focusable dot per result with its details; labels on the running best only."""
     out = []
-    label_all = len(points) <= MAX_LABELLED
     placed: list[tuple[float, float, float, float]] = []
-    for point in sorted(points, key=lambda p: (_year(p.date), p.score, p.label)):
+    labels = []
+    for point in sorted(points, key=lambda p: (_year(p.date), p.score, p.label, p.row)):
         cx, cy = frame.x(_year(point.date)), frame.y(point.score)
         on_best = id(point) in best_ids
         tip = f"{point.label}: {point.score_text} ({point.date})"
+        hidden = ' display="none"' if point.hidden else ""
         out.append(
-            f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="4" fill="{ACCENT if on_best else FAINT}">'
-            f"<title>{esc(tip)}</title></circle>"
+            f'<circle class="sb-p-dot{" sb-p-on-best" if on_best else ""}" cx="{_fmt(cx)}" '
+            f'cy="{_fmt(cy)}" r="5" data-sb-row="{esc(point.row)}" '
+            f'data-sb-date="{esc(point.date)}" tabindex="0" role="img" '
+            f'aria-label="{esc(tip)}"{hidden}><title>{esc(tip)}</title></circle>'
         )
-        if not (label_all or on_best):
-            continue
-        anchor = "end" if cx > LEFT + frame.plot_w * 0.75 else "start"
+        if on_best:
+            labels.append((cx, cy, point))
+    for cx, cy, point in labels:  # after every dot, so that labels are drawn on top
+        anchor = "end" if cx > LEFT + frame.plot_w * 0.6 else "start"
         lx, ly = _place_label(cx, cy, len(point.label), anchor, placed)
         out.append(
-            f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" font-size="9" '
-            f'fill="{INK}">{esc(point.label)}</text>'
+            f'<text class="sb-p-label" x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" '
+            f'data-sb-row="{esc(point.row)}" aria-hidden="true">{esc(point.label)}</text>'
         )
     return out
 

@@ -21,6 +21,7 @@ from typing import Any
 from generator.errors import DataError, UsageError
 from generator.reading import UnreadableInput, read_text
 from generator.site.i18n import LANGUAGE_NAMES, LANGUAGES
+from generator.site.markup import safe_url
 
 MAX_CONFIG_BYTES = 256 * 1024
 ALLOWED_PLUGINS = ("search",)
@@ -85,9 +86,9 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
+def base_config(root: Path) -> tuple[Path, dict[str, Any]]:
+    """mkdocs.yml, read and checked: its path and its settings."""
     import yaml
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
     from mkdocs.utils.yaml import yaml_load
 
@@ -104,6 +105,25 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
     if not isinstance(base, dict):
         raise UsageError(f"{config_file}: not a mapping of MkDocs settings")
     check_config(config_file, base)
+    return config_file, base
+
+
+def edit_base(root: Path) -> str | None:
+    """Where a record's "edit" link starts: `repo_url` of mkdocs.yml with the main branch's
+    edit path ('https://github.com/o/r/edit/main/'), or None when the site names no
+    repository. The record's path in the repository follows."""
+    if not (root / "mkdocs.yml").exists():  # pages written without building (tests, benchmarks)
+        return None
+    url = base_config(root)[1].get("repo_url")
+    if not isinstance(url, str) or safe_url(url) is None:
+        return None
+    return f"{url.rstrip('/')}/edit/main/"
+
+
+def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
+    from mkdocs.config import load_config
+
+    config_file, base = base_config(root)
     theme = dict(base.get("theme", {}), language=lang)
     plugins = [
         {"search": {"lang": lang}} if plugin == "search" else plugin
@@ -129,6 +149,7 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
         theme=theme,
         plugins=plugins,
         extra=extra,
+        edit_uri="",  # pages are generated: an edit link per record is on its row instead
         strict=True,
     )
 

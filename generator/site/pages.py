@@ -13,7 +13,6 @@ only through the templates' escaping or, in Markdown headings, the `md` filter (
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -25,13 +24,14 @@ from generator.records.model import Catalog, Dataset, Metric, Paper, Result, Spl
 from generator.records.places import evidence_file
 from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
+from generator.site.board_view import BoardView, board_view
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
 from generator.site.i18n import TAG_LABELS, t
 from generator.site.markup import esc
 from generator.site.rendering import environment, markup
+from generator.site.slots import slot
 
 DOWNLOADS = "downloads"
-_CELL_BOUNDARY = re.compile(r"</td>\s*<td")
 # the source kinds of the result schema, in the order the home page counts them
 SOURCE_KINDS = ("paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction")
 CHARTS = "charts"
@@ -90,6 +90,9 @@ class SiteContent:
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     nav: list[Any] = field(default_factory=list)
+    # page URL -> slot key -> final HTML, and the rows' search entries (site/slots.py)
+    fragments: dict[str, dict[str, str]] = field(default_factory=dict)
+    search: list[Row] = field(default_factory=list)
 
 
 class PageWriter:
@@ -101,18 +104,17 @@ class PageWriter:
         lang: str,
         handwritten: dict[str, str],
         shared: Shared | None = None,
+        edit_base: str | None = None,
     ) -> None:
         self.catalog = catalog
         self.lang = lang
         self.handwritten = handwritten  # 'about.md' -> text, in this language
         self.shared = shared or Shared.from_catalog(catalog)
         self.boards = self.shared.boards
+        self.edit_base = edit_base
         self.charts: dict[str, str] = {}
-        # a verified result has a page of its own; board tables stand on dataset pages, two
-        # folders below the site root
-        self.result_hrefs = {
-            rid: f"../../{page_url(result_page(rid))}" for rid in self.shared.matrices
-        }
+        self.fragments: dict[str, dict[str, str]] = {}
+        self.search_entries: list[Row] = []
 
     def t(self, key: str) -> str:
         return t(key, self.lang)
@@ -149,6 +151,7 @@ class PageWriter:
                 content.pages[name] = self.handwritten[name]
                 content.nav.append({self.t(key): name})
         content.files.update(self.charts)
+        content.fragments, content.search = self.fragments, self.search_entries
         return content
 
     # -- pages ---------------------------------------------------------------------------------
@@ -266,7 +269,7 @@ class PageWriter:
         return template.render(context, t=self.t, lang=self.lang, tag_labels=TAG_LABELS)
 
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
-        """A leaderboard on its dataset's page: how it is ranked, its table and its chart."""
+        """A leaderboard on its dataset's page: how it is ranked, and the slot of its block."""
         metric = self.catalog.metrics[board["metric"]]
         stem = relative(page, f"{DOWNLOADS}/{board['key']}")
         split = self._split_name(dataset, board["split"])
@@ -280,20 +283,48 @@ class PageWriter:
             "formula": self._formula(metric.id),
             "csv": f"{stem}.csv",
             "json": f"{stem}.json",
-            # the output of the board template, escaped as it was rendered
-            "table": markup(self._board_table(board)),
-            "chart": self._chart(board, page),
-            "chart_title": self._chart_title(board),
+            "block": markup(self._board_block(board, page)),
         }
 
-    def _board_table(self, board: dict[str, Any]) -> str:
-        """The leaderboard's table (a method of its own: benchmarks/bench_site.py replaces it)."""
-        table = self._render(
-            "board.md.j2", board=board, result_hrefs=self.result_hrefs, caption=self._caption(board)
+    def _board_block(self, board: dict[str, Any], page: str) -> str:
+        """What stands in the Markdown page for the leaderboard's block: an empty slot, filled
+        after the engine's build (site/slots.py). A method of its own: the benchmark's
+        baseline puts a Markdown table there instead."""
+        view = board_view(self.catalog, board, self._result_hrefs(page), self.edit_base)
+        chart = self._chart(board, view)
+        block = self._render(
+            "board.html.j2",
+            board=board,
+            view=view,
+            caption=self._caption(board),
+            chart=markup(chart) if chart else None,
+            chart_title=self._chart_title(board),
         )
-        # one newline between cells: the search index then keeps neighbouring cells' words apart
-        # (a newline, not a blank line, which would end Markdown's raw HTML block)
-        return _CELL_BOUNDARY.sub("</td>\n<td", table)
+        self.fragments.setdefault(page_url(page), {})[board["key"]] = block
+        self.search_entries += self._search_entries(board, view, page)
+        return slot(board["key"])
+
+    def _search_entries(self, board: dict[str, Any], view: BoardView, page: str) -> list[Row]:
+        """One search entry per row: found by model, method and backbone, leading to the row."""
+        dataset = self.catalog.datasets[board["dataset"]]
+        where = f"{dataset.name}, {self._split_name(dataset, board['split'])}"
+        entries = []
+        for item in view.rows:
+            row = item["row"]
+            words = [row["method"], row["backbone"] or "", where]
+            words.append(f"{board['metric_name']} {row['score_text']}")
+            entries.append(
+                {
+                    "location": f"{page_url(page)}#{item['anchor']}",
+                    "title": row["model"],
+                    "text": " · ".join(w for w in words if w),
+                }
+            )
+        return entries
+
+    def _result_hrefs(self, page: str) -> dict[str, str]:
+        """Links from `page` to the verified results' own pages."""
+        return {rid: relative(page, page_url(result_page(rid))) for rid in self.shared.matrices}
 
     def _caption(self, board: dict[str, Any]) -> str:
         """'ADE20K, validation set: ranked by mIoU, higher is better'."""
@@ -306,25 +337,27 @@ class PageWriter:
             direction=direction,
         )
 
-    def _chart(self, board: dict[str, Any], page: str) -> str | None:
-        """The state-of-the-art chart's file (kept in self.charts), or None with nothing to draw."""
+    def _chart(self, board: dict[str, Any], view: BoardView) -> str:
+        """The state-of-the-art chart as inline SVG (its points tied to the rows), or ''."""
         points = [
-            Point(row["paper_date"], row["score"], row["model"], row["score_text"])
-            for row in board["rows"]
-            if row["paper_date"]
+            Point(
+                item["row"]["paper_date"],
+                item["row"]["score"],
+                item["row"]["model"],
+                item["row"]["score_text"],
+                item["anchor"],
+                item["kind"] == "reproduction",
+            )
+            for item in view.rows
+            if item["row"]["paper_date"]
         ]
-        svg = progress_svg(
+        return progress_svg(
             points,
             board["higher_is_better"],
             self._chart_title(board),
             self.t("chart_x"),
             board["metric_name"],
         )
-        if not svg:
-            return None
-        path = f"{CHARTS}/{board['key']}.svg"
-        self.charts[path] = svg
-        return relative(page, path)
 
     def _chart_title(self, board: dict[str, Any]) -> str:
         """'State of the art over time: ADE20K, validation set (mIoU)'."""

@@ -62,7 +62,8 @@ def markup(text: str) -> Markup:
     """The one place segboard marks text as markup, which autoescaping then leaves alone.
 
     It is given only text that one of the filters above has just escaped for where it goes, the
-    output of the board template (escaped as it was rendered), and hand-written
+    output of the board template (escaped as it was rendered), the inline progress chart
+    (charts.py escapes every text it writes into the SVG), and hand-written
     Markdown from docs/ (the maintainers' own). Never record text as it is.
     """
     return Markup(text)

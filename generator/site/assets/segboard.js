@@ -1,13 +1,23 @@
-/* segboard: sortable leaderboard tables. Bundled with the site; loads nothing else.
+/* segboard: sortable tables, and the filters of each leaderboard. Bundled with the site; loads
+ * nothing else and needs no server.
  *
- * A header cell with data-sb-sort="number" or "text" sorts its table when clicked: the first
- * click sorts ascending (or descending, with data-sb-first="descending": a score column where
- * higher is better shows the best first), the next one the other way. A cell's text is its value (numbers are read
- * with parseFloat, so "64.08" and "N/A" sort as 64.08 and as empty); a data-sb-value attribute
- * overrides the text.
+ * Sorting: a header cell with data-sb-sort="number" or "text" sorts its table when clicked: the
+ * first click sorts ascending (or descending, with data-sb-first="descending": a score column
+ * where higher is better shows the best first), the next one the other way. A cell's text is its
+ * value (numbers are read with parseFloat, so "N/A" sorts as empty); data-sb-value overrides it.
+ *
+ * Filters: each leaderboard block (data-sb-board) has a form whose choices hide the rows that do
+ * not match (reproductions stay hidden unless asked for). The rows shown are put back in ranking
+ * order (data-sb-pos) and ranked again among themselves (equal scores share a rank); the chart
+ * shows the same rows and redraws its running best. The choices live in the page's address
+ * (?<board>.<name>=<value>), so a filtered view can be shared.
  */
 (function () {
   "use strict";
+
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+
+  /* -- sorting ------------------------------------------------------------------------------ */
 
   function cellValue(row, index, kind) {
     var cell = row.cells[index];
@@ -43,15 +53,16 @@
       return order !== 0 ? order : x.position - y.position; // stable
     });
     rows.forEach(function (item) { body.appendChild(item.row); });
-    Array.prototype.forEach.call(header.parentNode.cells, function (cell) {
-      cell.removeAttribute("aria-sort");
-    });
-    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    markSorted(header, ascending ? "ascending" : "descending");
   }
 
-  function enable(root) {
-    var headers = root.querySelectorAll("table[data-sb-sortable] th[data-sb-sort]");
-    Array.prototype.forEach.call(headers, function (header) {
+  function markSorted(header, direction) {
+    each(header.parentNode.cells, function (cell) { cell.removeAttribute("aria-sort"); });
+    header.setAttribute("aria-sort", direction);
+  }
+
+  function enableSorting(root) {
+    each(root.querySelectorAll("table[data-sb-sortable] th[data-sb-sort]"), function (header) {
       if (header.getAttribute("data-sb-ready")) return;
       header.setAttribute("data-sb-ready", "1");
       header.setAttribute("tabindex", "0");
@@ -65,9 +76,207 @@
     });
   }
 
+  /* -- filters ------------------------------------------------------------------------------ */
+
+  var boards = [];
+
+  function words(row, attribute) {
+    return (row.getAttribute(attribute) || "").split(" ").filter(Boolean);
+  }
+
+  function listMatches(row, attribute, wanted) {
+    if (!wanted) return true;
+    var have = words(row, attribute);
+    return wanted === "none" || wanted === "unstated" ? have.length === 0 : have.indexOf(wanted) >= 0;
+  }
+
+  function choices(form) {
+    var state = {};
+    each(form.elements, function (element) {
+      if (!element.name) return;
+      state[element.name] = element.type === "checkbox" ? (element.checked ? "1" : "") : element.value;
+    });
+    return state;
+  }
+
+  function shown(row, state) {
+    if (row.getAttribute("data-sb-kind") === "reproduction" && !state.repro) return false;
+    var check = row.getAttribute("data-sb-state");
+    if (state.state === "verified" && check !== "verified") return false;
+    if (state.state === "checked" && check === "claimed") return false;
+    if (state.code && row.getAttribute("data-sb-code") !== "1") return false;
+    return listMatches(row, "data-sb-extra", state.extra) &&
+      listMatches(row, "data-sb-tta", state.tta) &&
+      listMatches(row, "data-sb-pre", state.pre);
+  }
+
+  function apply(board) {
+    var state = choices(board.form);
+    var rank = 0, count = 0, previous = null, total = 0;
+    board.rows.forEach(function (row) {
+      board.body.appendChild(row); // back in ranking order
+      var visible = shown(row, state);
+      if (row.getAttribute("data-sb-kind") !== "reproduction" || state.repro) total += 1;
+      row.hidden = !visible;
+      if (!visible) return;
+      count += 1;
+      var score = row.getAttribute("data-sb-score");
+      if (score !== previous) rank = count; // competition ranking: 1, 2, 2, 4
+      previous = score;
+      row.cells[0].textContent = String(rank);
+    });
+    markSorted(board.table.tHead.rows[0].cells[0], "ascending");
+    var counter = board.form.querySelector(".sb-count");
+    counter.textContent = counter.getAttribute("data-sb-template")
+      .replace("{shown}", String(count)).replace("{total}", String(total));
+    if (board.chart) redraw(board);
+  }
+
+  function redraw(board) {
+    var higher = board.block.getAttribute("data-sb-better") !== "lower";
+    var points = [];
+    each(board.chart.querySelectorAll("circle[data-sb-row]"), function (dot) {
+      var row = document.getElementById(dot.getAttribute("data-sb-row"));
+      var visible = row !== null && !row.hidden;
+      if (visible) dot.removeAttribute("display"); else dot.setAttribute("display", "none");
+      if (visible) points.push(dot);
+    });
+    // y grows downwards: a higher score has a smaller y
+    var y = function (dot) { return parseFloat(dot.getAttribute("cy")); };
+    var x = function (dot) { return parseFloat(dot.getAttribute("cx")); };
+    points.sort(function (a, b) { return x(a) - x(b) || (higher ? y(a) - y(b) : y(b) - y(a)); });
+    var best = [];
+    points.forEach(function (dot) {
+      var last = best[best.length - 1];
+      if (!last || (higher ? y(dot) < y(last) : y(dot) > y(last))) best.push(dot);
+    });
+    var path = best.length ? "M" + x(best[0]) + " " + y(best[0]) : "";
+    best.slice(1).forEach(function (dot) { path += "H" + x(dot) + "V" + y(dot); });
+    if (best.length) path += "H" + board.chart.getAttribute("data-sb-right");
+    board.chart.querySelector(".sb-p-best").setAttribute("d", path);
+    var onBest = {};
+    each(board.chart.querySelectorAll("circle[data-sb-row]"), function (dot) {
+      var on = best.indexOf(dot) >= 0;
+      dot.classList.toggle("sb-p-on-best", on);
+      if (on) onBest[dot.getAttribute("data-sb-row")] = true;
+    });
+    each(board.chart.querySelectorAll("text[data-sb-row]"), function (label) {
+      if (onBest[label.getAttribute("data-sb-row")]) label.removeAttribute("display");
+      else label.setAttribute("display", "none");
+    });
+  }
+
+  function saveAddress() {
+    var params = new URLSearchParams(window.location.search);
+    boards.forEach(function (board) {
+      var state = choices(board.form);
+      Object.keys(state).forEach(function (name) {
+        var key = board.key + "." + name;
+        if (state[name]) params.set(key, state[name]); else params.delete(key);
+      });
+    });
+    var query = params.toString();
+    var address = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    window.history.replaceState(null, "", address);
+  }
+
+  function readAddress(board) {
+    var params = new URLSearchParams(window.location.search);
+    each(board.form.elements, function (element) {
+      if (!element.name) return;
+      var value = params.get(board.key + "." + element.name);
+      if (value === null) return;
+      if (element.type === "checkbox") {
+        element.checked = value === "1";
+      } else if (element.querySelector("option[value='" + CSS.escape(value) + "']")) {
+        element.value = value;
+      }
+    });
+  }
+
+  /* A link to a row (a search result, a "reproduces" link) shows it even when filtered out. */
+  function revealTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var row = id ? document.getElementById(id) : null;
+    if (!row || row.tagName !== "TR" || !row.hidden) return;
+    var board = boards.filter(function (b) { return b.block.contains(row); })[0];
+    if (!board) return;
+    if (row.getAttribute("data-sb-kind") === "reproduction") board.form.elements.repro.checked = true;
+    apply(board);
+    if (row.hidden) {
+      board.form.reset();
+      board.form.elements.repro && (board.form.elements.repro.checked = row.getAttribute("data-sb-kind") === "reproduction");
+      apply(board);
+    }
+    saveAddress();
+    row.scrollIntoView();
+  }
+
+  function enableTips(board) {
+    var figure = board.chart.parentNode;
+    var tip = document.createElement("div");
+    tip.className = "sb-tip";
+    tip.hidden = true;
+    figure.appendChild(tip);
+    var show = function (event) {
+      var dot = event.target;
+      var box = dot.getBoundingClientRect(), frame = figure.getBoundingClientRect();
+      tip.textContent = dot.getAttribute("aria-label");
+      tip.hidden = false;
+      tip.style.left = Math.max(0, Math.min(box.left - frame.left, frame.width - 220)) + "px";
+      tip.style.top = (box.top - frame.top - 34) + "px";
+    };
+    var hide = function () { tip.hidden = true; };
+    each(board.chart.querySelectorAll("circle[data-sb-row]"), function (dot) {
+      dot.addEventListener("mouseenter", show);
+      dot.addEventListener("focus", show);
+      dot.addEventListener("mouseleave", hide);
+      dot.addEventListener("blur", hide);
+      var open = function () { window.location.hash = dot.getAttribute("data-sb-row"); };
+      dot.addEventListener("click", open);
+      dot.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); open(); }
+      });
+    });
+  }
+
+  function enableFilters(root) {
+    each(root.querySelectorAll("[data-sb-board]"), function (block) {
+      var form = block.querySelector("form.sb-filters");
+      var table = block.querySelector("table.sb-board");
+      if (!form || !table || block.getAttribute("data-sb-ready")) return;
+      block.setAttribute("data-sb-ready", "1");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows).sort(function (a, b) {
+        return parseInt(a.getAttribute("data-sb-pos"), 10) - parseInt(b.getAttribute("data-sb-pos"), 10);
+      });
+      var board = {
+        key: block.getAttribute("data-sb-board"), block: block, form: form, table: table,
+        body: body, rows: rows, chart: block.querySelector("svg.sb-progress")
+      };
+      boards.push(board);
+      readAddress(board);
+      form.hidden = false;
+      form.addEventListener("change", function () { apply(board); saveAddress(); });
+      form.addEventListener("reset", function () {
+        window.setTimeout(function () { apply(board); saveAddress(); }, 0);
+      });
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      if (board.chart) enableTips(board);
+      apply(board);
+    });
+    revealTarget();
+  }
+
+  function start() {
+    enableSorting(document);
+    enableFilters(document);
+    window.addEventListener("hashchange", revealTarget);
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { enable(document); });
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    enable(document);
+    start();
   }
 })();

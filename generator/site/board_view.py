@@ -1,0 +1,108 @@
+"""What a leaderboard's block on its dataset page shows: its rows in display order (the ranked
+claims, then the reproductions by the same order), each row's anchor, filter attributes and
+provenance, and which optional columns and filter choices the leaderboard needs.
+
+Everything here is plain data for `templates/board.html.j2`; no markup is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.records.model import Catalog
+from generator.records.places import result_repo_path
+
+Row = dict[str, Any]
+
+
+@dataclass
+class BoardView:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    # (metric id, short name, higher is better) of every other metric the rows give
+    metric_columns: list[tuple[str, str, bool]] = field(default_factory=list)
+    extra_options: list[str] = field(default_factory=list)
+    tta_options: list[str] = field(default_factory=list)
+    pretraining_options: list[str] = field(default_factory=list)
+    reproductions: int = 0
+    show_crop: bool = False
+    show_params: bool = False
+    show_flops: bool = False
+
+
+def row_anchor(board_key: str, result_id: str) -> str:
+    """A row's id on its dataset page: unique there, since one split's results have one slug
+    each and a board key names the board ('ade20k--val--miou--segformer-b2')."""
+    return f"{board_key}--{result_id.rsplit('/', 1)[-1]}"
+
+
+def _order_key(row: Row, higher: bool) -> tuple[Any, ...]:
+    """The ranking's order (ranking/order.py), so reproductions fall in among the claims."""
+    score = -row["score"] if higher else row["score"]
+    return (score, row["paper_date"] or "9999-12", row["model"].casefold(), row["result"])
+
+
+def board_view(
+    catalog: Catalog,
+    board: dict[str, Any],
+    result_hrefs: dict[str, str],
+    edit_base: str | None,
+) -> BoardView:
+    """The rows and columns of one leaderboard's block (`edit_base`: the repository's edit URL
+    up to the file's path, or None when the site names no repository)."""
+    higher = board["higher_is_better"]
+    claims, reproductions = board["rows"], board["reproductions"]
+    ordered = sorted(claims + reproductions, key=lambda row: _order_key(row, higher))
+    anchors = {row["result"]: row_anchor(board["key"], row["result"]) for row in ordered}
+    models = {row["result"]: row["model"] for row in ordered}
+    by_id = {result.id: result for result in catalog.results if result.id in anchors}
+    seen_metrics = {m for row in ordered for m in row["metrics"] if m != board["metric"]}
+    view = BoardView(
+        metric_columns=[
+            (m, catalog.metrics[m].short_name, catalog.metrics[m].higher_is_better)
+            for m in catalog.metrics
+            if m in seen_metrics
+        ],
+        reproductions=len(reproductions),
+        show_crop=any(row["crop_size"] for row in ordered),
+        show_params=any(row["parameters_m"] is not None for row in ordered),
+        show_flops=any(row["flops_g"] is not None for row in ordered),
+    )
+    view.extra_options = _options(ordered, "extra_training_data")
+    view.tta_options = _options(ordered, "test_time_augmentation")
+    view.pretraining_options = _options(ordered, "pretraining_data")
+    for row in ordered:
+        result = by_id[row["result"]]
+        crop = row["crop_size"]
+        claim = row["reproduces"]
+        date = (row["paper_date"] or "")[:4]
+        view.rows.append(
+            {
+                "row": row,
+                "kind": "reproduction" if result.is_reproduction else "claim",
+                "anchor": anchors[row["result"]],
+                "anchors": anchors,
+                "href": result_hrefs.get(row["result"]),
+                "extra": " ".join(row["extra_training_data"]),
+                "tta": " ".join(row["test_time_augmentation"]),
+                "pre": " ".join(row["pretraining_data"]),
+                "code": "1" if row["code_detail"] else "0",
+                "crop": f"{crop[0]}×{crop[1]}" if crop else None,
+                "crop_area": crop[0] * crop[1] if crop else "",
+                "metric_texts": [
+                    result.published_text(m) if m in result.metrics else None
+                    for m, _, _ in view.metric_columns
+                ],
+                "published": f"{date}, {row['paper_venue']}" if row["paper_venue"] else date,
+                "reproduced_by": row.get("reproduced_by", []),
+                "claim": (anchors[claim], models[claim]) if claim in anchors else None,
+                "record": result_repo_path(row["result"]),
+                "edit": f"{edit_base}{result_repo_path(row['result'])}" if edit_base else None,
+            }
+        )
+    return view
+
+
+def _options(rows: list[Row], key: str) -> list[str]:
+    """The values of a list field that the rows use, in a stable order."""
+    return sorted({value for row in rows for value in row[key]})
