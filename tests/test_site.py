@@ -69,6 +69,10 @@ def test_downloads_beside_each_leaderboard(built_site: Path) -> None:
         assert (downloads / f"{name}.json").read_text().startswith("{")
     page = (built_site / "datasets/ade20k/index.html").read_text()
     assert 'href="../../downloads/ade20k--val.csv" download' in page
+    # written once: the Chinese pages link to the same files at the site's root
+    chinese = (built_site / "zh/datasets/ade20k/index.html").read_text()
+    assert 'href="../../../downloads/ade20k--val.csv" download' in chinese
+    assert not (built_site / "zh/downloads").exists()
 
 
 def test_charts_are_inline_svg_with_a_step_line_and_points_tied_to_rows(built_site: Path) -> None:

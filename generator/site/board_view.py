@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.records.model import Catalog
 from generator.records.places import result_repo_path
+from generator.site.markup import safe_url
 
 Row = dict[str, Any]
 
@@ -96,6 +97,10 @@ def board_view(
                 "published": f"{date}, {row['paper_venue']}" if row["paper_venue"] else date,
                 "reproduced_by": row.get("reproduced_by", []),
                 "claim": (anchors[claim], models[claim]) if claim in anchors else None,
+                "source_href": safe_url(row["source"]["url"]),
+                "paper_href": safe_url(row["paper"]) if row["paper"] else None,
+                "weights": [(safe_url(w["url"]), w["framework"]) for w in row["weights_detail"]],
+                "code_links": [(safe_url(c["url"]), c["framework"]) for c in row["code_detail"]],
                 "record": result_repo_path(row["result"]),
                 "edit": f"{edit_base}{result_repo_path(row['result'])}" if edit_base else None,
             }

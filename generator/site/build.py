@@ -83,15 +83,14 @@ def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
 
 
 def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
-    """Write build/docs/<lang>/ afresh for every language; return what was written."""
+    """Write build/docs/<lang>/ afresh for every language; return what was written (the
+    downloads, which go straight into the built site, are the first language's `downloads`)."""
     shared = Shared.from_catalog(catalog)  # ranked once, for every language
-    downloads = download_files(catalog, shared.boards)
     assets = resources.files("generator.site") / "assets"
     edit = edit_base(root)
     contents = {}
     for lang in LANGUAGES:
         content = PageWriter(catalog, lang, handwritten_pages(root, lang), shared, edit).write()
-        content.files.update(downloads)
         target = generated_dir(root, lang)
         if target.exists():
             shutil.rmtree(target)
@@ -104,6 +103,7 @@ def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
             if asset.name.endswith((".css", ".js")):
                 (target / "assets" / asset.name).write_text(asset.read_text(encoding="utf-8"))
         contents[lang] = content
+    contents[LANGUAGES[0]].downloads = download_files(catalog, shared.boards)
     return contents
 
 
@@ -144,6 +144,10 @@ def _build_and_swap(
         for lang, content in contents.items():
             fill_slots(staging / lang, content.fragments)
             add_search_entries(staging / lang, content.search)
+            for relative_path, text in content.downloads.items():
+                path = staging / lang / relative_path
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
         site = staging / LANGUAGES[0]  # the first language at the root, the others below it
         for lang in LANGUAGES[1:]:
             os.replace(staging / lang, site / lang)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.interop.leaderboard_files import to_csv_rows
 from generator.ranking.boards import leaderboards
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result, Split
@@ -26,7 +28,7 @@ from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site.board_view import BoardView, board_view
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
-from generator.site.i18n import TAG_LABELS, t
+from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
 from generator.site.rendering import environment, markup
 from generator.site.slots import slot
@@ -93,6 +95,8 @@ class SiteContent:
     # page URL -> slot key -> final HTML, and the rows' search entries (site/slots.py)
     fragments: dict[str, dict[str, str]] = field(default_factory=dict)
     search: list[Row] = field(default_factory=list)
+    # data files written into the built site as they are (site path -> text)
+    downloads: dict[str, str] = field(default_factory=dict)
 
 
 class PageWriter:
@@ -112,9 +116,13 @@ class PageWriter:
         self.shared = shared or Shared.from_catalog(catalog)
         self.boards = self.shared.boards
         self.edit_base = edit_base
+        # the downloads are the same in every language: written once, at the first one's root
+        self.site_root = "" if lang == LANGUAGES[0] else "../"
         self.charts: dict[str, str] = {}
         self.fragments: dict[str, dict[str, str]] = {}
         self.search_entries: list[Row] = []
+        self._escaped_words: dict[str, Markup] | None = None
+        self._escaped_tags: dict[str, Markup] | None = None
 
     def t(self, key: str) -> str:
         return t(key, self.lang)
@@ -174,7 +182,7 @@ class PageWriter:
                     "newest": newest,
                 }
             )
-        everything = relative(page, f"{DOWNLOADS}/segboard.json")
+        everything = relative(page, f"{self.site_root}{DOWNLOADS}/segboard.json")
         kinds = Counter(result.source_kind for result in self.catalog.results)
         sources = [(self.t(f"source_{kind}"), kinds[kind]) for kind in SOURCE_KINDS if kinds[kind]]
         return self._render(
@@ -271,7 +279,7 @@ class PageWriter:
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
         """A leaderboard on its dataset's page: how it is ranked, and the slot of its block."""
         metric = self.catalog.metrics[board["metric"]]
-        stem = relative(page, f"{DOWNLOADS}/{board['key']}")
+        stem = relative(page, f"{self.site_root}{DOWNLOADS}/{board['key']}")
         split = self._split_name(dataset, board["split"])
         return {
             # a split with several leaderboards names the metric in each heading
@@ -299,10 +307,25 @@ class PageWriter:
             caption=self._caption(board),
             chart=markup(chart) if chart else None,
             chart_title=self._chart_title(board),
+            w=self._words(),
+            tags=self._tag_words(),
         )
         self.fragments.setdefault(page_url(page), {})[board["key"]] = block
         self.search_entries += self._search_entries(board, view, page)
         return slot(board["key"])
+
+    def _words(self) -> dict[str, Markup]:
+        """Every interface word of this language, escaped once (a table repeats them per row)."""
+        if self._escaped_words is None:
+            self._escaped_words = {key: markup(esc(self.t(key))) for key in UI}
+        return self._escaped_words
+
+    def _tag_words(self) -> dict[str, Markup]:
+        if self._escaped_tags is None:
+            self._escaped_tags = {
+                tag: markup(esc(names[self.lang])) for tag, names in TAG_LABELS.items()
+            }
+        return self._escaped_tags
 
     def _search_entries(self, board: dict[str, Any], view: BoardView, page: str) -> list[Row]:
         """One search entry per row: found by model, method and backbone, leading to the row."""
@@ -391,7 +414,8 @@ def _percent(value: float) -> str:
 
 
 def download_files(catalog: Catalog, boards: list[dict[str, Any]]) -> dict[str, str]:
-    """The data files beside the leaderboards (the same in every language)."""
+    """The data files beside the leaderboards, by their path in the site: the same in every
+    language, so they are written once, into the first language's site (the site's root)."""
     files = {f"{DOWNLOADS}/segboard.json": _json(boards)}
     for board in boards:
         stem = f"{DOWNLOADS}/{board['key']}"
