@@ -14,6 +14,10 @@ SYNC := $(UV) sync --locked --python $(PYTHON)
 # The real-world import test reads OpenMMLab's metafiles from this wheel (tests use no network,
 # so set-up fetches it; offline, the test is skipped with the reason).
 MMSEG_WHEEL := build/test-cache/mmsegmentation-1.2.2-py3-none-any.whl
+# The accessibility test runs axe-core (from npm, pinned with its registry integrity) in Chromium.
+AXE_VERSION := 4.14.1
+AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE := build/test-cache/axe-core-$(AXE_VERSION)/axe.min.js
 
 .PHONY: site test lock upgrade-check clean
 
@@ -29,7 +33,10 @@ $(MMSEG_WHEEL): | $(UV)
 	-$(TOOLS)/bin/python -m pip download --quiet --disable-pip-version-check --no-deps \
 		--dest build/test-cache mmsegmentation==1.2.2
 
-test: $(UV) $(MMSEG_WHEEL)
+$(AXE):
+	$(PYTHON) tests/tools/fetch_npm_file.py axe-core $(AXE_VERSION) $(AXE_INTEGRITY) axe.min.js $@
+
+test: $(UV) $(MMSEG_WHEEL) $(AXE)
 	$(SYNC) --extra test --quiet
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

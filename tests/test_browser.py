@@ -382,3 +382,60 @@ def test_a_row_shows_its_provenance(watched: Watched, base_url: str) -> None:
     assert "metrics.scene-parsing-score corrected (published 61.56)" in text
     assert "data/results/ade20k/val/resnet-38-model-a1-2.yaml" in text
     assert "recomputed" in text or "as published" in text or "agrees" in text  # the state
+
+
+def axe_script() -> str:
+    """axe-core, as `make test` fetched it from npm (pinned, integrity-checked)."""
+    found = sorted((REPO / "build" / "test-cache").glob("axe-core-*/axe.min.js"))
+    if not found:
+        reason = "axe-core is not in build/test-cache (make test fetches it from npm)"
+        if os.environ.get("SEGBOARD_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"SEGBOARD_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return found[-1].read_text(encoding="utf-8")
+
+
+def serious_violations(watched: Watched, script: str) -> list[str]:
+    watched.page.add_script_tag(content=script)
+    found = watched.page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"
+    )
+    return list(found)
+
+
+PAGE_TYPES = (
+    "/",
+    "/datasets/ade20k/",
+    "/datasets/cityscapes/",
+    "/papers/1612.01105/",
+    "/results/synthetic-streets--val--example-net/",
+    "/metrics/",
+    "/about/",
+    "/contributing/",
+    "/404.html",
+)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(browser: object, base_url: str, scheme: str) -> None:
+    script = axe_script()
+    watched = Watched(browser, colour_scheme=scheme)
+    try:
+        for prefix in ("", "/zh"):
+            for path in PAGE_TYPES:
+                watched.goto(f"{base_url}{prefix}{path}")
+                if scheme == "dark":
+                    watched.page.evaluate(
+                        "document.body.setAttribute('data-md-color-scheme', 'slate')"
+                    )
+                if path.startswith("/datasets/"):  # every row's details open, every row shown
+                    watched.page.evaluate(
+                        "document.querySelectorAll('details').forEach(d => d.open = true);"
+                        "document.querySelectorAll('tr[hidden]').forEach(r => r.hidden = false)"
+                    )
+                assert serious_violations(watched, script) == [], f"{prefix}{path} ({scheme})"
+        watched.check_clean()
+    finally:
+        watched.context.close()

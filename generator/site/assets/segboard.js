@@ -268,7 +268,17 @@
     revealTarget();
   }
 
+  /* The theme's search is a dialog without a name: give it the name of its input. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector(".md-search__input");
+    if (dialog && input && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.getAttribute("placeholder") || "Search");
+    }
+  }
+
   function start() {
+    nameSearchDialog();
     enableSorting(document);
     enableFilters(document);
     window.addEventListener("hashchange", revealTarget);
