@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -265,3 +266,36 @@ def test_the_search_index_keeps_cells_apart(built_site: Path) -> None:
     index = (built_site / "search/search_index.json").read_text()
     assert "PSPNet-ResNet-101" in index
     assert "3PSPNet" not in index  # the rank and the model name are separate words
+
+
+def test_with_a_site_url_the_sitemaps_list_every_page_with_its_alternates(
+    site_repo: Path,
+) -> None:
+    config = site_repo / "mkdocs.yml"
+    config.write_text(config.read_text() + "site_url: https://example.org/boards/\n")
+    site = build_site(site_repo).site_dir
+    sitemap = (site / "sitemap.xml").read_text()
+    pages = [p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")]
+    pages = [p for p in pages if p != "." and not p.startswith(("zh", "search", "assets"))]
+    assert len(pages) > 15
+    for page in [*pages, "."]:
+        for prefix in ("", "zh/"):
+            address = f"https://example.org/boards/{prefix}{page}/".replace("/./", "/")
+            assert f"<loc>{address}</loc>" in sitemap, address
+    assert (
+        '<loc>https://example.org/boards/datasets/ade20k/</loc>\n  <xhtml:link rel="alternate" '
+        'hreflang="en" href="https://example.org/boards/datasets/ade20k/"/>\n  <xhtml:link '
+        'rel="alternate" hreflang="zh" href="https://example.org/boards/zh/datasets/ade20k/"/>'
+    ) in sitemap
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode() == sitemap
+    chinese = (site / "zh/sitemap.xml").read_text()  # the Chinese folder's own: its pages only
+    assert "<loc>https://example.org/boards/zh/datasets/ade20k/</loc>" in chinese
+    assert "<loc>https://example.org/boards/datasets/ade20k/</loc>" not in chinese
+    assert 'hreflang="en" href="https://example.org/boards/datasets/ade20k/"' in chinese
+    # the 404 pages load their assets from the published sub-path, wherever they are served
+    for page, prefix in (("404.html", "/boards/"), ("zh/404.html", "/boards/zh/")):
+        text = (site / page).read_text()
+        assert f'href="{prefix}assets/stylesheets/main.' in text, page
+        assert 'href="/assets/' not in text
+    canonical = '<link rel="canonical" href="https://example.org/boards/zh/datasets/ade20k/">'
+    assert canonical in (site / "zh/datasets/ade20k/index.html").read_text()

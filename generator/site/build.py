@@ -33,9 +33,16 @@ from generator.records.places import (
     lock_path,
 )
 from generator.records.validation import ValidationReport, validate_repository
-from generator.site.engine import edit_base, environment, mkdocs_build, mkdocs_config
+from generator.site.engine import (
+    edit_base,
+    environment,
+    mkdocs_build,
+    mkdocs_config,
+    site_address,
+)
 from generator.site.i18n import LANGUAGES
-from generator.site.pages import PageWriter, Shared, SiteContent, download_files
+from generator.site.pages import PageWriter, Shared, SiteContent, download_files, page_url
+from generator.site.sitemap import write_sitemap
 from generator.site.slots import add_search_entries, fill_slots
 
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page
@@ -148,6 +155,11 @@ def _build_and_swap(
                 path = staging / lang / relative_path
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
+        write_sitemap(
+            {lang: staging / lang for lang in contents},
+            site_address(root),
+            {lang: sorted(page_url(p) for p in c.pages) for lang, c in contents.items()},
+        )
         site = staging / LANGUAGES[0]  # the first language at the root, the others below it
         for lang in LANGUAGES[1:]:
             os.replace(staging / lang, site / lang)

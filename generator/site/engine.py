@@ -120,6 +120,24 @@ def edit_base(root: Path) -> str | None:
     return f"{url.rstrip('/')}/edit/main/"
 
 
+def language_site_url(base: dict[str, Any], lang: str) -> str | None:
+    """Where a language's site is published: `site_url` for the first language, and its
+    '<lang>/' folder for the others; None when mkdocs.yml names no site_url (then the site
+    has no sitemap or canonical links, and its 404 page works only at the host's root)."""
+    url = base.get("site_url")
+    if not isinstance(url, str) or safe_url(url) is None:
+        return None
+    url = url.rstrip("/") + "/"
+    return url if lang == LANGUAGES[0] else f"{url}{lang}/"
+
+
+def site_address(root: Path) -> str | None:
+    """Where the site (its first language) is published, from mkdocs.yml's site_url."""
+    if not (root / "mkdocs.yml").exists():
+        return None
+    return language_site_url(base_config(root)[1], LANGUAGES[0])
+
+
 def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
     from mkdocs.config import load_config
 
@@ -141,6 +159,7 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
     ]
     alternate.sort(key=lambda item: LANGUAGES.index(item["lang"]))
     extra = dict(base.get("extra", {}), alternate=alternate)
+    site_url = language_site_url(base, lang)
     return load_config(
         config_file=str(config_file),
         docs_dir=str(docs_dir),
@@ -149,6 +168,7 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
         theme=theme,
         plugins=plugins,
         extra=extra,
+        site_url=site_url,
         edit_uri="",  # pages are generated: an edit link per record is on its row instead
         strict=True,
     )
