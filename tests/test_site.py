@@ -13,7 +13,7 @@ import pytest
 from generator.records.validation import validate_repository
 from generator.site.build import build_site, write_pages
 
-from .conftest import run_segboard
+from .conftest import REPO, run_segboard
 
 DATASETS = ["ade20k", "cityscapes", "pascal-context", "pascal-voc-2012"]
 HOSTILE_MODEL = '<script>alert("model")</script> | *star* _under_ `tick` & <b>bold</b>'
@@ -299,3 +299,44 @@ def test_with_a_site_url_the_sitemaps_list_every_page_with_its_alternates(
         assert 'href="/assets/' not in text
     canonical = '<link rel="canonical" href="https://example.org/boards/zh/datasets/ade20k/">'
     assert canonical in (site / "zh/datasets/ade20k/index.html").read_text()
+
+
+def test_leaderboard_files_follow_their_published_schema(built_site: Path) -> None:
+    import jsonschema
+
+    downloads = built_site / "downloads"
+    schema = json.loads((downloads / "leaderboard-file.schema.json").read_text())
+    assert schema == json.loads((REPO / "schema/leaderboard-file.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    boards = json.loads((downloads / "segboard.json").read_text())
+    assert len(boards) >= 5
+    for board in boards:
+        assert list(validator.iter_errors(board)) == [], board["key"]
+        assert json.loads((downloads / f"{board['key']}.json").read_text()) == board
+    broken = dict(boards[0], rows=[dict(boards[0]["rows"][0], rank="first")])
+    assert [e.message for e in validator.iter_errors(broken)] == [
+        "'first' is not of type 'integer'"
+    ]
+
+
+def test_each_ranked_row_has_a_rank_badge(built_site: Path) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    boards = json.loads((built_site / "downloads/segboard.json").read_text())
+    board = next(b for b in boards if b["key"] == "cityscapes--test")
+    row = board["rows"][3]  # the tie at 78.40: rank 4 of 6
+    badge = (
+        built_site / f"badges/cityscapes--test/{row['result'].rsplit('/', 1)[1]}.svg"
+    ).read_text()
+    svg = ElementTree.fromstring(badge)
+    title = svg.find("{http://www.w3.org/2000/svg}title")
+    assert title is not None
+    assert title.text == "segboard · Cityscapes test set · mIoU: #4 of 6 · 78.40"
+    assert svg.get("aria-label") == title.text
+    page = (built_site / "datasets/cityscapes/index.html").read_text()
+    slug = row["result"].rsplit("/", 1)[1]
+    assert f'<a href="../../badges/cityscapes--test/{slug}.svg">rank badge (SVG)' in page
+    assert (
+        'href="../../../badges/cityscapes--test/'
+        in (built_site / "zh/datasets/cityscapes/index.html").read_text()
+    )

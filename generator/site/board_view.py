@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.records.model import Catalog
 from generator.records.places import result_repo_path
+from generator.site.badges import badge_path
 from generator.site.markup import safe_url
 
 Row = dict[str, Any]
@@ -48,9 +49,11 @@ def board_view(
     board: dict[str, Any],
     result_hrefs: dict[str, str],
     edit_base: str | None,
+    badge_base: str = "",
 ) -> BoardView:
     """The rows and columns of one leaderboard's block (`edit_base`: the repository's edit URL
-    up to the file's path, or None when the site names no repository)."""
+    up to the file's path, or None when the site names no repository; `badge_base`: the link
+    from the page to the site's root, where the ranked rows' badges are)."""
     higher = board["higher_is_better"]
     claims, reproductions = board["rows"], board["reproductions"]
     ordered = sorted(claims + reproductions, key=lambda row: _order_key(row, higher))
@@ -102,6 +105,9 @@ def board_view(
                 "weights": [(safe_url(w["url"]), w["framework"]) for w in row["weights_detail"]],
                 "code_links": [(safe_url(c["url"]), c["framework"]) for c in row["code_detail"]],
                 "record": result_repo_path(row["result"]),
+                "badge": None
+                if result.is_reproduction
+                else badge_base + badge_path(board["key"], row["result"]),
                 "edit": f"{edit_base}{result_repo_path(row['result'])}" if edit_base else None,
             }
         )

@@ -23,9 +23,10 @@ from markupsafe import Markup
 from generator.interop.leaderboard_files import to_csv_rows
 from generator.ranking.boards import leaderboards
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result, Split
-from generator.records.places import evidence_file
+from generator.records.places import SCHEMA, evidence_file, schema_path
 from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
+from generator.site.badges import badge_files
 from generator.site.board_view import BoardView, board_view
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
@@ -34,6 +35,7 @@ from generator.site.rendering import environment, markup
 from generator.site.slots import slot
 
 DOWNLOADS = "downloads"
+LEADERBOARD_FILE = "leaderboard-file"  # the schema of downloads/<key>.json
 # the source kinds of the result schema, in the order the home page counts them
 SOURCE_KINDS = ("paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction")
 CHARTS = "charts"
@@ -298,7 +300,8 @@ class PageWriter:
         """What stands in the Markdown page for the leaderboard's block: an empty slot, filled
         after the engine's build (site/slots.py). A method of its own: the benchmark's
         baseline puts a Markdown table there instead."""
-        view = board_view(self.catalog, board, self._result_hrefs(page), self.edit_base)
+        badges = relative(page, self.site_root)
+        view = board_view(self.catalog, board, self._result_hrefs(page), self.edit_base, badges)
         chart = self._chart(board, view)
         block = self._render(
             "board.html.j2",
@@ -417,6 +420,10 @@ def download_files(catalog: Catalog, boards: list[dict[str, Any]]) -> dict[str, 
     """The data files beside the leaderboards, by their path in the site: the same in every
     language, so they are written once, into the first language's site (the site's root)."""
     files = {f"{DOWNLOADS}/segboard.json": _json(boards)}
+    schema = schema_path(catalog.root / SCHEMA, LEADERBOARD_FILE)
+    if schema.is_file():  # published beside the files it describes
+        files[f"{DOWNLOADS}/{schema.name}"] = schema.read_text(encoding="utf-8")
+    files.update(badge_files(boards))
     for board in boards:
         stem = f"{DOWNLOADS}/{board['key']}"
         files[f"{stem}.json"] = _json(board)
