@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from markupsafe import Markup
 
 from generator.site.markup import esc
 
@@ -31,6 +32,11 @@ class Point:
     score_text: str
     row: str = ""  # the id of the point's table row
     hidden: bool = False  # drawn, but shown only when the reader's filters show its row
+
+
+def _text(value: str) -> str:
+    """Text for the SVG: escaped, unless it is markup already (a placeholder of a word)."""
+    return str(value) if isinstance(value, Markup) else esc(value)
 
 
 def _year(date: str) -> float:
@@ -137,7 +143,7 @@ def progress_svg(
     frame = _Frame(min(years) - 0.25, max(years) + 0.25, min(scores) - pad, max(scores) + pad)
     out = [
         f'<svg class="sb-progress" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
-        f'aria-label="{esc(title)}" data-sb-right="{_fmt(frame.x(frame.x_high))}">',
+        f'aria-label="{_text(title)}" data-sb-right="{_fmt(frame.x(frame.x_high))}">',
         f'<path class="sb-p-axis" d="M{LEFT} {TOP}V{HEIGHT - BOTTOM}H{WIDTH - RIGHT}"/>',
     ]
     out += _axes(frame, x_label, y_label)
@@ -167,11 +173,11 @@ def _axes(frame: _Frame, x_label: str, y_label: str) -> list[str]:
         )
     out.append(
         f'<text class="sb-p-tick" x="{LEFT + frame.plot_w / 2:.1f}" y="{HEIGHT - 4}" '
-        f'text-anchor="middle">{esc(x_label)}</text>'
+        f'text-anchor="middle">{_text(x_label)}</text>'
     )
     out.append(
         f'<text class="sb-p-tick" transform="translate(14 {TOP + frame.plot_h / 2:.1f}) '
-        f'rotate(-90)" text-anchor="middle">{esc(y_label)}</text>'
+        f'rotate(-90)" text-anchor="middle">{_text(y_label)}</text>'
     )
     return out
 

@@ -15,7 +15,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """HTML-escaped text. A NUL (which YAML's "\\0" escape can put in a record) becomes U+FFFD:
+    pages never hold one, and site/board_block.py relies on that for its placeholders."""
+    return html.escape(str(text), quote=True).replace("\x00", "\ufffd")
 
 
 def md_text(text: str) -> str:

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from markupsafe import Markup
-
 from generator.interop.leaderboard_files import to_csv_rows
 from generator.ranking.boards import leaderboards
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result, Split
@@ -27,6 +25,7 @@ from generator.records.places import SCHEMA, evidence_file, schema_path
 from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site.badges import badge_files
+from generator.site.board_block import TAG, neutral_block, placeholder, worded
 from generator.site.board_view import BoardView, board_view
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
@@ -39,6 +38,8 @@ LEADERBOARD_FILE = "leaderboard-file"  # the schema of downloads/<key>.json
 # the source kinds of the result schema, in the order the home page counts them
 SOURCE_KINDS = ("paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction")
 CHARTS = "charts"
+# placeholders of a leaderboard block's per-language text besides the interface words
+CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
 
 Row = dict[str, Any]  # a leaderboard row, as export.leaderboards gives it
 
@@ -71,6 +72,8 @@ class Shared:
     by_paper: dict[str, list[tuple[dict[str, Any], Row]]] = field(default_factory=dict)
     # verified result id -> its evidence's confusion matrix
     matrices: dict[str, Any] = field(default_factory=dict)
+    # leaderboard key -> its block rendered with placeholders for words, and its rows
+    blocks: dict[str, tuple[str, BoardView]] = field(default_factory=dict)
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> Shared:
@@ -123,8 +126,7 @@ class PageWriter:
         self.charts: dict[str, str] = {}
         self.fragments: dict[str, dict[str, str]] = {}
         self.search_entries: list[Row] = []
-        self._escaped_words: dict[str, Markup] | None = None
-        self._escaped_tags: dict[str, Markup] | None = None
+        self._escaped_words: dict[str, str] | None = None
 
     def t(self, key: str) -> str:
         return t(key, self.lang)
@@ -300,35 +302,39 @@ class PageWriter:
         """What stands in the Markdown page for the leaderboard's block: an empty slot, filled
         after the engine's build (site/slots.py). A method of its own: the benchmark's
         baseline puts a Markdown table there instead."""
-        badges = relative(page, self.site_root)
-        view = board_view(self.catalog, board, self._result_hrefs(page), self.edit_base, badges)
-        chart = self._chart(board, view)
-        block = self._render(
-            "board.html.j2",
-            board=board,
-            view=view,
-            caption=self._caption(board),
-            chart=markup(chart) if chart else None,
-            chart_title=self._chart_title(board),
-            w=self._words(),
-            tags=self._tag_words(),
-        )
+        cached = self.shared.blocks.get(board["key"])
+        if cached is None:  # the first language renders it for all (site/board_block.py)
+            view = board_view(
+                self.catalog, board, self._result_hrefs(page), self.edit_base, placeholder(ROOT)
+            )
+            chart = self._chart(board, view)
+            neutral = neutral_block(
+                {
+                    "board": board,
+                    "view": view,
+                    "caption": placeholder(CAPTION),
+                    "chart": markup(chart) if chart else None,
+                    "chart_title": placeholder(CHART_TITLE),
+                }
+            )
+            cached = self.shared.blocks[board["key"]] = (neutral, view)
+        neutral, view = cached
+        block = worded(neutral, self._block_words(board, page))
         self.fragments.setdefault(page_url(page), {})[board["key"]] = block
         self.search_entries += self._search_entries(board, view, page)
         return slot(board["key"])
 
-    def _words(self) -> dict[str, Markup]:
-        """Every interface word of this language, escaped once (a table repeats them per row)."""
+    def _block_words(self, board: dict[str, Any], page: str) -> dict[str, str]:
+        """The words of a block's placeholders in this language, escaped."""
         if self._escaped_words is None:
-            self._escaped_words = {key: markup(esc(self.t(key))) for key in UI}
-        return self._escaped_words
-
-    def _tag_words(self) -> dict[str, Markup]:
-        if self._escaped_tags is None:
-            self._escaped_tags = {
-                tag: markup(esc(names[self.lang])) for tag, names in TAG_LABELS.items()
-            }
-        return self._escaped_tags
+            words = {key: esc(self.t(key)) for key in UI}
+            words.update((TAG + tag, esc(names[self.lang])) for tag, names in TAG_LABELS.items())
+            self._escaped_words = words
+        words = dict(self._escaped_words)
+        words[CAPTION] = esc(self._caption(board))
+        words[CHART_TITLE] = esc(self._chart_title(board))
+        words[ROOT] = esc(relative(page, self.site_root))
+        return words
 
     def _search_entries(self, board: dict[str, Any], view: BoardView, page: str) -> list[Row]:
         """One search entry per row: found by model, method and backbone, leading to the row."""
@@ -377,11 +383,11 @@ class PageWriter:
             for item in view.rows
             if item["row"]["paper_date"]
         ]
-        return progress_svg(
+        return progress_svg(  # its words as placeholders: one chart serves every language
             points,
             board["higher_is_better"],
-            self._chart_title(board),
-            self.t("chart_x"),
+            placeholder(CHART_TITLE),
+            placeholder("chart_x"),
             board["metric_name"],
         )
 

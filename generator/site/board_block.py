@@ -1,0 +1,52 @@
+"""A leaderboard's block rendered once for all languages, then worded for each.
+
+The block of a large leaderboard is most of a build, and its languages differ only in their
+interface words. So the template is rendered once with a placeholder for every word (`w.rank`
+gives '\\x00rank\\x00'), and each language's block is that text with the placeholders replaced
+by the language's words, escaped (a plain text substitution, so it costs little). Escaped
+record text never holds a NUL (markup.esc replaces it), so no placeholder can come from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.site.rendering import environment, markup
+
+_PLACEHOLDER = re.compile("\x00([^\x00]+)\x00")
+TAG = "tag:"  # placeholders of tag labels are 'tag:<id>'
+
+
+def placeholder(key: str) -> Markup:
+    """The placeholder that stands for the word `key` in the neutral rendering."""
+    return markup(f"\x00{key}\x00")
+
+
+class _Words:
+    """`w.key` and `w["key"]`: a word's placeholder (`prefix` + key), made once per word."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+
+    def __getattr__(self, key: str) -> Markup:  # only on a word's first use: then it is set
+        value = placeholder(self.prefix + key)
+        setattr(self, key, value)
+        return value
+
+    def __getitem__(self, key: str) -> Markup:
+        return getattr(self, key)
+
+
+def neutral_block(context: dict[str, Any]) -> str:
+    """The board template rendered with placeholders for its words (`context`: the rest)."""
+    template = environment().get_template("board.html.j2")
+    return template.render(context, w=_Words(), tags=_Words(TAG))
+
+
+def worded(neutral: str, words: Mapping[str, str]) -> str:
+    """The neutral rendering with each placeholder replaced by its (escaped) word."""
+    return _PLACEHOLDER.sub(lambda match: words[match.group(1)], neutral)
