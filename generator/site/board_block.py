@@ -38,7 +38,8 @@ class _Words:
         return value
 
     def __getitem__(self, key: str) -> Markup:
-        return getattr(self, key)
+        value: Markup = getattr(self, key)
+        return value
 
 
 def neutral_block(context: dict[str, Any]) -> str:
