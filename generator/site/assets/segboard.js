@@ -160,9 +160,44 @@
       dot.classList.toggle("sb-p-on-best", on);
       if (on) onBest[dot.getAttribute("data-sb-row")] = true;
     });
+    each(board.chart.querySelectorAll("text[data-sb-made]"), function (label) { label.remove(); });
+    var labelled = {}, boxes = [];
     each(board.chart.querySelectorAll("text[data-sb-row]"), function (label) {
-      if (onBest[label.getAttribute("data-sb-row")]) label.removeAttribute("display");
-      else label.setAttribute("display", "none");
+      var row = label.getAttribute("data-sb-row");
+      if (onBest[row]) {
+        label.removeAttribute("display");
+        labelled[row] = true;
+        boxes.push(label.getBBox());
+      } else {
+        label.setAttribute("display", "none");
+      }
+    });
+    // a step of the filtered view's running best that the build did not label gets a label
+    // here, at the first of a few heights where it overlaps no other
+    var width = parseFloat(board.chart.getAttribute("viewBox").split(" ")[2]);
+    best.forEach(function (dot) {
+      var row = dot.getAttribute("data-sb-row");
+      if (labelled[row]) return;
+      var label = document.createElementNS("http://www.w3.org/2000/svg", "text");
+      var end = x(dot) > width * 0.6;
+      label.setAttribute("class", "sb-p-label");
+      label.setAttribute("data-sb-row", row);
+      label.setAttribute("data-sb-made", "1");
+      label.setAttribute("aria-hidden", "true");
+      label.setAttribute("text-anchor", end ? "end" : "start");
+      label.setAttribute("x", String(end ? x(dot) - 7 : x(dot) + 7));
+      label.textContent = dot.getAttribute("aria-label").split(": ").slice(0, -1).join(": ");
+      board.chart.appendChild(label);
+      var offsets = [-7, 15, -21, 29, -35, 43];
+      for (var i = 0; i < offsets.length; i += 1) {
+        label.setAttribute("y", String(y(dot) + offsets[i]));
+        var box = label.getBBox();
+        var clash = boxes.some(function (o) {
+          return box.x < o.x + o.width && o.x < box.x + box.width && box.y < o.y + o.height && o.y < box.y + box.height;
+        });
+        if (!clash) break;
+      }
+      boxes.push(label.getBBox());
     });
   }
 
