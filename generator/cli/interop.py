@@ -11,6 +11,7 @@ import click
 from generator.cli.group import cli
 from generator.cli.options import format_option, pairs, report, root
 from generator.interop.exports import EXPORT_FORMATS
+from generator.records.paper_ids import paper_id
 from generator.records.validation import validate_repository
 from generator.reporting import display_path
 
@@ -133,13 +134,18 @@ def import_markdown(
     """
     from generator.interop.markdown import MarkdownTable
 
-    titles = dict(pairs(paper_titles, "--paper-title", "ID=TITLE", "1612.01105=Pyramid ..."))
+    given = pairs(paper_titles, "--paper-title", "ID=TITLE", "1612.01105=Pyramid ...")
+    titles = {paper_id(paper, "--paper-title"): title for paper, title in given}
     return _run(ctx, MarkdownTable(**board, paper_titles=titles), file, dry_run, fmt)
 
 
 @import_group.command(name="hf")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--paper", help="Paper id (an arXiv id) when the card has no arxiv: tag.")
+@click.option(
+    "--paper",
+    help="The paper when the card has no arxiv: tag: an arXiv id in any common form "
+    "(1612.01105, arXiv:1612.01105, its arxiv.org address) or a paper record's slug.",
+)
 @click.option("--paper-title", help="Title of that paper, when it has no record yet.")
 @click.option("--method", help="The method, e.g. SegFormer (default: the model's name).")
 @click.option("--backbone", help="The backbone, e.g. MiT-B0.")

@@ -82,7 +82,11 @@ def new() -> None:
 @click.option("--model", help="Displayed name, with suffixes such as ' + COCO' or ' + MS'.")
 @click.option("--method", help="Method family, e.g. PSPNet.")
 @click.option("--backbone", help="Backbone, e.g. ResNet-101.")
-@click.option("--paper", help="arXiv id (e.g. 1612.01105) or the slug of a paper record.")
+@click.option(
+    "--paper",
+    help="arXiv id in any common form (1612.01105, arXiv:1612.01105v2, its arxiv.org abs or pdf "
+    "address; the record keeps 1612.01105), or the slug of a paper record.",
+)
 @click.option("--paper-title", help="Title, when the paper has no record yet (one is created).")
 @click.option(
     "--metric",

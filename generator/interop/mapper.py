@@ -23,7 +23,8 @@ from generator.interop.names import as_percent, dataset_names, metric_names, num
 from generator.interop.outcome import ImportPlan, left_out
 from generator.problems import Problem
 from generator.records.model import NAME_SUFFIXES, Catalog, name_key
-from generator.records.places import PAPER_ID, paper_path, result_path, slug
+from generator.records.paper_ids import paper_id
+from generator.records.places import paper_path, result_path, slug
 from generator.records.texts import NewResult, paper_text, result_text
 from generator.scores.rounding import derived_text
 
@@ -210,11 +211,13 @@ class Mapper:
         if entry.paper is None:
             self.leave_out(entry, "no paper")
             return False
+        try:
+            entry.paper = paper_id(entry.paper)
+        except UsageError as exc:
+            self.leave_out(entry, str(exc))
+            return False
         if entry.paper in self.catalog.papers:
             return True
-        if not PAPER_ID.fullmatch(entry.paper):
-            self.leave_out(entry, f"paper {entry.paper!r} is not an arXiv id or a slug")
-            return False
         target = paper_path(self.root, entry.paper)
         if target in self.files:
             return True

@@ -17,10 +17,10 @@ from generator.interop.mapper import Entry, Mapper
 from generator.interop.outcome import ImportPlan, left_out
 from generator.reading import UnreadableInput, read_text
 from generator.records.model import Catalog, split_model_name
+from generator.records.paper_ids import paper_id
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_ARXIV = re.compile(r"^https?://arxiv\.org/abs/(\d{4}\.\d{4,5})(?:v\d+)?/?$")
 COLUMNS = ("model", "score", "weights", "paper", "code")
 MAX_TABLE_BYTES = 4 * 1024 * 1024
 
@@ -102,8 +102,10 @@ def _paper_id(url: str | None, catalog: Catalog) -> str | None:
     for paper in catalog.papers.values():
         if paper.url.rstrip("/") == url.rstrip("/"):
             return paper.id
-    match = _ARXIV.match(url)
-    return match.group(1) if match else None
+    try:
+        return paper_id(url)
+    except UsageError:
+        return None
 
 
 def _method_and_backbone(base: str) -> tuple[str, str | None]:

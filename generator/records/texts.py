@@ -15,10 +15,10 @@ import yaml
 
 from generator.errors import UsageError
 from generator.records.model import NAME_SUFFIXES, split_model_name
+from generator.records.paper_ids import arxiv_year_month
 from generator.records.places import schema_comment
 
 PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
-ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
 # the order of a result record's fields, as `segboard new` and the importers write them
 RESULT_FIELDS = (
     "dataset", "split", "model", "method", "backbone", "decode_head", "paper", "metrics",
@@ -124,8 +124,8 @@ def _settings_lines(new: NewResult, extra: list[str], tta: list[str]) -> list[st
 
 
 def paper_text(paper_id: str, title: str) -> str:
-    match = ARXIV_ID.match(paper_id)
-    if match is None:
+    year_month = arxiv_year_month(paper_id)
+    if year_month is None:
         raise UsageError(
             f"paper {paper_id!r} has no record; for a paper without an arXiv id, add "
             f"data/papers/{paper_id}.yaml by hand (its date and URL cannot be derived)"
@@ -133,7 +133,7 @@ def paper_text(paper_id: str, title: str) -> str:
     return (
         f"{schema_comment('paper')}\n"
         f"id: {_q(paper_id)}\ntitle: {_q(title)}\nurl: https://arxiv.org/abs/{paper_id}\n"
-        f'date: "20{match.group(1)}-{match.group(2)}"\n'
+        f'date: "{year_month[0]}-{year_month[1]}"\n'
     )
 
 

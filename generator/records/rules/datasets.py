@@ -4,15 +4,13 @@ and the dates of papers with an arXiv id."""
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from generator.problems import Problem, error
 from generator.records.model import Catalog, Dataset
+from generator.records.paper_ids import arxiv_year_month
 from generator.records.yamlfile import Document
-
-_ARXIV_ID = re.compile(r"^([0-9]{2})([0-9]{2})\.[0-9]{4,5}$")
 
 
 def datasets_are_consistent(catalog: Catalog) -> Iterator[Problem]:
@@ -138,10 +136,10 @@ def papers_are_consistent(catalog: Catalog) -> Iterator[Problem]:
                 f"{paper.date!r} is not a date of the calendar",
             )
             continue
-        match = _ARXIV_ID.match(paper.id)
-        if match is None:
+        year_month = arxiv_year_month(paper.id)
+        if year_month is None:
             continue
-        expected = f"20{match.group(1)}-{match.group(2)}"
+        expected = "-".join(year_month)
         if not paper.date.startswith(expected):
             yield error(
                 paper.document.path,
