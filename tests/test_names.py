@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from generator.interop.names import (
-    as_percent,
     dataset_names,
     metric_names,
     name_key,
@@ -16,6 +15,7 @@ from generator.interop.names import (
     split_id,
 )
 from generator.records.model import Catalog
+from generator.records.texts import as_percent
 from generator.records.validation import validate_repository
 
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
-from generator.interop.names import as_percent, dataset_names, metric_names, number_text, split_id
+from generator.interop.names import dataset_names, metric_names, number_text, split_id
 from generator.interop.outcome import ImportPlan, left_out
 from generator.problems import Problem
 from generator.records.model import NAME_SUFFIXES, Catalog, name_key
 from generator.records.paper_ids import paper_id
 from generator.records.places import paper_path, result_path, slug
-from generator.records.texts import NewResult, paper_text, result_text
+from generator.records.texts import NewResult, as_percent, paper_text, result_text
 from generator.scores.rounding import derived_text
 
 # A metric name may carry the test-time augmentation it was measured with: mIoU(ms+flip).
@@ -237,7 +237,7 @@ class Mapper:
         self, entry: Entry, values: dict[str, str]
     ) -> tuple[dict[str, str] | None, list[dict[str, object]]]:
         """Values on the records' scale (percent), with a curation entry per changed value."""
-        percent = {m for m in values if self.catalog.metrics[m].maximum == 100}
+        percent = {m for m in values if self.catalog.metrics[m].is_percentage}
         scale = entry.scale
         if scale is None and any(float(values[m]) <= 1 for m in percent):
             shown = ", ".join(f"{m} = {values[m]}" for m in sorted(percent))

@@ -9,7 +9,6 @@ one name. The importers report a name that is not in the tables; they never gues
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from generator.records.model import Catalog, Dataset, name_key
@@ -79,8 +78,3 @@ def plain_text(value: Any, what: str) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     raise TypeError(f"{what} is {type(value).__name__}, not text")
-
-
-def as_percent(text: str) -> str:
-    """A fraction of 1 as a percentage, decimals shifted exactly: '0.4236' -> '42.36'."""
-    return format(Decimal(text).scaleb(2), "f")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -97,6 +98,11 @@ def result_text(new: NewResult) -> str:
         for entry in new.curation:
             lines.append("  - " + "\n    ".join(f"{k}: {_q(str(v))}" for k, v in entry.items()))
     return "\n".join(lines) + "\n"
+
+
+def as_percent(text: str) -> str:
+    """A fraction of 1 as a percentage, decimals shifted exactly: '0.4236' -> '42.36'."""
+    return format(Decimal(text).scaleb(2), "f")
 
 
 def _number(value: str, what: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from generator.problems import Problem, error
 from generator.records.model import Catalog, Dataset
 from generator.records.paper_ids import arxiv_year_month
+from generator.records.suggestions import did_you_mean, metric_aliases
 from generator.records.yamlfile import Document
 
 
@@ -42,7 +43,8 @@ def datasets_are_consistent(catalog: Catalog) -> Iterator[Problem]:
                     path,
                     doc.where(("metrics", index)),
                     "unknown-metric",
-                    f"metric {metric_id!r} is not in data/metrics.yaml",
+                    f"metric {metric_id!r} is not in data/metrics.yaml"
+                    + did_you_mean(metric_id, catalog.metrics, metric_aliases(catalog)),
                 )
         yield from _leaderboards(dataset)
         if "paper" in data:
@@ -83,7 +85,7 @@ def _leaderboards(dataset: Dataset) -> Iterator[Problem]:
                 doc.where(("leaderboards", index, "split")),
                 "unknown-split",
                 f"leaderboard split {board.split!r} is not one of this dataset's splits "
-                f"({', '.join(dataset.splits)})",
+                f"({', '.join(dataset.splits)}){did_you_mean(board.split, dataset.splits)}",
             )
         if (board.split, board.metric) in boards_seen:
             yield error(
@@ -99,7 +101,8 @@ def _leaderboards(dataset: Dataset) -> Iterator[Problem]:
                 doc.where(("leaderboards", index, "metric")),
                 "leaderboard-metric",
                 f"the leaderboard ranks by {board.metric!r}, which is not in this dataset's "
-                f"metrics ({', '.join(dataset.metrics)})",
+                f"metrics ({', '.join(dataset.metrics)})"
+                + did_you_mean(board.metric, dataset.metrics),
             )
 
 
