@@ -29,7 +29,7 @@ def everything(folder: Path) -> set[Path]:
         (["--dataset", "../../../escape", "--model", "M"], "dataset '../../../escape' is not a"),
         (["--dataset", "/tmp/escape", "--model", "M"], "dataset '/tmp/escape' is not a valid id"),
         (["--dataset", "cityscapes", "--model", "!!!"], "gives an empty file name"),
-        (["--dataset", "Cityscapes", "--model", "M"], "dataset 'Cityscapes' is not a valid id"),
+        (["--dataset", "Cityscapes", "--model", "M"], "dataset 'Cityscapes'; did you mean"),
     ],
 )
 def test_new_result_refuses_ids_that_are_not_slugs(
