@@ -335,14 +335,8 @@ def as_json(evaluation: Evaluation) -> dict[str, Any]:
     def numbers(values: np.ndarray) -> list[float | None]:
         return [None if np.isnan(v) else float(100 * v) for v in values]
 
-    s = evaluation.scores
     return {
-        "miou": s["miou"],
-        "pixel_accuracy": s["pixel-accuracy"],
-        "mean_accuracy": s["mean-accuracy"],
-        "fwiou": s["fwiou"],
-        "mean_dice": s["mean-dice"],
-        "scene_parsing_score": s["scene-parsing-score"],
+        **evaluation.scores,  # keyed by the metric catalogue's ids: miou, pixel-accuracy, ...
         "per_class_iou": numbers(per_class_iou(evaluation.matrix)),
         "per_class_accuracy": numbers(per_class_accuracy(evaluation.matrix)),
         "num_images": evaluation.images,
@@ -381,8 +375,8 @@ def as_text(evaluation: Evaluation) -> str:
         lines.append(f"{name:<{width}}  {cells[0]}  {cells[1]}")
     lines.append(
         f"\n{evaluation.images} images, {conventions.num_classes} classes: "
-        f"mIoU {summary['miou']:.2f}, pixel accuracy {summary['pixel_accuracy']:.2f}, "
-        f"mean accuracy {summary['mean_accuracy']:.2f}, fwIoU {summary['fwiou']:.2f}, "
-        f"mean Dice {summary['mean_dice']:.2f}"
+        f"mIoU {summary['miou']:.2f}, pixel accuracy {summary['pixel-accuracy']:.2f}, "
+        f"mean accuracy {summary['mean-accuracy']:.2f}, fwIoU {summary['fwiou']:.2f}, "
+        f"mean Dice {summary['mean-dice']:.2f}"
     )
     return "\n".join(lines) + "\n"
