@@ -86,7 +86,8 @@ def _run(ctx: click.Context, fmt: Format, path: Path, dry_run: bool, report_as: 
 
 
 def _report_import(outcome: ImportOutcome, dry_run: bool, report_as: str) -> int:
-    """Print what an import wrote (or would write) and what it left out; 1 if anything was."""
+    """Print what an import wrote (or would write) and what it left out; 1 if any entry was
+    (a warning, such as a code link a paper's record lacks, leaves the status 0)."""
     report(outcome.left_out, report_as, err=True)
     if dry_run:
         for target, text in outcome.planned.items():
@@ -96,10 +97,13 @@ def _report_import(outcome: ImportOutcome, dry_run: bool, report_as: str) -> int
             click.echo(display_path(target))
     count = len(outcome.planned) if dry_run else len(outcome.written)
     verb = "would write" if dry_run else "wrote"
-    left = f"left out {len(outcome.left_out)} (see above)" if outcome.left_out else "left out 0"
+    errors = sum(1 for problem in outcome.left_out if problem.is_error)
+    left = f"left out {errors} (see above)" if errors else "left out 0"
+    if errors < len(outcome.left_out):
+        left += f"; {len(outcome.left_out) - errors} warning(s) above"
     if report_as != "json":  # keep standard error one JSON document
         click.echo(f"{verb} {count} files; {left}", err=True)
-    return 1 if outcome.left_out else 0
+    return 1 if errors else 0
 
 
 @import_group.command(name="markdown")

@@ -21,7 +21,7 @@ from typing import Any
 from generator.errors import UsageError
 from generator.interop.names import dataset_names, metric_names, number_text, split_id
 from generator.interop.outcome import ImportPlan, left_out
-from generator.problems import Problem
+from generator.problems import Problem, Severity
 from generator.records.model import NAME_SUFFIXES, Catalog, name_key
 from generator.records.paper_ids import paper_id
 from generator.records.places import paper_path, result_path, slug
@@ -62,6 +62,7 @@ class Entry:
     line: int = 0  # the entry's line in `file`, when the format keeps it
     decode_head: str | None = None
     crop_size: tuple[int, int] | None = None
+    code: list[tuple[str, str]] = field(default_factory=list)  # (url, framework) of the paper
 
 
 class Mapper:
@@ -75,6 +76,9 @@ class Mapper:
         self.metrics = metric_names(catalog)
         self.files: dict[Path, str] = {}
         self.problems: list[Problem] = []
+        # the new paper records: path -> (id, title, code links gathered from every entry)
+        self.new_papers: dict[Path, tuple[str, str, list[tuple[str, str]]]] = {}
+        self.code_reported: set[tuple[str, str]] = set()  # (paper, url) said to be missing
 
     def leave_out(self, entry: Entry, message: str) -> None:
         text = f"{entry.label}: {message}" if entry.label else message
@@ -217,21 +221,42 @@ class Mapper:
             self.leave_out(entry, str(exc))
             return False
         if entry.paper in self.catalog.papers:
+            self._code_listed(entry, entry.paper)
             return True
         target = paper_path(self.root, entry.paper)
-        if target in self.files:
+        if target in self.new_papers:
+            paper, title, code = self.new_papers[target]
+            code += [link for link in entry.code if link[0] not in {url for url, _ in code}]
+            self.files[target] = paper_text(paper, title, code)
             return True
         if not entry.paper_title:
             self.leave_out(
                 entry, f"paper {entry.paper} has no record; add it, or give --paper-title"
             )
             return False
+        code = list({url: (url, framework) for url, framework in entry.code}.values())
         try:
-            self.files[target] = paper_text(entry.paper, entry.paper_title)
+            self.files[target] = paper_text(entry.paper, entry.paper_title, code)
         except UsageError as exc:
             self.leave_out(entry, str(exc))
             return False
+        self.new_papers[target] = (entry.paper, entry.paper_title, code)
         return True
+
+    def _code_listed(self, entry: Entry, paper_id: str) -> None:
+        """A code link the source gives for a paper whose record lacks it: a warning, since
+        records are never changed by an import."""
+        listed = {repository.url for repository in self.catalog.papers[paper_id].code}
+        record = paper_path(self.root, paper_id).relative_to(self.root)
+        for url, framework in entry.code:
+            if url in listed or (paper_id, url) in self.code_reported:
+                continue
+            self.code_reported.add((paper_id, url))
+            message = (
+                f"the code link {url} ({framework}) is left out: the record of paper {paper_id} "
+                f"does not list it; add it to {record} if it is that paper's code"
+            )
+            self.problems.append(left_out(entry.file, message, entry.line, Severity.WARNING))
 
     def _scaled(
         self, entry: Entry, values: dict[str, str]

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from generator.errors import UsageError
 from generator.interop.mapper import Entry, Mapper
+from generator.interop.names import method_and_backbone
 from generator.interop.outcome import ImportPlan, left_out
 from generator.reading import UnreadableInput, read_text
-from generator.records.model import Catalog, split_model_name
+from generator.records.model import Catalog
 from generator.records.paper_ids import paper_id
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
@@ -108,11 +109,6 @@ def _paper_id(url: str | None, catalog: Catalog) -> str | None:
         return None
 
 
-def _method_and_backbone(base: str) -> tuple[str, str | None]:
-    method, _, backbone = base.partition("-")
-    return method, (backbone or None)
-
-
 @dataclass
 class MarkdownTable:
     """`segboard import markdown`: the first table of a file, as one leaderboard's results.
@@ -160,7 +156,7 @@ class MarkdownTable:
             )
             mapper.problems.append(left_out(path, message, row.line))
             return None
-        method, backbone = _method_and_backbone(split_model_name(row.model)[0])
+        method, backbone = method_and_backbone(row.model)
         return Entry(
             file=path,
             label="",
@@ -178,4 +174,5 @@ class MarkdownTable:
             weights=[(url, label) for label, url in row.weights],
             scale="percent",
             source_kind="leaderboard",
+            code=[(url, label) for label, url in row.code],
         )

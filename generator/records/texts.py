@@ -129,18 +129,27 @@ def _settings_lines(new: NewResult, extra: list[str], tta: list[str]) -> list[st
     return lines
 
 
-def paper_text(paper_id: str, title: str) -> str:
+def paper_text(paper_id: str, title: str, code: list[tuple[str, str]] | None = None) -> str:
+    """A new arXiv paper's record; `code` lists (url, framework) of repositories a source
+    links, written as not official (the source does not say; a reviewer sets official: true)."""
     year_month = arxiv_year_month(paper_id)
     if year_month is None:
         raise UsageError(
             f"paper {paper_id!r} has no record; for a paper without an arXiv id, add "
             f"data/papers/{paper_id}.yaml by hand (its date and URL cannot be derived)"
         )
-    return (
-        f"{schema_comment('paper')}\n"
-        f"id: {_q(paper_id)}\ntitle: {_q(title)}\nurl: https://arxiv.org/abs/{paper_id}\n"
-        f'date: "{year_month[0]}-{year_month[1]}"\n'
-    )
+    lines = [
+        schema_comment("paper"),
+        f"id: {_q(paper_id)}",
+        f"title: {_q(title)}",
+        f"url: https://arxiv.org/abs/{paper_id}",
+        f'date: "{year_month[0]}-{year_month[1]}"',
+    ]
+    if code:
+        lines.append("code:")
+        for url, framework in code:
+            lines += [f"  - url: {_q(url)}", f"    framework: {framework}", "    official: false"]
+    return "\n".join(lines) + "\n"
 
 
 def dataset_text(
