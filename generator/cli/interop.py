@@ -35,7 +35,9 @@ SCALES = ["fraction", "percent"]  # how the importers read values (interop.mappe
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="Write to this file (whole or not at all; a folder for hf) instead of standard output.",
+    help="Write to this file, or into this existing folder (as leaderboards.json, results.csv or "
+    "model-index.yml; a folder of cards for hf), instead of standard output. Only the files "
+    "written are replaced, each whole or not at all.",
 )
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
@@ -56,7 +58,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
     if fmt == "hf":
         click.echo(f"wrote {len(written)} model cards into {output}", err=True)
     else:
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {written[0]}", err=True)
     return 0
 
 
