@@ -220,3 +220,18 @@ def test_flags_are_checked_before_any_prompt(repo: Path, monkeypatch: pytest.Mon
     assert result.exit_code != 0
     assert "did you mean 'cityscapes'?" in str(result.exception) + result.output
     assert "split:" not in result.output  # refused before asking anything
+
+
+def test_a_model_already_on_the_leaderboard_is_asked_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    answers = ["cityscapes", "test", "PSPNet-ResNet-101", "PSPNet-ResNet-18", "PSPNet",
+               "1612.01105", "miou=70.00", "paper", "https://arxiv.org/abs/1612.01105",
+               "", "", "", "", ""]  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["new", "result", "--interactive"], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "data/results/cityscapes/test/pspnet-resnet-101.yaml already exists" in result.output
+    assert (repo / "data/results/cityscapes/test/pspnet-resnet-18.yaml").is_file()

@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.errors import UsageError
 from generator.records.model import Catalog, Dataset
 from generator.records.paper_ids import paper_id
-from generator.records.places import checked_id, slug
+from generator.records.places import checked_id, result_path, slug
 from generator.records.suggestions import dataset_aliases, did_you_mean, metric_aliases
 from generator.records.texts import PLAIN_NUMBER
 
@@ -29,6 +29,7 @@ class ResultAnswers:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.dataset_id: str | None = None  # once the dataset is known, splits and metrics are
+        self.split_id: str | None = None  # once the split is known too, the result's place is
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -69,12 +70,20 @@ class ResultAnswers:
                 f"{dataset.id} keeps no leaderboard for split {value!r} (leaderboards: "
                 f"{', '.join(ranked)})"
             )
+        self.split_id = value
         return value
 
     def model(self, text: str) -> str:
         value = text.strip()
         if not slug(value):
             raise UsageError(f"the model name {value!r} gives an empty file name; use letters")
+        if self.dataset_id and self.split_id:
+            path = result_path(self.root, self.dataset_id, self.split_id, slug(value))
+            if path.exists():
+                raise UsageError(
+                    f"{path.relative_to(self.root)} already exists: this model is on the "
+                    "leaderboard; edit that file, or tell this result apart in its name"
+                )
         return value
 
     def text(self, text: str) -> str:
