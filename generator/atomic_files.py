@@ -37,7 +37,8 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
-        reason = "a part of its folder is a file" if _blocked(path) else exc.strerror
+        blocker = _blocker(path)
+        reason = f"{blocker} is a file, not a folder" if blocker else exc.strerror
         raise UsageError(f"cannot write {path}: {reason}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -52,9 +53,9 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def _blocked(path: Path) -> bool:
-    """Whether a folder above `path` exists as something other than a folder."""
-    return any(parent.exists() and not parent.is_dir() for parent in path.parents)
+def _blocker(path: Path) -> Path | None:
+    """The folder above `path` that exists as something other than a folder, if any."""
+    return next((p for p in path.parents if p.exists() and not p.is_dir()), None)
 
 
 def write_atomic(path: Path, text: str) -> None:

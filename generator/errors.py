@@ -1,6 +1,23 @@
-"""One exception hierarchy for segboard; each class carries its exit status."""
+"""One exception hierarchy for segboard; each class carries its exit status.
+
+Ctrl-C is no SegboardError but ends a command the same way, in `generator.cli.main`: with exit
+status INTERRUPTED (130, 128 + SIGINT, what shells report) and no traceback. A terminal's
+Ctrl-C reaches the whole foreground process group, so worker processes get it too: they run
+`ignore_interrupts` when they start, never print a traceback of their own, and are stopped by
+the process that started them (a pool's context manager terminates its workers when the
+interrupt leaves it).
+"""
 
 from __future__ import annotations
+
+import signal
+
+INTERRUPTED = 128 + signal.SIGINT  # 130
+
+
+def ignore_interrupts() -> None:
+    """A worker process's initializer: Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class SegboardError(Exception):

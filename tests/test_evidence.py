@@ -81,7 +81,7 @@ def test_eval_then_verify(example_repo: Path) -> None:
     assert scores["num_images"] == 6 and scores["num_classes"] == 3
     assert scores["dataset"] == "synthetic-streets" and scores["split"] == "val"
     assert len(scores["per_class_iou"]) == 3
-    write_result(example_repo, f"{scores['miou']:.2f}", f"{scores['pixel_accuracy']:.2f}")
+    write_result(example_repo, f"{scores['miou']:.2f}", f"{scores['pixel-accuracy']:.2f}")
     completed = run_segboard("verify", cwd=example_repo)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert completed.stderr.startswith("1 of 1 results with evidence verified")
@@ -99,7 +99,7 @@ def test_parallel_eval_gives_the_same_matrix(example_repo: Path) -> None:
 def test_a_wrong_score_is_an_error_with_both_numbers(example_repo: Path) -> None:
     scores = evaluate_example(example_repo)
     wrong = f"{scores['miou'] + 0.05:.2f}"
-    path = write_result(example_repo, wrong, f"{scores['pixel_accuracy']:.2f}")
+    path = write_result(example_repo, wrong, f"{scores['pixel-accuracy']:.2f}")
     completed = run_segboard("verify", cwd=example_repo)
     assert completed.returncode == 1
     rel = path.relative_to(example_repo)
@@ -112,7 +112,7 @@ def test_a_wrong_score_is_an_error_with_both_numbers(example_repo: Path) -> None
 
 def test_evidence_must_be_the_file_named(example_repo: Path) -> None:
     scores = evaluate_example(example_repo)
-    write_result(example_repo, f"{scores['miou']:.2f}", f"{scores['pixel_accuracy']:.2f}")
+    write_result(example_repo, f"{scores['miou']:.2f}", f"{scores['pixel-accuracy']:.2f}")
     (example_repo / "evidence/synthetic.npz").write_bytes(b"not the file")
     completed = run_segboard("verify", cwd=example_repo)
     assert completed.returncode == 1
@@ -232,7 +232,7 @@ def test_a_verified_result_gets_a_page_with_classes_and_heatmap(example_repo: Pa
     for name in ("mkdocs.yml", "CONTRIBUTING.md", "CONTRIBUTING.zh.md"):
         shutil.copy(REPO / name, example_repo / name)
     scores = evaluate_example(example_repo)
-    write_result(example_repo, f"{scores['miou']:.2f}", f"{scores['pixel_accuracy']:.2f}")
+    write_result(example_repo, f"{scores['miou']:.2f}", f"{scores['pixel-accuracy']:.2f}")
     completed = run_segboard("build", cwd=example_repo)
     assert completed.returncode == 0, completed.stderr
     site = example_repo / "site"
@@ -258,3 +258,22 @@ def test_oversized_evidence_is_refused_before_reading(
     path.write_bytes(npz_bytes(confusion=np.zeros((20, 20), dtype=np.int64), meta=np.array("{}")))
     with pytest.raises(evidence.EvidenceError, match="evidence files are limited to 1,000"):
         evidence.read_evidence(path)
+
+
+def test_eval_json_names_metrics_by_their_catalogue_ids(example_repo: Path) -> None:
+    """Every metric `eval --json` prints is keyed by its id in data/metrics.yaml (issue #15)."""
+    from generator.records.model import name_key
+    from generator.records.validation import validate_repository
+
+    scores = evaluate_example(example_repo)
+    catalogue = validate_repository(example_repo).catalog.metrics
+    names = {
+        name_key(name): metric.id
+        for metric in catalogue.values()
+        for name in (metric.id, metric.short_name, *metric.aliases)
+    }
+    for key in scores:  # a key that names a metric in any spelling must be its catalogue id
+        assert names.get(name_key(key), key) == key, f"{key!r} is metric {names[name_key(key)]!r}"
+    scored = {key for key, value in scores.items() if isinstance(value, float)}
+    assert scored == set(catalogue)  # every metric of the catalogue, and nothing else, as a score
+    assert "pixel-accuracy" in scores and "pixel_accuracy" not in scores

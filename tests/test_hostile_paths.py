@@ -29,7 +29,7 @@ def everything(folder: Path) -> set[Path]:
         (["--dataset", "../../../escape", "--model", "M"], "dataset '../../../escape' is not a"),
         (["--dataset", "/tmp/escape", "--model", "M"], "dataset '/tmp/escape' is not a valid id"),
         (["--dataset", "cityscapes", "--model", "!!!"], "gives an empty file name"),
-        (["--dataset", "Cityscapes", "--model", "M"], "dataset 'Cityscapes' is not a valid id"),
+        (["--dataset", "Cityscapes", "--model", "M"], "dataset 'Cityscapes'; did you mean"),
     ],
 )
 def test_new_result_refuses_ids_that_are_not_slugs(
@@ -134,7 +134,7 @@ def test_an_output_under_a_file_is_a_usage_error(repo: Path, tmp_path: Path) -> 
     blocker.write_text("a file, not a folder")
     completed = run_segboard("export", "--format", "csv", "-o", str(blocker / "x.csv"), cwd=repo)
     assert completed.returncode == 2
-    assert "a part of its folder is a file" in completed.stderr
+    assert f"{blocker} is a file, not a folder" in completed.stderr
     assert "Traceback" not in completed.stderr
 
 
@@ -160,12 +160,13 @@ def test_records_are_found_without_following_links_out(repo: Path, tmp_path: Pat
     assert "secret" not in completed.stdout
 
 
-def test_a_file_export_into_a_folder_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
+def test_a_folder_where_the_export_file_goes_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
+    """-o DIR writes DIR/leaderboards.json (test_export_output.py); a folder there is kept."""
     folder = tmp_path / "exports"
-    folder.mkdir()
+    (folder / "leaderboards.json").mkdir(parents=True)
     completed = run_segboard("export", "--format", "json", "-o", str(folder), cwd=repo)
     assert completed.returncode == 2
-    assert f"cannot write {folder}: it is a folder" in completed.stderr
+    assert f"cannot write {folder / 'leaderboards.json'}: it is a folder" in completed.stderr
 
 
 EVIL = 'x: !!python/object/apply:os.system ["touch pwned"]\n'

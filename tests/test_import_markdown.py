@@ -114,3 +114,55 @@ def test_unreadable_rows_are_reported_with_their_line_and_nothing_is_written(
         completed.stderr
     )
     assert sorted((repo / "data").rglob("*.yaml")) == before
+
+
+# --- the Code column and model names (issue #15, item 9) ----------------------------------------
+
+CODE_TABLE = (
+    "| Model | Score | Weights | Paper | Code |\n|---|---|---|---|---|\n"
+    "| ResNet-38 Model A1-2 | 61.10 | N/A | [paper](https://arxiv.org/abs/2405.00077) "
+    "| [MXNet](https://github.com/example/resnet38) |\n"
+    "| ResNet-38 Model A2-2 | 62.20 | N/A | [paper](https://arxiv.org/abs/2405.00077) "
+    "| [MXNet](https://github.com/example/resnet38) "
+    "[PyTorch](https://github.com/example/r38-pt) |\n"
+)
+
+
+def test_code_links_go_into_a_new_paper_record(repo: Path, tmp_path: Path) -> None:
+    table = tmp_path / "t.md"
+    table.write_text(CODE_TABLE)
+    completed = run_segboard(
+        "import", "markdown", str(table), "--dataset", "cityscapes", "--split", "val",
+        "--source-url", "https://example.org/t", "--paper-title", "2405.00077=Deeper Nets",
+        cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    paper = yaml.safe_load((repo / "data/papers/2405.00077.yaml").read_text())
+    assert paper["code"] == [  # each link once, in the table's order
+        {"url": "https://github.com/example/resnet38", "framework": "MXNet", "official": False},
+        {"url": "https://github.com/example/r38-pt", "framework": "PyTorch", "official": False},
+    ]
+    record = yaml.safe_load(
+        (repo / "data/results/cityscapes/val/resnet-38-model-a1-2.yaml").read_text()
+    )
+    assert record["method"] == "ResNet-38" and "backbone" not in record
+    assert validate_repository(repo).problems == []
+
+
+def test_a_code_link_an_existing_paper_lacks_is_reported(repo: Path, tmp_path: Path) -> None:
+    table = tmp_path / "t.md"
+    table.write_text(
+        "| Model | Score | Weights | Paper | Code |\n|---|---|---|---|---|\n"
+        "| PSPNet-ResNet-18 | 61.10 | N/A | [paper](https://arxiv.org/abs/1612.01105) "
+        "| [Caffe](https://github.com/hszhao/PSPNet) [PyTorch](https://github.com/x/pspnet) |\n"
+    )
+    completed = run_segboard(
+        "import", "markdown", str(table), "--dataset", "cityscapes", "--split", "val",
+        "--source-url", "https://example.org/t", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr  # the result is imported
+    assert (repo / "data/results/cityscapes/val/pspnet-resnet-18.yaml").is_file()
+    assert "t.md:3:1: warning: " in completed.stderr
+    assert "https://github.com/x/pspnet" in completed.stderr
+    assert "data/papers/1612.01105.yaml" in completed.stderr
+    assert "hszhao" not in completed.stderr  # the paper lists that one already

@@ -238,6 +238,24 @@ def test_changed_since_limits_the_check(link_repo: Path, server: str) -> None:
     assert Handler.requests[("HEAD", "/missing")] == 0
 
 
+def test_changed_since_includes_new_untracked_files(link_repo: Path, server: str) -> None:
+    """A file not yet added to git is as new as a changed one; an ignored file is not."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=link_repo, check=True, capture_output=True)
+
+    (link_repo / ".gitignore").write_text("docs/scratch.md\n")
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "start")
+    (link_repo / "docs/new.md").write_text(f"{server}/gone\n")  # never `git add`ed
+    (link_repo / "docs/scratch.md").write_text(f"{server}/missing\n")  # ignored
+    completed = run_segboard("links", "--changed-since", "HEAD", cwd=link_repo)
+    assert completed.returncode == 1
+    assert list(lines_for(completed.stdout)) == ["gone"]
+    assert Handler.requests[("HEAD", "/missing")] == 0
+
+
 def test_json_format(link_repo: Path, server: str) -> None:
     completed = run_segboard("links", "--format", "json", cwd=link_repo)
     problems = json.loads(completed.stdout)  # one finding per place a broken or moved URL stands

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.interop.markdown import parse_tables
 from generator.interop.names import (
-    as_percent,
     dataset_names,
+    method_and_backbone,
     metric_names,
     name_key,
     number_text,
@@ -16,6 +17,7 @@ from generator.interop.names import (
     split_id,
 )
 from generator.records.model import Catalog
+from generator.records.texts import as_percent
 from generator.records.validation import validate_repository
 
 
@@ -75,3 +77,44 @@ def test_plain_text_refuses_structures() -> None:
         plain_text(["a"], "name")
     with pytest.raises(TypeError, match="name is bool"):
         plain_text(True, "name")
+
+
+# --- a model name's method and backbone (issue #15, item 9) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "backbone"),
+    [
+        # the fixture's seed tables
+        ("DeepLab_v3-MobileNet-v2 + COCO", "DeepLab_v3", "MobileNet-v2"),
+        ("DeepLab_v3-ResNet-101", "DeepLab_v3", "ResNet-101"),
+        ("DeepLab_v3-Xception-65 + ImageNet", "DeepLab_v3", "Xception-65"),
+        ("PSPNet-ResNet-101 + COCO", "PSPNet", "ResNet-101"),
+        ("PSPNet-ResNet-50", "PSPNet", "ResNet-50"),
+        ("RefineNet-ResNet-101", "RefineNet", "ResNet-101"),
+        ("ResNet-38 Model A1-2", "ResNet-38", None),
+        ("ResNet-38 Model A2-2", "ResNet-38", None),
+        # a network name with its depth, then what follows it
+        ("ResNet-38", "ResNet-38", None),
+        ("ResNet-38-Xception-65", "ResNet-38", "Xception-65"),
+        ("Net-2-1-ResNet-50", "Net-2-1", "ResNet-50"),
+        ("Wider or Deeper", "Wider or Deeper", None),
+        ("Fancy-Net-R50 + COCO + MS", "Fancy", "Net-R50"),
+    ],
+)
+def test_a_model_name_gives_its_method_and_backbone(
+    name: str, method: str, backbone: str | None
+) -> None:
+    assert method_and_backbone(name) == (method, backbone)
+
+
+def test_no_seed_row_gets_a_backbone_that_starts_with_a_number() -> None:
+    from .conftest import FIXTURE_REPO
+
+    seed = (FIXTURE_REPO / "seed.md").read_text(encoding="utf-8")
+    names = [row.model for table in parse_tables(seed) for row in table.rows]
+    assert len(names) == 13
+    for name in names:
+        method, backbone = method_and_backbone(name)
+        assert backbone is None or backbone[0].isalpha(), (name, method, backbone)
+        assert not method[-1:].isspace() and method in name

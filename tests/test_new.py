@@ -110,3 +110,128 @@ def test_new_dataset_then_a_result_on_it(repo: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert validate_repository(repo).problems == []
+
+
+# --- did you mean: unknown ids in the options (issue #15, item 3) -------------------------------
+
+
+def with_flag(flag: str, value: str) -> list[str]:
+    """HRNET with one option's value replaced."""
+    args = list(HRNET)
+    args[args.index(flag) + 1] = value
+    return args
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--metric", "miuo=40", "unknown metric 'miuo'; did you mean 'miou'?"),
+        ("--metric", "mIoU=45.2", "unknown metric 'mIoU'; did you mean 'miou'?"),
+        ("--metric", "mean_iou=45.2", "unknown metric 'mean_iou'; did you mean 'miou'?"),
+        ("--dataset", "cityscape", "unknown dataset 'cityscape'; did you mean 'cityscapes'?"),
+        ("--dataset", "CityScapes", "unknown dataset 'CityScapes'; did you mean 'cityscapes'?"),
+        ("--split", "tset", "cityscapes has no split 'tset'; did you mean 'test'?"),
+    ],
+)
+def test_unknown_ids_in_options_suggest_the_known_one(
+    repo: Path, flag: str, value: str, message: str
+) -> None:
+    before = files(repo)
+    completed = run_segboard(*with_flag(flag, value), cwd=repo)
+    assert completed.returncode == 2, completed.stderr
+    assert message in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert files(repo) == before
+
+
+def test_an_unknown_metric_far_from_any_gets_the_list(repo: Path) -> None:
+    completed = run_segboard(*with_flag("--metric", "boundary-f1=40"), cwd=repo)
+    assert completed.returncode == 2
+    assert "unknown metric 'boundary-f1'" in completed.stderr
+    assert "did you mean" not in completed.stderr and "miou" in completed.stderr
+
+
+@pytest.mark.parametrize("value", ["miou", "45.2", "miou=", "=45.2"])
+def test_a_malformed_metric_shows_a_metric_example(repo: Path, value: str) -> None:
+    completed = run_segboard(*with_flag("--metric", value), cwd=repo)
+    assert completed.returncode == 2
+    assert "--metric miou=45.2" in completed.stderr
+    assert "pascal-voc-2012" not in completed.stderr  # a dataset id is no metric example
+
+
+# --- fractions of 1 on a percentage metric (issue #15, item 2) ----------------------------------
+
+
+def test_a_fraction_on_a_percentage_metric_is_warned_about(repo: Path) -> None:
+    completed = run_segboard(*with_flag("--metric", "miou=0.812"), cwd=repo)
+    assert completed.returncode == 0, completed.stderr  # a warning: the record is written
+    assert completed.stdout.splitlines()[0] == "data/results/cityscapes/test/hrnet-w48-coarse.yaml"
+    [warning] = [line for line in completed.stderr.splitlines() if "metric-fraction" in line]
+    assert warning.startswith("data/results/cityscapes/test/hrnet-w48-coarse.yaml:9:3: warning:")
+    assert "did you mean 81.2?" in warning
+
+
+def test_a_percentage_above_one_is_not_warned_about(repo: Path) -> None:
+    completed = run_segboard(*HRNET, cwd=repo)
+    assert completed.returncode == 0
+    assert "warning" not in completed.stderr
+
+
+# --- prompts check each answer as it is given (issue #15, item 4) -------------------------------
+
+
+def test_a_bad_answer_is_asked_again_and_nothing_typed_is_lost(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    answers = [
+        "cityscape", "cityscapes",  # dataset: a typo, then the id
+        "tset", "test",  # split
+        "!!!", "PSPNet-ResNet-50",  # model: no letters give no file name
+        "PSPNet",
+        "https://arxiv.org/abs/2413.00077", "arXiv:1612.01105",  # paper: month 13, then right
+        "miou", "miuo=75.00", "miou=75.00",  # metric: no value, a typo, then right
+        "paper",
+        "arxiv.org/abs/1612.01105", "https://arxiv.org/abs/1612.01105",  # URL: no scheme
+        "", "", "", "", "",  # the optional settings
+    ]  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["new", "result", "--interactive"], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert "unknown dataset 'cityscape'; did you mean 'cityscapes'?" in output
+    assert "cityscapes has no split 'tset'; did you mean 'test'?" in output
+    assert "gives an empty file name" in output
+    assert "month 13" in output
+    assert "--metric miou=45.2" in output
+    assert "unknown metric 'miuo'; did you mean 'miou'?" in output
+    assert "http" in output.split("arxiv.org/abs/1612.01105", 1)[1]
+    record = (repo / "data/results/cityscapes/test/pspnet-resnet-50.yaml").read_text()
+    assert 'paper: "1612.01105"' in record and "  miou: 75.00\n" in record
+    assert output.count("dataset:") == 2 and output.count("split:") == 2  # each asked again once
+
+
+def test_flags_are_checked_before_any_prompt(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(
+        cli, ["new", "result", "--interactive", "--dataset", "cityscape"], input="\n" * 20
+    )
+    assert result.exit_code != 0
+    assert "did you mean 'cityscapes'?" in str(result.exception) + result.output
+    assert "split:" not in result.output  # refused before asking anything
+
+
+def test_a_model_already_on_the_leaderboard_is_asked_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    answers = ["cityscapes", "test", "PSPNet-ResNet-101", "PSPNet-ResNet-18", "PSPNet",
+               "1612.01105", "miou=70.00", "paper", "https://arxiv.org/abs/1612.01105",
+               "", "", "", "", ""]  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["new", "result", "--interactive"], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "data/results/cityscapes/test/pspnet-resnet-101.yaml already exists" in result.output
+    assert (repo / "data/results/cityscapes/test/pspnet-resnet-18.yaml").is_file()

@@ -41,7 +41,8 @@ def check(ctx: click.Context, fmt: str) -> int:
 @click.option(
     "--changed-since",
     metavar="REF",
-    help="Only URLs in files changed since this git ref (for pull requests).",
+    help="Only URLs in files changed since this git ref, and in new files git does not track "
+    "yet (not ignored ones); for pull requests.",
 )
 @format_option("As for validate: every place a broken (error) or moved (warning) URL stands.")
 @click.pass_context

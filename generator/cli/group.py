@@ -22,6 +22,7 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     """segboard: semantic-segmentation leaderboards kept as checked data.
 
     Exit status: 0 when all is well (warnings allowed), 1 when the data has errors,
-    2 when the command is used wrongly.
+    2 when the command is used wrongly, 130 when interrupted with Ctrl-C (quietly, in any
+    command, serve included).
     """
     ctx.obj = root

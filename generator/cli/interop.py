@@ -11,6 +11,7 @@ import click
 from generator.cli.group import cli
 from generator.cli.options import format_option, pairs, report, root
 from generator.interop.exports import EXPORT_FORMATS
+from generator.records.paper_ids import paper_id
 from generator.records.validation import validate_repository
 from generator.reporting import display_path
 
@@ -34,7 +35,9 @@ SCALES = ["fraction", "percent"]  # how the importers read values (interop.mappe
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="Write to this file (whole or not at all; a folder for hf) instead of standard output.",
+    help="Write to this file, or into this existing folder (as leaderboards.json, results.csv or "
+    "model-index.yml; a folder of cards for hf), instead of standard output. Only the files "
+    "written are replaced, each whole or not at all.",
 )
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
@@ -55,7 +58,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
     if fmt == "hf":
         click.echo(f"wrote {len(written)} model cards into {output}", err=True)
     else:
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {written[0]}", err=True)
     return 0
 
 
@@ -85,7 +88,8 @@ def _run(ctx: click.Context, fmt: Format, path: Path, dry_run: bool, report_as: 
 
 
 def _report_import(outcome: ImportOutcome, dry_run: bool, report_as: str) -> int:
-    """Print what an import wrote (or would write) and what it left out; 1 if anything was."""
+    """Print what an import wrote (or would write) and what it left out; 1 if any entry was
+    (a warning, such as a code link a paper's record lacks, leaves the status 0)."""
     report(outcome.left_out, report_as, err=True)
     if dry_run:
         for target, text in outcome.planned.items():
@@ -95,10 +99,13 @@ def _report_import(outcome: ImportOutcome, dry_run: bool, report_as: str) -> int
             click.echo(display_path(target))
     count = len(outcome.planned) if dry_run else len(outcome.written)
     verb = "would write" if dry_run else "wrote"
-    left = f"left out {len(outcome.left_out)} (see above)" if outcome.left_out else "left out 0"
+    errors = sum(1 for problem in outcome.left_out if problem.is_error)
+    left = f"left out {errors} (see above)" if errors else "left out 0"
+    if errors < len(outcome.left_out):
+        left += f"; {len(outcome.left_out) - errors} warning(s) above"
     if report_as != "json":  # keep standard error one JSON document
         click.echo(f"{verb} {count} files; {left}", err=True)
-    return 1 if outcome.left_out else 0
+    return 1 if errors else 0
 
 
 @import_group.command(name="markdown")
@@ -133,13 +140,18 @@ def import_markdown(
     """
     from generator.interop.markdown import MarkdownTable
 
-    titles = dict(pairs(paper_titles, "--paper-title", "ID=TITLE", "1612.01105=Pyramid ..."))
+    given = pairs(paper_titles, "--paper-title", "ID=TITLE", "1612.01105=Pyramid ...")
+    titles = {paper_id(paper, "--paper-title"): title for paper, title in given}
     return _run(ctx, MarkdownTable(**board, paper_titles=titles), file, dry_run, fmt)
 
 
 @import_group.command(name="hf")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--paper", help="Paper id (an arXiv id) when the card has no arxiv: tag.")
+@click.option(
+    "--paper",
+    help="The paper when the card has no arxiv: tag: an arXiv id in any common form "
+    "(1612.01105, arXiv:1612.01105, its arxiv.org address) or a paper record's slug.",
+)
 @click.option("--paper-title", help="Title of that paper, when it has no record yet.")
 @click.option("--method", help="The method, e.g. SegFormer (default: the model's name).")
 @click.option("--backbone", help="The backbone, e.g. MiT-B0.")

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from generator.errors import UsageError
+from generator.errors import SegboardError, UsageError
 from generator.problems import Problem
 from generator.records.places import find_root
 from generator.reporting import FORMATS, render
@@ -78,33 +78,63 @@ interactive_option = click.option(
 )
 
 
+Check = Callable[[str], Any]
+
+
+def _reasking(check: Check | None) -> Check | None:
+    """A prompt's value_proc: a bad answer prints why, and click asks again."""
+    if check is None:
+        return None
+
+    def proc(text: str) -> Any:
+        try:
+            return check(text)
+        except SegboardError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    return proc
+
+
 class Asker:
-    """Fills in missing values by asking (when interactive) or collects them for one message."""
+    """Fills in missing values by asking (when interactive); otherwise every value must be given.
+
+    Each value goes through its check as soon as it is known: a flag's value at once (a bad one
+    is a usage error), a typed answer at its prompt (a bad one is asked for again).
+    """
 
     def __init__(self, asking: bool) -> None:
         self.asking = asking
-        self.missing: list[str] = []
 
-    def value(self, given: Any, label: str, **prompt: Any) -> Any:
-        if given not in (None, ()):
-            return given
-        if self.asking:
-            return click.prompt(label, **prompt)
-        self.missing.append(label)
-        return given
-
-    def repeated(self, given: tuple[str, ...], label: str, form: str) -> tuple[str, ...]:
-        if given:
-            return given
-        if self.asking:
-            return (str(click.prompt(f"{label} ({form})")),)
-        self.missing.append(label)
-        return ()
-
-    def done(self) -> None:
-        if self.missing:
-            flags = ", ".join("--" + m.replace(" ", "-") for m in self.missing)
+    def require(self, given: dict[str, Any]) -> None:
+        """When not asking: one usage error naming every missing value (label -> value)."""
+        missing = [label for label, value in given.items() if value in (None, ())]
+        if missing and not self.asking:
+            flags = ", ".join("--" + label.replace(" ", "-") for label in missing)
             raise click.UsageError(f"missing: {flags}")
+
+    def value(self, given: Any, label: str, check: Check | None = None, **prompt: Any) -> Any:
+        if given not in (None, ()):
+            return check(given) if check else given
+        return click.prompt(label, value_proc=_reasking(check), **prompt)
+
+    def repeated(
+        self, given: tuple[str, ...], label: str, form: str, check: Check | None = None
+    ) -> list[Any]:
+        if given:
+            return [check(value) if check else value for value in given]
+        return [click.prompt(f"{label} ({form})", value_proc=_reasking(check))]
+
+    def optional(self, given: Any, label: str, check: Check | None = None) -> Any:
+        """A value that may stay empty: asked for (Enter skips) only when asking."""
+        if given not in (None, ()) or not self.asking:
+            return check(given) if check and given not in (None, ()) else given
+        answer = click.prompt(
+            f"{label} (Enter to skip)",
+            default="",
+            show_default=False,
+            value_proc=_reasking(lambda text: check(text) if check and text.strip() else text),
+        )
+        return answer or None
 
 
 def report(problems: Iterable[Problem], fmt: str, err: bool = False) -> None:

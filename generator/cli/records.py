@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -17,15 +18,17 @@ from generator.cli.options import (
     report,
     root,
 )
+from generator.problems import Problem
+from generator.records.texts import PLAIN_NUMBER
 from generator.records.validation import validate_repository, verify_evidence
 from generator.reporting import display_path, summary
 
 SOURCE_KINDS = ["paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction"]
 SETTING_PROMPTS = (
-    ("backbone", "backbone (Enter to skip)"),
-    ("decode_head", "decode head (Enter to skip)"),
-    ("parameters", "parameters in millions, as published (Enter to skip)"),
-    ("flops", "FLOPs in billions, as published (Enter to skip)"),
+    ("backbone", "backbone"),
+    ("decode_head", "decode head"),
+    ("parameters", "parameters in millions, as published"),
+    ("flops", "FLOPs in billions, as published"),
 )
 
 
@@ -82,7 +85,11 @@ def new() -> None:
 @click.option("--model", help="Displayed name, with suffixes such as ' + COCO' or ' + MS'.")
 @click.option("--method", help="Method family, e.g. PSPNet.")
 @click.option("--backbone", help="Backbone, e.g. ResNet-101.")
-@click.option("--paper", help="arXiv id (e.g. 1612.01105) or the slug of a paper record.")
+@click.option(
+    "--paper",
+    help="arXiv id in any common form (1612.01105, arXiv:1612.01105v2, its arxiv.org abs or pdf "
+    "address; the record keeps 1612.01105), or the slug of a paper record.",
+)
 @click.option("--paper-title", help="Title, when the paper has no record yet (one is created).")
 @click.option(
     "--metric",
@@ -131,55 +138,74 @@ def new_result(
     """Write a new result record in the right place, valid, with its schema line.
 
     Creates the paper record when the paper is new (an arXiv id gives its URL and date).
-    Never overwrites; prints the path of every file written.
+    Never overwrites; prints the path of every file written, then any warning about it (such
+    as a percentage given as a fraction of 1: miou=0.812, did you mean 81.2?).
+
+    Each value is checked as soon as it is given: an unknown dataset, split or metric id is
+    refused with the closest known one ("unknown metric 'miuo'; did you mean 'miou'?"), a bad
+    flag before anything is asked, and a bad answer at a prompt is asked for again.
     """
+    from generator.contrib.answers import ResultAnswers
     from generator.contrib.scaffold import create_result, paper_is_new
     from generator.records.texts import NewResult
 
-    asking = asks_for_missing(interactive)
-    ask = Asker(asking)
-    names = ("dataset", "split", "model", "method", "paper")
-    values = {name: ask.value(given[name], name) for name in names}
-    metric_pairs = ask.repeated(metrics, "metric", "ID=VALUE")
-    kind = ask.value(given["source_kind"], "source kind", type=click.Choice(SOURCE_KINDS))
-    url = ask.value(given["source_url"], "source URL")
-    ask.done()
-    if asking:  # the settings that make scores comparable: optional, Enter skips each
-        for key, label in SETTING_PROMPTS:
-            given[key] = given[key] or click.prompt(label, default="", show_default=False) or None
-        crop_size = crop_size or click.prompt(
-            "crop size, HxW (Enter to skip)", default="", show_default=False
-        )
-    measured = dict(pairs(metric_pairs, "--metric", "ID=VALUE", "miou=80.20"))
-    files = [(u, f) for f, u in pairs(weights, "--weights", "FRAMEWORK=URL", "PyTorch=https://...")]
+    ask = Asker(asks_for_missing(interactive))
     repository = root(ctx)
-    if not paper_title and asking and paper_is_new(repository, values["paper"]):
-        paper_title = click.prompt("paper title (the paper is new)")
+    check = ResultAnswers(repository)
+    checks = {"dataset": check.dataset, "split": check.split, "model": check.model,
+              "method": check.text, "paper": check.paper}  # fmt: skip
+    required = {name: given[name] for name in checks}
+    ask.require({**required, "metric": metrics, "source kind": given["source_kind"],
+                 "source url": given["source_url"]})  # fmt: skip
+    values = {name: ask.value(given[name], name, test) for name, test in checks.items()}
+    measured = dict(ask.repeated(metrics, "metric", "ID=VALUE, e.g. miou=45.2", check.metric))
+    kind = ask.value(given["source_kind"], "source kind", type=click.Choice(SOURCE_KINDS))
+    url = ask.value(given["source_url"], "source URL", check.url)
+    settings = {key: ask.optional(given[key], label, _NUMBERS.get(key))
+                for key, label in SETTING_PROMPTS}  # fmt: skip
+    crop = ask.optional(crop_size, "crop size, HxW", _crop)
+    files = [(u, f) for f, u in pairs(weights, "--weights", "FRAMEWORK=URL", "PyTorch=https://...")]
+    if not paper_title and ask.asking and paper_is_new(repository, values["paper"]):
+        paper_title = click.prompt("paper title (the paper is new)", value_proc=check.text)
     record = NewResult(
         **values,
         metrics=measured,
         source_kind=kind,
         source_url=url,
-        backbone=given["backbone"],
+        backbone=settings["backbone"],
         paper_title=paper_title,
         source_detail=given["source_detail"],
         weights=files,
-        decode_head=given["decode_head"],
+        decode_head=settings["decode_head"],
         pretraining_data=list(pretraining_data),
-        crop_size=_crop(crop_size),
-        parameters_m=given["parameters"],
-        flops_g=given["flops"],
+        crop_size=crop,
+        parameters_m=settings["parameters"],
+        flops_g=settings["flops"],
         reproduces=given["reproduces"],
     )
-    for path in create_result(repository, record):
+    warnings: list[Problem] = []
+    for path in create_result(repository, record, warnings):
         click.echo(display_path(path))
+    report(warnings, fmt="text", err=True)
     return 0
 
 
-def _crop(text: str | None) -> tuple[int, int] | None:
+def _number(option: str) -> Callable[[str], str]:
+    """A check that a setting is a plain number, as published."""
+
+    def check(text: str) -> str:
+        if not PLAIN_NUMBER.match(text.strip()):
+            raise click.UsageError(f"{option} {text}: write the number as published, e.g. 49.1")
+        return text.strip()
+
+    return check
+
+
+_NUMBERS = {"parameters": _number("--parameters"), "flops": _number("--flops")}
+
+
+def _crop(text: str) -> tuple[int, int] | None:
     """--crop-size 512x512 (or 512) as (height, width)."""
-    if not text:
-        return None
     parts = text.lower().replace("*", "x").split("x")
     if len(parts) == 1:
         parts = parts * 2
@@ -234,10 +260,11 @@ def new_dataset(
         "description_en": "description en",
         "description_zh": "description zh",
     }
+    ask.require({**{label: given[key] for key, label in labels.items()}, "split": splits,
+                 "leaderboard": leaderboards})  # fmt: skip
     values = {key: ask.value(given[key], label) for key, label in labels.items()}
     split_texts = ask.repeated(splits, "split", "ID:IMAGES:LABELS")
     board_texts = ask.repeated(leaderboards, "leaderboard", "SPLIT:METRIC")
-    ask.done()
     split_fields = fields(split_texts, "--split", "ID:IMAGES:LABELS, e.g. val:500:public", 3)
     if not all(images.isdigit() for _, images, _ in split_fields):
         raise click.UsageError("--split ID:IMAGES:LABELS: IMAGES is a number of images")

@@ -46,7 +46,13 @@ from generator.records.outputs import check_output_file
     default=None,
     help="Worker processes that decode images (default: one per core).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the scores as JSON, each metric under its id in data/metrics.yaml (miou, "
+    "pixel-accuracy, ...), with per-class IoU and accuracy.",
+)
 @click.option(
     "--evidence",
     type=click.Path(dir_okay=False, path_type=Path),

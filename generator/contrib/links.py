@@ -126,11 +126,20 @@ def _urls_in_text(path: Path, text: str, pattern: re.Pattern[str]) -> list[tuple
 
 
 def changed_files(root: Path, ref: str) -> set[Path]:
-    """Files changed since `ref` (a commit, branch or tag; never read as a git option)."""
+    """Files changed since `ref` (a commit, branch or tag; never read as a git option), and new
+    files git does not track yet (not ignored ones): a new record is often not added yet."""
     if ref.startswith("-") or not ref.strip():
         raise UsageError(f"--changed-since {ref!r} is not a git revision")
+    changed = _git(root, ref, "diff", "-z", "--name-only", "--relative", "--end-of-options", ref)
+    untracked = _git(root, ref, "ls-files", "-z", "--others", "--exclude-standard")
+    return {(root / name).resolve() for name in changed + untracked if name}
+
+
+def _git(root: Path, ref: str, *args: str) -> list[str]:
+    """The paths git prints for `args` on the files below `root`, relative to it (-z: names
+    separated by NUL, never quoted)."""
     completed = subprocess.run(
-        ["git", "diff", "--name-only", "--end-of-options", ref, "--", "."],
+        ["git", *args, "--", "."],
         cwd=root,
         capture_output=True,
         text=True,
@@ -139,7 +148,7 @@ def changed_files(root: Path, ref: str) -> set[Path]:
     )
     if completed.returncode != 0:
         raise UsageError(f"git cannot compare with {ref!r}: {completed.stderr.strip()}")
-    return {(root / name).resolve() for name in completed.stdout.splitlines() if name}
+    return completed.stdout.split("\0")
 
 
 def collect(

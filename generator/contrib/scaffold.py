@@ -7,20 +7,30 @@ records.store; this module only decides which files a new record needs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import UsageError
+from generator.problems import Problem
+from generator.records.paper_ids import paper_id
 from generator.records.places import dataset_path, paper_path, result_path, slug
 from generator.records.store import write_validated
 from generator.records.texts import NewResult, paper_text, result_text
 
 
-def paper_is_new(root: Path, paper_id: str) -> bool:
-    return not paper_path(root, paper_id).exists()
+def paper_is_new(root: Path, paper: str) -> bool:
+    """Whether the paper (an arXiv id in any common form, or a slug) has no record yet."""
+    return not paper_path(root, paper_id(paper)).exists()
 
 
-def create_result(root: Path, new: NewResult) -> list[Path]:
-    """Write the result (and paper) records; return the paths written."""
+def create_result(root: Path, new: NewResult, warnings: list[Problem] | None = None) -> list[Path]:
+    """Write the result (and paper) records; return the paths written.
+
+    The paper may be given in any form `records.paper_ids` accepts; the records hold its id.
+    Validation's warnings about the new records (a fraction of 1 for a percentage, ...) are
+    added to `warnings`.
+    """
+    new = replace(new, paper=paper_id(new.paper))
     name = slug(new.model)
     if not name:
         raise UsageError(f"the model name {new.model!r} gives an empty file name; use letters")
@@ -29,7 +39,7 @@ def create_result(root: Path, new: NewResult) -> list[Path]:
         if not new.paper_title:
             raise UsageError(f"paper {new.paper} is new: give its title with --paper-title")
         files[paper_path(root, new.paper)] = paper_text(new.paper, new.paper_title)
-    return write_validated(root, files)
+    return write_validated(root, files, warnings)
 
 
 def create_dataset(root: Path, dataset_id: str, text: str) -> list[Path]:

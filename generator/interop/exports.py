@@ -143,6 +143,9 @@ def write_hf_cards(catalog: Catalog, folder: Path) -> list[Path]:
 
 
 EXPORT_FORMATS = ("json", "csv", "model-index", "hf")
+# the file a one-file format writes when -o names a folder
+EXPORT_FILE_NAMES = {"json": "leaderboards.json", "csv": "results.csv",
+                     "model-index": "model-index.yml"}  # fmt: skip
 
 
 def export_text(catalog: Catalog, fmt: str) -> str:
@@ -159,13 +162,17 @@ def export_text(catalog: Catalog, fmt: str) -> str:
 
 
 def write_export(catalog: Catalog, fmt: str, output: Path) -> list[Path]:
-    """Write the export to `output` (a folder for hf), whole or not at all; the paths written.
+    """Write the export to `output`; the paths written.
 
-    The output never goes among the repository's records or sources (records.outputs).
+    `output` is a file, or an existing folder (for hf, a folder, new or existing), in which a
+    one-file format writes its EXPORT_FILE_NAMES file. Only the files the export writes are
+    replaced, each whole or not at all; what else the folder holds is left alone. The output
+    never goes among the repository's records or sources (records.outputs).
     """
     if fmt == "hf":
         check_output_dir(catalog.root, output)
         return write_hf_cards(catalog, output)
-    check_output_file(catalog.root, output)
-    write_atomic(output, export_text(catalog, fmt))
-    return [output]
+    target = output / EXPORT_FILE_NAMES[fmt] if output.is_dir() else output
+    check_output_file(catalog.root, target)
+    write_atomic(target, export_text(catalog, fmt))
+    return [target]

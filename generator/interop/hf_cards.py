@@ -25,6 +25,7 @@ from generator.interop.outcome import ImportPlan, left_out
 from generator.interop.own import OWN_KEY, OwnEntry, add_own, is_own, own_plan
 from generator.problems import Problem
 from generator.records.model import Catalog
+from generator.records.paper_ids import paper_id
 
 SEGMENTATION_TASKS = {"image-segmentation", "semantic-segmentation"}
 _ARXIV_TAG = re.compile(r"^arxiv:(\d{4}\.\d{4,5})(v\d+)?$", re.IGNORECASE)
@@ -48,7 +49,7 @@ class CardOptions:
 def card_paper(front: dict[str, Any], body: str, options: CardOptions) -> tuple[str | None, str]:
     """(paper id, why there is none): --paper, else the card's one `arxiv:` tag."""
     if options.paper:
-        return options.paper, ""
+        return paper_id(options.paper, "--paper"), ""
     tags = front.get("tags") or []
     ids = sorted({m[1] for t in tags if isinstance(t, str) and (m := _ARXIV_TAG.match(t))})
     if len(ids) == 1:

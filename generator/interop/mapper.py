@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
-from generator.interop.names import as_percent, dataset_names, metric_names, number_text, split_id
+from generator.interop.names import dataset_names, metric_names, number_text, split_id
 from generator.interop.outcome import ImportPlan, left_out
-from generator.problems import Problem
+from generator.problems import Problem, Severity
 from generator.records.model import NAME_SUFFIXES, Catalog, name_key
-from generator.records.places import PAPER_ID, paper_path, result_path, slug
-from generator.records.texts import NewResult, paper_text, result_text
+from generator.records.paper_ids import paper_id
+from generator.records.places import paper_path, result_path, slug
+from generator.records.texts import NewResult, as_percent, paper_text, result_text
 from generator.scores.rounding import derived_text
 
 # A metric name may carry the test-time augmentation it was measured with: mIoU(ms+flip).
@@ -61,6 +62,7 @@ class Entry:
     line: int = 0  # the entry's line in `file`, when the format keeps it
     decode_head: str | None = None
     crop_size: tuple[int, int] | None = None
+    code: list[tuple[str, str]] = field(default_factory=list)  # (url, framework) of the paper
 
 
 class Mapper:
@@ -74,6 +76,9 @@ class Mapper:
         self.metrics = metric_names(catalog)
         self.files: dict[Path, str] = {}
         self.problems: list[Problem] = []
+        # the new paper records: path -> (id, title, code links gathered from every entry)
+        self.new_papers: dict[Path, tuple[str, str, list[tuple[str, str]]]] = {}
+        self.code_reported: set[tuple[str, str]] = set()  # (paper, url) said to be missing
 
     def leave_out(self, entry: Entry, message: str) -> None:
         text = f"{entry.label}: {message}" if entry.label else message
@@ -210,31 +215,54 @@ class Mapper:
         if entry.paper is None:
             self.leave_out(entry, "no paper")
             return False
-        if entry.paper in self.catalog.papers:
-            return True
-        if not PAPER_ID.fullmatch(entry.paper):
-            self.leave_out(entry, f"paper {entry.paper!r} is not an arXiv id or a slug")
+        try:
+            entry.paper = paper_id(entry.paper)
+        except UsageError as exc:
+            self.leave_out(entry, str(exc))
             return False
+        if entry.paper in self.catalog.papers:
+            self._code_listed(entry, entry.paper)
+            return True
         target = paper_path(self.root, entry.paper)
-        if target in self.files:
+        if target in self.new_papers:
+            paper, title, code = self.new_papers[target]
+            code += [link for link in entry.code if link[0] not in {url for url, _ in code}]
+            self.files[target] = paper_text(paper, title, code)
             return True
         if not entry.paper_title:
             self.leave_out(
                 entry, f"paper {entry.paper} has no record; add it, or give --paper-title"
             )
             return False
+        code = list({url: (url, framework) for url, framework in entry.code}.values())
         try:
-            self.files[target] = paper_text(entry.paper, entry.paper_title)
+            self.files[target] = paper_text(entry.paper, entry.paper_title, code)
         except UsageError as exc:
             self.leave_out(entry, str(exc))
             return False
+        self.new_papers[target] = (entry.paper, entry.paper_title, code)
         return True
+
+    def _code_listed(self, entry: Entry, paper_id: str) -> None:
+        """A code link the source gives for a paper whose record lacks it: a warning, since
+        records are never changed by an import."""
+        listed = {repository.url for repository in self.catalog.papers[paper_id].code}
+        record = paper_path(self.root, paper_id).relative_to(self.root)
+        for url, framework in entry.code:
+            if url in listed or (paper_id, url) in self.code_reported:
+                continue
+            self.code_reported.add((paper_id, url))
+            message = (
+                f"the code link {url} ({framework}) is left out: the record of paper {paper_id} "
+                f"does not list it; add it to {record} if it is that paper's code"
+            )
+            self.problems.append(left_out(entry.file, message, entry.line, Severity.WARNING))
 
     def _scaled(
         self, entry: Entry, values: dict[str, str]
     ) -> tuple[dict[str, str] | None, list[dict[str, object]]]:
         """Values on the records' scale (percent), with a curation entry per changed value."""
-        percent = {m for m in values if self.catalog.metrics[m].maximum == 100}
+        percent = {m for m in values if self.catalog.metrics[m].is_percentage}
         scale = entry.scale
         if scale is None and any(float(values[m]) <= 1 for m in percent):
             shown = ", ".join(f"{m} = {values[m]}" for m in sorted(percent))

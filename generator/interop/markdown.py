@@ -14,13 +14,14 @@ from pathlib import Path
 
 from generator.errors import UsageError
 from generator.interop.mapper import Entry, Mapper
+from generator.interop.names import method_and_backbone
 from generator.interop.outcome import ImportPlan, left_out
 from generator.reading import UnreadableInput, read_text
-from generator.records.model import Catalog, split_model_name
+from generator.records.model import Catalog
+from generator.records.paper_ids import paper_id
 
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_ARXIV = re.compile(r"^https?://arxiv\.org/abs/(\d{4}\.\d{4,5})(?:v\d+)?/?$")
 COLUMNS = ("model", "score", "weights", "paper", "code")
 MAX_TABLE_BYTES = 4 * 1024 * 1024
 
@@ -102,13 +103,10 @@ def _paper_id(url: str | None, catalog: Catalog) -> str | None:
     for paper in catalog.papers.values():
         if paper.url.rstrip("/") == url.rstrip("/"):
             return paper.id
-    match = _ARXIV.match(url)
-    return match.group(1) if match else None
-
-
-def _method_and_backbone(base: str) -> tuple[str, str | None]:
-    method, _, backbone = base.partition("-")
-    return method, (backbone or None)
+    try:
+        return paper_id(url)
+    except UsageError:
+        return None
 
 
 @dataclass
@@ -158,7 +156,7 @@ class MarkdownTable:
             )
             mapper.problems.append(left_out(path, message, row.line))
             return None
-        method, backbone = _method_and_backbone(split_model_name(row.model)[0])
+        method, backbone = method_and_backbone(row.model)
         return Entry(
             file=path,
             label="",
@@ -176,4 +174,5 @@ class MarkdownTable:
             weights=[(url, label) for label, url in row.weights],
             scale="percent",
             source_kind="leaderboard",
+            code=[(url, label) for label, url in row.code],
         )

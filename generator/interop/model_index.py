@@ -180,7 +180,7 @@ def _model_entries(
             dataset_names=[plain_text(result.get("Dataset", ""), "Dataset")],
             split=None,
             metrics=dict(result.get("Metrics") or {}),
-            paper=paper_url.split("arxiv.org/abs/", 1)[1].strip("/").split("v")[0] or None,
+            paper=paper_url,  # the mapper reads the arXiv id from it
             paper_title=paper.get("Title"),
             source_url=source_url.replace("{path}", _relative(file, index_folder)),
             source_detail=f"model-index entry {name}",

@@ -1,4 +1,5 @@
-"""Names other tools use, mapped onto segboard's ids: datasets, metrics and splits.
+"""Names other tools use, mapped onto segboard's ids: datasets, metrics and splits; and a
+leaderboard's model name split into method and backbone.
 
 The tables come from the records themselves (a dataset's id, name and `aliases`; a metric's id
 and `aliases`), so teaching the importers a new name is a data change. Matching ignores case and
@@ -8,11 +9,11 @@ one name. The importers report a name that is not in the tables; they never gues
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from generator.records.model import Catalog, Dataset, name_key
+from generator.records.model import Catalog, Dataset, name_key, split_model_name
 from generator.records.texts import PLAIN_NUMBER
 
 # Split names other tools write, for the split ids segboard's dataset records use.
@@ -50,6 +51,29 @@ def metric_names(catalog: Catalog) -> dict[str, str]:
     return table
 
 
+_NUMBER_PART = re.compile(r"-(\d[^\s-]*)")  # '-38' in 'ResNet-38': a depth or version
+
+
+def method_and_backbone(name: str) -> tuple[str, str | None]:
+    """A leaderboard's model name split into method and backbone, its suffixes left aside.
+
+    'PSPNet-ResNet-101 + COCO' -> ('PSPNet', 'ResNet-101'). A dash followed by digits belongs
+    to the network's name ('ResNet-38' is one network), and a backbone is only what follows
+    another dash and starts with a letter: 'ResNet-38 Model A1-2' -> ('ResNet-38', None).
+    A name without a dash is all method.
+    """
+    base = split_model_name(name)[0]
+    head, dash, _ = base.partition("-")
+    if not dash:
+        return base.strip(), None
+    method, rest = head, base[len(head) :]
+    while (number := _NUMBER_PART.match(rest)) is not None:
+        method, rest = f"{method}-{number[1]}", rest[number.end() :]
+    if len(rest) > 1 and rest[0] == "-" and rest[1].isalpha():
+        return method.strip(), rest[1:].strip()
+    return method.strip(), None
+
+
 def split_id(dataset: Dataset, name: str) -> str | None:
     """The dataset's split id for a split name such as 'validation', or None."""
     key = name_key(name)
@@ -79,8 +103,3 @@ def plain_text(value: Any, what: str) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     raise TypeError(f"{what} is {type(value).__name__}, not text")
-
-
-def as_percent(text: str) -> str:
-    """A fraction of 1 as a percentage, decimals shifted exactly: '0.4236' -> '42.36'."""
-    return format(Decimal(text).scaleb(2), "f")

@@ -21,9 +21,15 @@ from generator.records.validation import validate_repository
 LEFT_OUT = "left-out"  # the rule id of every entry an import could not map
 
 
-def left_out(path: Path, message: str, line: int = 0) -> Problem:
-    """An entry of `path` that is not imported, and why (line 0: its place is unknown)."""
-    return Problem(path, line, 1 if line else 0, Severity.ERROR, message, LEFT_OUT)
+def left_out(
+    path: Path, message: str, line: int = 0, severity: Severity = Severity.ERROR
+) -> Problem:
+    """An entry of `path` that is not imported, and why (line 0: its place is unknown).
+
+    A warning is a part of an entry left out while the entry itself is imported (a code link
+    for a paper whose record exists): it is reported, and blocks nothing.
+    """
+    return Problem(path, line, 1 if line else 0, severity, message, LEFT_OUT)
 
 
 @dataclass
@@ -49,10 +55,11 @@ class Format(Protocol):
 
 
 def carry_out(root: Path, plan: ImportPlan, dry_run: bool = False) -> ImportOutcome:
-    if dry_run or not plan.files or (plan.all_or_nothing and plan.left_out):
+    blocking = any(problem.is_error for problem in plan.left_out)
+    if dry_run or not plan.files or (plan.all_or_nothing and blocking):
         return ImportOutcome([], plan.left_out, plan.files)
     if plan.all_or_nothing:
-        return ImportOutcome(write_validated(root, plan.files), [], plan.files)
+        return ImportOutcome(write_validated(root, plan.files), plan.left_out, plan.files)
     written, invalid = write_keeping_valid(root, plan.files)
     return ImportOutcome(written, plan.left_out + invalid, plan.files)
 

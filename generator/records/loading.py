@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.errors import ignore_interrupts
 from generator.problems import Problem, error
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result
 from generator.records.places import SCHEMA, RecordFile, discover, metrics_path, schema_path
@@ -126,7 +127,7 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
     try:
         step = -(-len(files) // (workers * 4))
         bounds = [(start, min(start + step, len(files))) for start in range(0, len(files), step)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, ignore_interrupts) as pool:
             shipped = [item for chunk in pool.map(_check_slice, bounds) for item in chunk]
         return [_unship(record, item) for record, item in zip(files, shipped, strict=True)]
     finally:

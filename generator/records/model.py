@@ -138,6 +138,11 @@ class Metric:
     index: int  # position in the catalogue, for its JSON path
     aliases: list[str]  # names other tools give it, for the importers
 
+    @property
+    def is_percentage(self) -> bool:
+        """Whether values are percentages (range 0-100), so 0.812 is likely a fraction of 1."""
+        return self.minimum == 0 and self.maximum == 100
+
     @classmethod
     def from_data(cls, data: dict[str, Any], index: int) -> Metric:
         derived = data.get("derived") or {}

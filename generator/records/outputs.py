@@ -72,7 +72,14 @@ def check_output_file(root: Path | None, output: Path, allowed: tuple[str, ...] 
 
 
 def check_output_dir(root: Path | None, output: Path) -> None:
-    """Refuse an output folder (of model cards) that is the repository, above it, or a source."""
+    """Refuse an output folder (of model cards) that is a file, the repository, above it, or a
+    source. An existing folder is fine: only the files written there are replaced."""
+    blocker = next((p for p in (output, *output.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UsageError(
+            f"{blocker} is a file, not a folder; -o takes a folder (new or existing) for "
+            "model cards"
+        )
     if root is None:
         return
     target, repository = output.resolve(), root.resolve()

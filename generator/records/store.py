@@ -36,8 +36,13 @@ def _remove(root: Path, paths: list[Path]) -> None:
             folder.rmdir()
 
 
-def write_validated(root: Path, files: dict[Path, str]) -> list[Path]:
-    """Write every file, or (when any of them has a problem) none, raising DataError."""
+def write_validated(
+    root: Path, files: dict[Path, str], warnings: list[Problem] | None = None
+) -> list[Path]:
+    """Write every file, or (when any of them has an error) none, raising DataError.
+
+    The warnings about the files written are added to `warnings` when it is given.
+    """
     _write_new(files)
     report = validate_repository(root, list(files))
     if report.errors:
@@ -46,6 +51,8 @@ def write_validated(root: Path, files: dict[Path, str]) -> list[Path]:
             "the new record would not be valid, so nothing was written:\n"
             + as_text(report.errors).rstrip()
         )
+    if warnings is not None:
+        warnings += report.warnings
     return list(files)
 
 

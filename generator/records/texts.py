@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import yaml
 
 from generator.errors import UsageError
 from generator.records.model import NAME_SUFFIXES, split_model_name
+from generator.records.paper_ids import arxiv_year_month
 from generator.records.places import schema_comment
 
 PLAIN_NUMBER = re.compile(r"^[0-9]+(\.[0-9]+)?$")
-ARXIV_ID = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
 # the order of a result record's fields, as `segboard new` and the importers write them
 RESULT_FIELDS = (
     "dataset", "split", "model", "method", "backbone", "decode_head", "paper", "metrics",
@@ -99,6 +100,11 @@ def result_text(new: NewResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def as_percent(text: str) -> str:
+    """A fraction of 1 as a percentage, decimals shifted exactly: '0.4236' -> '42.36'."""
+    return format(Decimal(text).scaleb(2), "f")
+
+
 def _number(value: str, what: str) -> str:
     if not PLAIN_NUMBER.match(value):
         raise UsageError(f"{what}={value}: write the number as published, e.g. 80.20")
@@ -123,18 +129,27 @@ def _settings_lines(new: NewResult, extra: list[str], tta: list[str]) -> list[st
     return lines
 
 
-def paper_text(paper_id: str, title: str) -> str:
-    match = ARXIV_ID.match(paper_id)
-    if match is None:
+def paper_text(paper_id: str, title: str, code: list[tuple[str, str]] | None = None) -> str:
+    """A new arXiv paper's record; `code` lists (url, framework) of repositories a source
+    links, written as not official (the source does not say; a reviewer sets official: true)."""
+    year_month = arxiv_year_month(paper_id)
+    if year_month is None:
         raise UsageError(
             f"paper {paper_id!r} has no record; for a paper without an arXiv id, add "
             f"data/papers/{paper_id}.yaml by hand (its date and URL cannot be derived)"
         )
-    return (
-        f"{schema_comment('paper')}\n"
-        f"id: {_q(paper_id)}\ntitle: {_q(title)}\nurl: https://arxiv.org/abs/{paper_id}\n"
-        f'date: "20{match.group(1)}-{match.group(2)}"\n'
-    )
+    lines = [
+        schema_comment("paper"),
+        f"id: {_q(paper_id)}",
+        f"title: {_q(title)}",
+        f"url: https://arxiv.org/abs/{paper_id}",
+        f'date: "{year_month[0]}-{year_month[1]}"',
+    ]
+    if code:
+        lines.append("code:")
+        for url, framework in code:
+            lines += [f"  - url: {_q(url)}", f"    framework: {framework}", "    official: false"]
+    return "\n".join(lines) + "\n"
 
 
 def dataset_text(

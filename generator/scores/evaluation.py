@@ -18,7 +18,6 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,7 +25,7 @@ from typing import Any, BinaryIO
 import numpy as np
 from numpy.typing import NDArray
 
-from generator.errors import DataError, UsageError
+from generator.errors import DataError, UsageError, ignore_interrupts
 from generator.reading import kind_of
 from generator.records.model import Catalog
 from generator.scores.files import RefusedFile, open_regular, png_size
@@ -217,6 +216,13 @@ def _evaluate_pairs(
     return accumulator.matrix, accumulator.images, problems
 
 
+def _evaluate_chunk(
+    pairs: list[tuple[str, Path, Path]], conventions: Conventions
+) -> tuple[NDArray[np.int64], int, list[str], int]:
+    """What a worker returns for one chunk: its matrix, images, problems, and the chunk's size."""
+    return (*_evaluate_pairs(pairs, conventions), len(pairs))
+
+
 def files_digest(pairs: list[tuple[str, Path, Path]]) -> str:
     """SHA-256 of the sorted relative paths: which files the matrix was computed from."""
     return hashlib.sha256("\n".join(name for name, _, _ in pairs).encode()).hexdigest()
@@ -249,16 +255,14 @@ def evaluate(
         # fork is fast, but only safe without other threads (a copied lock could hang a worker)
         method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
         context = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {
-                pool.submit(_evaluate_pairs, chunk, conventions): len(chunk) for chunk in chunks
-            }
-            for future in as_completed(futures):
-                matrix, count, errors = future.result()
+        # leaving the block (an interrupt included) terminates the workers at once
+        with context.Pool(jobs, initializer=ignore_interrupts) as pool:
+            work = functools.partial(_evaluate_chunk, conventions=conventions)
+            for matrix, count, errors, size in pool.imap_unordered(work, chunks):
                 total += matrix
                 images += count
                 problems += errors
-                done += futures[future]
+                done += size
                 if progress:
                     progress(done, len(pairs))
     if problems:
@@ -335,14 +339,8 @@ def as_json(evaluation: Evaluation) -> dict[str, Any]:
     def numbers(values: np.ndarray) -> list[float | None]:
         return [None if np.isnan(v) else float(100 * v) for v in values]
 
-    s = evaluation.scores
     return {
-        "miou": s["miou"],
-        "pixel_accuracy": s["pixel-accuracy"],
-        "mean_accuracy": s["mean-accuracy"],
-        "fwiou": s["fwiou"],
-        "mean_dice": s["mean-dice"],
-        "scene_parsing_score": s["scene-parsing-score"],
+        **evaluation.scores,  # keyed by the metric catalogue's ids: miou, pixel-accuracy, ...
         "per_class_iou": numbers(per_class_iou(evaluation.matrix)),
         "per_class_accuracy": numbers(per_class_accuracy(evaluation.matrix)),
         "num_images": evaluation.images,
@@ -381,8 +379,8 @@ def as_text(evaluation: Evaluation) -> str:
         lines.append(f"{name:<{width}}  {cells[0]}  {cells[1]}")
     lines.append(
         f"\n{evaluation.images} images, {conventions.num_classes} classes: "
-        f"mIoU {summary['miou']:.2f}, pixel accuracy {summary['pixel_accuracy']:.2f}, "
-        f"mean accuracy {summary['mean_accuracy']:.2f}, fwIoU {summary['fwiou']:.2f}, "
-        f"mean Dice {summary['mean_dice']:.2f}"
+        f"mIoU {summary['miou']:.2f}, pixel accuracy {summary['pixel-accuracy']:.2f}, "
+        f"mean accuracy {summary['mean-accuracy']:.2f}, fwIoU {summary['fwiou']:.2f}, "
+        f"mean Dice {summary['mean-dice']:.2f}"
     )
     return "\n".join(lines) + "\n"

@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from generator.errors import DataError, UsageError
+from generator.errors import DataError, UsageError, ignore_interrupts
 from generator.reading import UnreadableInput, read_text
 from generator.records.model import Catalog
 from generator.records.outputs import SITE_MARKER, check_site_dir
@@ -228,7 +228,7 @@ def _build_languages(
             for m in _build_language(root, staging, lang, contents[lang].nav)
         ]
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(len(others), (os.cpu_count() or 2) - 1)) as pool:
+    with context.Pool(min(len(others), (os.cpu_count() or 2) - 1), ignore_interrupts) as pool:
         pending = [
             pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
             for lang in others

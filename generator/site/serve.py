@@ -57,7 +57,8 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     """Build the site, serve it, and rebuild it when a source changes, until interrupted.
 
     `say` receives one line per event (serving, rebuilt, a failed rebuild). A failed rebuild
-    keeps the last good site. Returns when the server is stopped with Ctrl-C.
+    keeps the last good site. Ctrl-C closes the server and leaves as the KeyboardInterrupt that
+    `segboard`'s main turns into exit status 130.
     """
     from generator.errors import SegboardError
     from generator.site.build import build_site
@@ -79,8 +80,6 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     say(f"serving {site_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     finally:
         stop.set()
         server.server_close()

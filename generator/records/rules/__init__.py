@@ -22,6 +22,7 @@ from generator.records.rules.reproductions import reproductions_name_their_claim
 from generator.records.rules.results import (
     names_match_fields,
     no_duplicate_results,
+    percentages_are_not_fractions,
     results_reference_known_records,
 )
 from generator.records.rules.text import names_are_plainly_written
@@ -38,6 +39,7 @@ RECORD_RULES: tuple[Rule, ...] = (
     results_reference_known_records,
     names_match_fields,
     no_duplicate_results,
+    percentages_are_not_fractions,
     weights_links_are_plausible,
     curation_is_well_formed,
     names_are_plainly_written,

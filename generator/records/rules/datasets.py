@@ -4,15 +4,14 @@ and the dates of papers with an arXiv id."""
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from generator.problems import Problem, error
 from generator.records.model import Catalog, Dataset
+from generator.records.paper_ids import arxiv_year_month
+from generator.records.suggestions import did_you_mean, metric_aliases
 from generator.records.yamlfile import Document
-
-_ARXIV_ID = re.compile(r"^([0-9]{2})([0-9]{2})\.[0-9]{4,5}$")
 
 
 def datasets_are_consistent(catalog: Catalog) -> Iterator[Problem]:
@@ -44,7 +43,8 @@ def datasets_are_consistent(catalog: Catalog) -> Iterator[Problem]:
                     path,
                     doc.where(("metrics", index)),
                     "unknown-metric",
-                    f"metric {metric_id!r} is not in data/metrics.yaml",
+                    f"metric {metric_id!r} is not in data/metrics.yaml"
+                    + did_you_mean(metric_id, catalog.metrics, metric_aliases(catalog)),
                 )
         yield from _leaderboards(dataset)
         if "paper" in data:
@@ -85,7 +85,7 @@ def _leaderboards(dataset: Dataset) -> Iterator[Problem]:
                 doc.where(("leaderboards", index, "split")),
                 "unknown-split",
                 f"leaderboard split {board.split!r} is not one of this dataset's splits "
-                f"({', '.join(dataset.splits)})",
+                f"({', '.join(dataset.splits)}){did_you_mean(board.split, dataset.splits)}",
             )
         if (board.split, board.metric) in boards_seen:
             yield error(
@@ -101,7 +101,8 @@ def _leaderboards(dataset: Dataset) -> Iterator[Problem]:
                 doc.where(("leaderboards", index, "metric")),
                 "leaderboard-metric",
                 f"the leaderboard ranks by {board.metric!r}, which is not in this dataset's "
-                f"metrics ({', '.join(dataset.metrics)})",
+                f"metrics ({', '.join(dataset.metrics)})"
+                + did_you_mean(board.metric, dataset.metrics),
             )
 
 
@@ -138,10 +139,10 @@ def papers_are_consistent(catalog: Catalog) -> Iterator[Problem]:
                 f"{paper.date!r} is not a date of the calendar",
             )
             continue
-        match = _ARXIV_ID.match(paper.id)
-        if match is None:
+        year_month = arxiv_year_month(paper.id)
+        if year_month is None:
             continue
-        expected = f"20{match.group(1)}-{match.group(2)}"
+        expected = "-".join(year_month)
         if not paper.date.startswith(expected):
             yield error(
                 paper.document.path,

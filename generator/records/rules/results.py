@@ -3,9 +3,10 @@ names agree with their fields, and no result is recorded twice."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
-from generator.problems import Problem, error
+from generator.problems import Problem, error, warning
 from generator.records.model import (
     NAME_SUFFIXES,
     Catalog,
@@ -16,6 +17,8 @@ from generator.records.model import (
     split_model_name,
 )
 from generator.records.rules.datasets import paper_reference
+from generator.records.suggestions import dataset_aliases, did_you_mean, metric_aliases
+from generator.records.texts import as_percent
 
 
 def results_reference_known_records(catalog: Catalog) -> Iterator[Problem]:
@@ -36,11 +39,13 @@ def _unknown_dataset(catalog: Catalog, result: Result) -> Iterator[Problem]:
     if result.dataset in catalog.broken_datasets:
         return  # its record is broken, and reported there
     known = ", ".join(sorted(catalog.datasets)) or "none yet"
+    guess = did_you_mean(result.dataset, catalog.datasets, dataset_aliases(catalog))
     yield error(
         result.document.path,
         result.document.where(("dataset",)),
         "unknown-dataset",
-        f"dataset {result.dataset!r} has no record in data/datasets/ (known: {known})",
+        f"dataset {result.dataset!r} has no record in data/datasets/"
+        + (guess or f" (known: {known})"),
     )
 
 
@@ -51,7 +56,11 @@ def _no_leaderboard(dataset: Dataset, result: Result) -> Iterator[Problem]:
             doc.path,
             doc.where(("split",)),
             "unknown-split",
-            f"{result.dataset} has no split {result.split!r} (splits: {', '.join(dataset.splits)})",
+            f"{result.dataset} has no split {result.split!r}"
+            + (
+                did_you_mean(result.split, dataset.splits)
+                or f" (splits: {', '.join(dataset.splits)})"
+            ),
         )
         return
     ranked = ", ".join(b.split for b in dataset.leaderboards)
@@ -73,7 +82,8 @@ def _metrics_fit(
         metric = catalog.metrics.get(metric_id)
         where = doc.where(("metrics", metric_id))
         if metric is None:
-            message = f"metric {metric_id!r} is not in data/metrics.yaml"
+            guess = did_you_mean(metric_id, catalog.metrics, metric_aliases(catalog))
+            message = f"metric {metric_id!r} is not in data/metrics.yaml{guess}"
             yield error(doc.path, where, "unknown-metric", message)
             continue
         if metric_id not in dataset.metrics:
@@ -99,6 +109,34 @@ def _metrics_fit(
             f"the {result.dataset} {result.split} {what} by {ranks_by}, but this result gives "
             f"no value for {'it' if len(ranking) == 1 else 'any of them'}",
         )
+
+
+def percentages_are_not_fractions(catalog: Catalog) -> Iterator[Problem]:
+    """A percentage metric at most 1 is probably a fraction of 1 (0.812 for 81.2), unless the
+    other results on its leaderboard are at most 1 too: a warning with the likely value."""
+    boards: dict[tuple[str, str, str], list[Result]] = defaultdict(list)
+    for result in catalog.results:
+        for metric_id in result.metrics:
+            metric = catalog.metrics.get(metric_id)
+            if metric is not None and metric.is_percentage:
+                boards[(result.dataset, result.split, metric_id)].append(result)
+    for (dataset, split, metric_id), results in boards.items():
+        for result in results:
+            if not 0 < result.metrics[metric_id] <= 1:
+                continue
+            others = [r.metrics[metric_id] for r in results if r is not result]
+            if any(value <= 1 for value in others):
+                continue
+            text = result.published_text(metric_id)
+            context = f" and the other results on {dataset} {split} are above 1" if others else ""
+            yield warning(
+                result.document.path,
+                result.document.where(("metrics", metric_id)),
+                "metric-fraction",
+                f"{metric_id} is {text}, a fraction of 1, but it is a percentage (0-100)"
+                f"{context}; did you mean {as_percent(text)}? (If {text} is right, acknowledge "
+                "it with a 'kept' curation entry.)",
+            )
 
 
 def names_match_fields(catalog: Catalog) -> Iterator[Problem]:
