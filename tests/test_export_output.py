@@ -82,17 +82,23 @@ def test_a_file_where_the_folder_should_be_is_refused(repo: Path, tmp_path: Path
     assert blocker.read_text() == "mine\n"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into any folder")
-def test_an_unwritable_folder_is_refused_clearly(repo: Path, tmp_path: Path) -> None:
+def test_an_unwritable_folder_is_refused_clearly(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "locked"
     folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        completed = run_segboard("export", "--format", "csv", "-o", str(folder), cwd=repo)
-    finally:
-        folder.chmod(0o755)
+
+    def refused(*_args: object, **_kwargs: object) -> tuple[int, str]:
+        # what a folder without write permission answers (root ignores mode bits, so the
+        # refusal is made here rather than with chmod)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(atomic_files.tempfile, "mkstemp", refused)
+    completed = run_segboard("export", "--format", "csv", "-o", str(folder), cwd=repo)
     assert completed.returncode == 2
     assert f"cannot write {folder / 'results.csv'}" in completed.stderr
+    assert "Permission denied" in completed.stderr
+    assert "Traceback" not in completed.stderr
 
 
 def test_each_card_is_written_whole_or_not_at_all(
