@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 from generator.records import loading as repository
 from generator.records.validation import validate_repository
 
-from .conftest import run_segboard_process
+from .conftest import child_environment, run_segboard_process
 
 RECORD = """\
 dataset: cityscapes
@@ -79,3 +81,38 @@ def test_with_other_threads_running_the_check_stays_in_one_process(
         stop.set()
         other.join()
     assert forked == []  # no pool of workers was started
+
+
+def test_workers_that_never_answer_are_given_up_on(repo: Path) -> None:
+    """A hung worker (a lock copied while held) must not hang validation: after the pool's
+    time is up, the same findings come from one process."""
+    many_results(repo, repository.PARALLEL_THRESHOLD + 100)
+    script = (
+        "import json, os, sys, time\n"
+        "from pathlib import Path\n"
+        "from generator.records import loading\n"
+        "from generator.records.validation import validate_repository\n"
+        "loading.PATIENCE_SECONDS, loading.PATIENCE_PER_FILE = 1.0, 0.0\n"
+        "parent, check_one = os.getpid(), loading._check_one\n"
+        "def hang_in_workers(record, checkers):\n"  # forked workers inherit it; the parent's
+        "    if os.getpid() != parent:\n"  # own checks (after giving up) are not slowed
+        "        time.sleep(600)\n"
+        "    return check_one(record, checkers)\n"
+        "loading._check_one = hang_in_workers\n"
+        "started = time.monotonic()\n"
+        "report = validate_repository(Path('.'))\n"
+        "print(json.dumps([round(time.monotonic() - started),\n"
+        "                  [(p.path.name, p.line, p.rule) for p in report.problems]]))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=child_environment(),
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    seconds, problems = json.loads(completed.stdout)
+    assert problems == [["many-net-7-coco.yaml", 8, "yaml-duplicate-key"]]
+    assert seconds < 60

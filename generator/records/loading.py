@@ -79,6 +79,8 @@ def _check_one(record: RecordFile, checkers: dict[str, SchemaChecker]) -> Checke
 
 
 _worker_state: tuple[list[RecordFile], dict[str, SchemaChecker]] | None = None
+# how long the workers may take before they are given up on: far beyond a normal run
+PATIENCE_SECONDS, PATIENCE_PER_FILE = 30.0, 0.005
 
 # What a worker sends back for one file: the data and number texts of its document (or None
 # when it could not be loaded) and its problems. Plain tuples pickle several times faster than
@@ -114,7 +116,10 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
     """Load and check every file, in forked worker processes when there are many.
 
     Parsing dominates validation, and libyaml holds the GIL, so processes are the way to use
-    more than one core. Workers are forked so they inherit the compiled schemas.
+    more than one core. Workers are forked so they inherit the compiled schemas (a fork server
+    or spawned workers would re-run the caller's main script). A fork copies every lock; one
+    held by a native library's thread at that moment could hang a worker, so the pool's answer
+    is awaited for a generous time only, and the files are then checked in this process.
     """
     workers = min(os.cpu_count() or 1, 8)
     # forking while other threads run can copy a lock one of them holds, and the worker then
@@ -128,7 +133,14 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
         step = -(-len(files) // (workers * 4))
         bounds = [(start, min(start + step, len(files))) for start in range(0, len(files), step)]
         with multiprocessing.get_context("fork").Pool(workers, ignore_interrupts) as pool:
-            shipped = [item for chunk in pool.map(_check_slice, bounds) for item in chunk]
+            pending = pool.map_async(_check_slice, bounds)
+            try:  # a worker that never answers is given up on: the pool's exit ends it
+                chunks = pending.get(timeout=PATIENCE_SECONDS + len(files) * PATIENCE_PER_FILE)
+            except multiprocessing.TimeoutError:
+                chunks = None
+        if chunks is None:  # the same results, one process
+            return [_check_one(record, checkers) for record in files]
+        shipped = [item for chunk in chunks for item in chunk]
         return [_unship(record, item) for record, item in zip(files, shipped, strict=True)]
     finally:
         _worker_state = None
