@@ -25,6 +25,7 @@ verification. Exports carry the whole record under a `segboard` key of the file'
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from generator.errors import UsageError
 from generator.interop.foreign_yaml import UnreadableFile, front_matter, read_yaml
 from generator.interop.hf_cards import CardOptions, card_paper
 from generator.interop.mapper import Entry, Mapper
-from generator.interop.names import plain_text
+from generator.interop.names import number_text, plain_text
 from generator.interop.outcome import ImportPlan, left_out
 from generator.interop.own import OWN_KEY, OwnEntry, add_own, is_own, own_plan
 from generator.problems import Problem
@@ -88,21 +89,26 @@ class _Group:
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
-def _files(path: Path) -> tuple[Path, list[Path]]:
-    """(the model folder, its eval-results files) for a folder or one file."""
+def _models(path: Path) -> dict[Path, list[Path]]:
+    """Model folder -> its eval-results files, for a model folder, a folder of model folders,
+    an .eval_results folder or one file."""
     if path.is_file():
-        model = path.parent.parent if path.parent.name == FOLDER else path.parent
-        return model, [path]
-    if path.is_dir():
-        folder = path if path.name == FOLDER else path / FOLDER
-        files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-        if files:
-            return (path.parent if path.name == FOLDER else path), files
-    raise UsageError(f"{path}: no evaluation results (.eval_results/*.yaml) found")
+        return {path.parent.parent if path.parent.name == FOLDER else path.parent: [path]}
+    if path.name == FOLDER:
+        path = path.parent
+    models: dict[Path, list[Path]] = {}
+    folders = [path / FOLDER] if (path / FOLDER).is_dir() else sorted(path.rglob(FOLDER))
+    for folder in folders:
+        files = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml"))
+        if files and folder.is_dir():
+            models[folder.parent] = files
+    if not models:
+        raise UsageError(f"{path}: no evaluation results (.eval_results/*.yaml) found")
+    return models
 
 
-def _entries(file: Path, problems: list[Problem]) -> list[dict[str, Any]]:
-    """The file's entries (each a mapping); what cannot be read goes to problems."""
+def _entries(file: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    """The file's entries that are mappings, numbered from 1; the rest goes to problems."""
     try:
         data = read_yaml(file, unique_keys=True)
     except UnreadableFile as exc:
@@ -114,7 +120,7 @@ def _entries(file: Path, problems: list[Problem]) -> list[dict[str, Any]]:
     entries = []
     for number, entry in enumerate(data, 1):
         if isinstance(entry, dict):
-            entries.append(entry)
+            entries.append((number, entry))
         else:
             problems.append(left_out(file, f"entry {number} is not a mapping"))
     return entries
@@ -130,6 +136,10 @@ def _group_key(
             raise ValueError("it needs dataset.id and dataset.task_id")
         if "value" not in entry:
             raise ValueError("it has no value")
+        if number_text(entry["value"]) is None:
+            value = reprlib.repr(entry["value"])
+            problems.append(left_out(file, f"entry {number}: value {value} is not a number"))
+            return None
         source = entry.get("source") or {}
         if not isinstance(source, dict):
             raise ValueError("source is not a mapping")
@@ -153,36 +163,48 @@ class HfEvalResults:
     options: CardOptions = field(default_factory=CardOptions)
 
     def plan(self, root: Path, catalog: Catalog, path: Path) -> ImportPlan:
-        model, files = _files(path)
         problems: list[Problem] = []
         own: list[OwnEntry] = []
-        groups: dict[tuple[str, str], _Group] = {}
-        for file in files:
-            entries = _entries(file, problems)
-            if any(is_own(entry.get(OWN_KEY)) for entry in entries):
-                own += [OwnEntry(file, "", e[OWN_KEY]) for e in entries if is_own(e.get(OWN_KEY))]
-                continue
-            for number, entry in enumerate(entries, 1):
-                key = _group_key(file, number, entry, problems)
-                if key is None:
-                    continue
-                dataset, notes, url, task, value = key
-                group = groups.setdefault((dataset, notes), _Group(file, dataset, notes, url))
-                if task in group.metrics:
-                    message = f"entry {number}: task {task!r} of {dataset} is given twice"
-                    problems.append(left_out(file, message))
-                else:
-                    group.metrics[task] = value
-        if own and not groups and not problems:
+        groups: dict[Path, dict[tuple[str, str], _Group]] = {}
+        for model, files in _models(path).items():
+            for file in files:
+                own += self._read(file, groups.setdefault(model, {}), problems)
+        foreign = {model: found for model, found in groups.items() if found}
+        if len(foreign) > 1 and (self.options.weights or self.options.source_url):
+            raise UsageError(
+                f"{path} holds {len(foreign)} models not written by segboard: --weights and "
+                "--source-url name one model's files, so import those models one at a time"
+            )
+        if own and not foreign and not problems:
             return own_plan(root, own)
         mapper = Mapper(root, catalog, self.options.split)
         mapper.problems += problems
         plan = mapper.plan()
         add_own(root, own, plan)
-        if groups:
-            for mapped in self._mapped(model, list(groups.values()), mapper.problems):
+        for model, found in foreign.items():
+            for mapped in self._mapped(model, list(found.values()), mapper.problems):
                 mapper.add(mapped)
         return plan
+
+    def _read(
+        self, file: Path, groups: dict[tuple[str, str], _Group], problems: list[Problem]
+    ) -> list[OwnEntry]:
+        """Add the file's foreign entries to the model's groups; its own entries, returned."""
+        entries = _entries(file, problems)
+        if any(is_own(entry.get(OWN_KEY)) for _, entry in entries):
+            return [OwnEntry(file, "", e[OWN_KEY]) for _, e in entries if is_own(e.get(OWN_KEY))]
+        for number, entry in entries:
+            key = _group_key(file, number, entry, problems)
+            if key is None:
+                continue
+            dataset, notes, url, task, value = key
+            group = groups.setdefault((dataset, notes), _Group(file, dataset, notes, url))
+            if task in group.metrics:
+                message = f"entry {number}: task {task!r} of {dataset} is given twice"
+                problems.append(left_out(file, message))
+            else:
+                group.metrics[task] = value
+        return []
 
     def _mapped(self, model: Path, groups: list[_Group], problems: list[Problem]) -> list[Entry]:
         """One Entry per group; a group without paper or source is reported instead."""
