@@ -233,12 +233,13 @@ def import_hf_eval_results_command(
 ) -> int:
     """Records from Hugging Face evaluation results (.eval_results/*.yaml of a model repository).
 
-    PATH is the model's folder (the one holding .eval_results/), its .eval_results folder, or
-    one such YAML file; the model's name is the folder's. Files written by `segboard export
-    --format hf-eval-results` come back exactly. Other files are mapped: each entry's dataset.id
-    (the benchmark's Hub id, e.g. scene_parse_150) through the dataset records' aliases, its
-    task_id through the metric catalogue's aliases (mean_iou); entries name no split, so give
-    --split. The paper comes from --paper or the arxiv: tag of the folder's README.md; values that
+    PATH is the model's folder (the one holding .eval_results/), a folder of model folders, an
+    .eval_results folder, or one such YAML file; a model's name is its folder's. Files written
+    by `segboard export --format hf-eval-results` come back exactly. Other files are mapped:
+    each entry's dataset.id (the benchmark's Hub id, e.g. scene_parse_150) through the dataset
+    records' aliases, its task_id through the metric catalogue's aliases (mean_iou); entries
+    name no split, so give --split. The paper comes from --paper or the arxiv: tag of the
+    folder's README.md; values that
     may be fractions of 1 need --scale. A verifyToken is not carried over.
     What cannot be mapped is reported and left out (exit status 1); what is written validates.
     """

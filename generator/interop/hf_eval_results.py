@@ -1,10 +1,12 @@
 """Hugging Face evaluation results: the `.eval_results/*.yaml` files of a model repository.
 
 The format, as learned from Hugging Face's own documentation and code (nothing here is guessed):
-  - https://huggingface.co/docs/hub/eval-results (hub-docs, docs/hub/eval-results.md, 2026-06)
-  - the specification https://github.com/huggingface/hub-docs/blob/main/eval_results.yaml
+  - https://huggingface.co/docs/hub/eval-results (huggingface/hub-docs docs/hub/eval-results.md,
+    as of commit 242f4a1e, 2026-08);
+  - its specification, https://github.com/huggingface/hub-docs/blob/main/eval_results.yaml
+    (task_id required since hub-docs #2179, notes since #2183, source.org since #2161);
   - huggingface_hub's `EvalResultEntry`, `parse_eval_result_entries` and
-    `eval_result_entries_to_yaml` (src/huggingface_hub/_eval_results.py, installed 2.4.0).
+    `eval_result_entries_to_yaml` (src/huggingface_hub/_eval_results.py; 2.4.0 is installed).
 
 A file is a YAML list; each entry is one score of the model on one benchmark task:
 `dataset` {`id`: the benchmark's Hub dataset id, `task_id`: a task defined by that benchmark's
@@ -15,12 +17,15 @@ task stands for both. So segboard reads them as follows:
   - `task_id` is matched through the metric catalogue's aliases ('mean_iou' is miou); a task id
     that names no metric segboard knows (such as 'default') is reported and left out;
   - the split comes from --split (recorded in an 'inferred' curation entry);
-  - the entries of one model on one benchmark (with the same `notes`) become one record, the
-    model's name being the repository folder's; the paper comes from --paper or the arxiv: tag
-    of the folder's README.md, as for model cards.
+  - the entries of one model folder on one benchmark (with the same `notes`) become one record,
+    named after the folder; the paper comes from --paper or the arxiv: tag of the folder's
+    README.md, as for model cards.
+PATH is a model folder, a folder of model folders, an `.eval_results` folder or one file.
 `verifyToken` is Hugging Face's to give and check: never written, and not read as segboard's
-verification. Exports carry the whole record under a `segboard` key of the file's first entry
-(which huggingface_hub's parser ignores), so they come back exactly.
+verification. Exports write one entry per metric (`dataset.id`: the dataset id, `task_id`: the
+metric id) and carry the whole record under a `segboard` key of the file's first entry, which
+huggingface_hub's parser ignores, so they come back exactly. (The documentation does not say
+whether the Hub's push-time check accepts that extra key.)
 """
 
 from __future__ import annotations
