@@ -45,6 +45,7 @@ def arguments(path: tuple[str, ...], existing: Path) -> list[str]:
         ("export",): ["--format", "json"],
         ("import", "markdown"): ["t.md", "--dataset", "a", "--split", "b", "--source-url", "u"],
         ("import", "hf"): [str(existing)],
+        ("import", "hf-eval-results"): [str(existing)],
         ("import", "model-index"): [str(existing)],
     }
     return needed.get(path, [])

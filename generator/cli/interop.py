@@ -1,4 +1,4 @@
-"""Commands that translate: export, and import (markdown, model-index, hf)."""
+"""Commands that translate: export, and import (markdown, model-index, hf, hf-eval-results)."""
 
 from __future__ import annotations
 
@@ -29,19 +29,21 @@ SCALES = ["fraction", "percent"]  # how the importers read values (interop.mappe
     required=True,
     help="json: the ranked leaderboards; csv: one row per result; model-index: Papers with Code's "
     "model-index (a paper per Collection, a result per Model); hf: a Hugging Face model card per "
-    "result (needs -o DIR).",
+    "result (needs -o DIR); hf-eval-results: a Hugging Face model folder per result holding "
+    ".eval_results/<dataset>_<split>.yaml (needs -o DIR).",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     help="Write to this file, or into this existing folder (as leaderboards.json, results.csv or "
-    "model-index.yml; a folder of cards for hf), instead of standard output. Only the files "
-    "written are replaced, each whole or not at all.",
+    "model-index.yml; a folder per result for hf and hf-eval-results), instead of standard "
+    "output. Only the files written are replaced, each whole or not at all.",
 )
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
-    """Export validated data for other tools (JSON, CSV, model-index, Hugging Face cards).
+    """Export validated data for other tools (JSON, CSV, model-index, Hugging Face cards and
+    evaluation results).
 
     JSON is a list of leaderboards {dataset, split, metric, rows}, each row with rank, model,
     score, weights, paper and code, best first. Ties share a rank and are ordered by the earlier
@@ -57,6 +59,8 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
     written = write_export(catalog, fmt, output)
     if fmt == "hf":
         click.echo(f"wrote {len(written)} model cards into {output}", err=True)
+    elif fmt == "hf-eval-results":
+        click.echo(f"wrote {len(written)} evaluation-results files into {output}", err=True)
     else:
         click.echo(f"wrote {written[0]}", err=True)
     return 0
@@ -64,7 +68,8 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
 
 @cli.group(name="import")
 def import_group() -> None:
-    """Take in results kept elsewhere: Markdown tables, model-index metafiles, model cards.
+    """Take in results kept elsewhere: Markdown tables, model-index metafiles, model cards,
+    Hugging Face evaluation results.
 
     Every importer reports what it cannot map, with the file it comes from (exit status 1);
     what it writes validates. --dry-run shows what would be written and writes nothing.
@@ -193,6 +198,57 @@ def import_hf_command(
     files = pairs(weights, "--weights", "FRAMEWORK=URL", "PyTorch=https://huggingface.co/...")
     card_options = CardOptions(weights=[(url, framework) for framework, url in files], **options)
     return _run(ctx, HfCards(card_options), path, dry_run, fmt)
+
+
+@import_group.command(name="hf-eval-results")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--paper",
+    help="The paper when the folder's README.md has no arxiv: tag: an arXiv id in any common "
+    "form or a paper record's slug.",
+)
+@click.option("--paper-title", help="Title of that paper, when it has no record yet.")
+@click.option("--method", help="The method, e.g. SegFormer (default: the model's name).")
+@click.option("--backbone", help="The backbone, e.g. MiT-B0.")
+@click.option("--split", help="Split id the results were measured on (entries name none).")
+@click.option("--source-url", help="The model's page, for results that name no source.")
+@click.option(
+    "--weights",
+    multiple=True,
+    metavar="FRAMEWORK=URL",
+    help="Downloadable weights, e.g. PyTorch=https://huggingface.co/ORG/MODEL (repeatable).",
+)
+@_SCALE
+@_DRY_RUN
+@_FORMAT
+@click.pass_context
+def import_hf_eval_results_command(
+    ctx: click.Context,
+    /,
+    path: Path,
+    weights: tuple[str, ...],
+    dry_run: bool,
+    fmt: str,
+    **options: str | None,
+) -> int:
+    """Records from Hugging Face evaluation results (.eval_results/*.yaml of a model repository).
+
+    PATH is the model's folder (the one holding .eval_results/), a folder of model folders, an
+    .eval_results folder, or one such YAML file; a model's name is its folder's. Files written
+    by `segboard export --format hf-eval-results` come back exactly. Other files are mapped:
+    each entry's dataset.id (the benchmark's Hub id, e.g. scene_parse_150) through the dataset
+    records' aliases, its task_id through the metric catalogue's aliases (mean_iou); entries
+    name no split, so give --split. The paper comes from --paper or the arxiv: tag of the
+    folder's README.md; values that
+    may be fractions of 1 need --scale. A verifyToken is not carried over.
+    What cannot be mapped is reported and left out (exit status 1); what is written validates.
+    """
+    from generator.interop.hf_cards import CardOptions
+    from generator.interop.hf_eval_results import HfEvalResults
+
+    files = pairs(weights, "--weights", "FRAMEWORK=URL", "PyTorch=https://huggingface.co/...")
+    card_options = CardOptions(weights=[(url, framework) for framework, url in files], **options)
+    return _run(ctx, HfEvalResults(card_options), path, dry_run, fmt)
 
 
 @import_group.command(name="model-index")

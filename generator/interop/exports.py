@@ -1,4 +1,5 @@
-"""Exports to other formats: Papers with Code's model-index and Hugging Face model cards.
+"""Exports to other formats: Papers with Code's model-index, Hugging Face model cards (and,
+in interop.hf_eval_results, Hugging Face `.eval_results` files).
 
 What a format has no field for goes under a `segboard` key (model-index Metadata, model-card
 front matter), so nothing is lost. Hugging Face's `verified` flag is never written: it is
@@ -22,7 +23,8 @@ TASK = "Semantic Segmentation"
 HF_TASK = {"type": "image-segmentation", "name": "Semantic Segmentation"}
 
 
-def _segboard_extras(result: Result) -> dict[str, Any]:
+def segboard_extras(result: Result) -> dict[str, Any]:
+    """The whole record, for the `segboard` key of an export (its numbers as published)."""
     data = result.document.data
     extras: dict[str, Any] = {
         "result": result.id,
@@ -69,7 +71,7 @@ def model_index(catalog: Catalog) -> dict[str, Any]:
         model: dict[str, Any] = {
             "Name": result.id,
             "In Collection": result.paper,
-            "Metadata": {"segboard": _segboard_extras(result)},
+            "Metadata": {"segboard": segboard_extras(result)},
             "Results": [
                 {
                     "Task": TASK,
@@ -124,7 +126,7 @@ def hf_card(catalog: Catalog, result: Result) -> str:
                 ],
             }
         ],
-        "segboard": _segboard_extras(result),
+        "segboard": segboard_extras(result),
     }
     body = (
         f"# {result.model}\n\n{result.method} on {dataset.name} ({split.name_en}), from "
@@ -142,7 +144,8 @@ def write_hf_cards(catalog: Catalog, folder: Path) -> list[Path]:
     return paths
 
 
-EXPORT_FORMATS = ("json", "csv", "model-index", "hf")
+EXPORT_FORMATS = ("json", "csv", "model-index", "hf", "hf-eval-results")
+FOLDER_FORMATS = {"hf": "model cards", "hf-eval-results": "model folders of .eval_results"}
 # the file a one-file format writes when -o names a folder
 EXPORT_FILE_NAMES = {"json": "leaderboards.json", "csv": "results.csv",
                      "model-index": "model-index.yml"}  # fmt: skip
@@ -158,20 +161,26 @@ def export_text(catalog: Catalog, fmt: str) -> str:
         return to_csv(catalog)
     if fmt == "model-index":
         return _dump(model_index(catalog))
-    raise UsageError(f"--format {fmt} writes one model card per result: give -o DIR")
+    kind = FOLDER_FORMATS[fmt]
+    raise UsageError(f"--format {fmt} writes a folder per result ({kind}): give -o DIR")
 
 
 def write_export(catalog: Catalog, fmt: str, output: Path) -> list[Path]:
     """Write the export to `output`; the paths written.
 
-    `output` is a file, or an existing folder (for hf, a folder, new or existing), in which a
+    `output` is a file, or an existing folder (for hf and hf-eval-results, a folder, new or
+    existing), in which a
     one-file format writes its EXPORT_FILE_NAMES file. Only the files the export writes are
     replaced, each whole or not at all; what else the folder holds is left alone. The output
     never goes among the repository's records or sources (records.outputs).
     """
-    if fmt == "hf":
+    if fmt in FOLDER_FORMATS:
         check_output_dir(catalog.root, output)
-        return write_hf_cards(catalog, output)
+        if fmt == "hf":
+            return write_hf_cards(catalog, output)
+        from generator.interop.hf_eval_results import write_eval_results
+
+        return write_eval_results(catalog, output)
     target = output / EXPORT_FILE_NAMES[fmt] if output.is_dir() else output
     check_output_file(catalog.root, target)
     write_atomic(target, export_text(catalog, fmt))

@@ -30,13 +30,34 @@ class UnreadableFile(DataError):
         self.reason = reason
 
 
-def read_yaml(path: Path, text: str | None = None) -> Any:
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a mapping that gives a key twice (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+                seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # a key that is a list or mapping: left to the reader
+                continue
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first given at line {first})",
+                    key_node.start_mark,
+                )  # fmt: skip
+        return super().construct_mapping(node, deep)
+
+
+def read_yaml(path: Path, text: str | None = None, unique_keys: bool = False) -> Any:
     """A foreign YAML file (or the given text from it), refused when too large, too deep or an
-    alias bomb."""
+    alias bomb (or, with unique_keys, when a mapping gives a key twice)."""
     if text is None:
         text = _read(path)
+    loader = _UniqueKeyLoader if unique_keys else yaml.SafeLoader
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)  # both are safe loaders
     except yaml.YAMLError as exc:
         raise UnreadableFile(path, f"not readable YAML ({exc})") from None
     except RecursionError:
