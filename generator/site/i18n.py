@@ -55,6 +55,10 @@ UI: dict[str, dict[str, str]] = {
         "en": "a third party's reproduction (not ranked)",
         "zh": "第三方复现（不参与排名）",
     },
+    "source_aggregator": {
+        "en": "a third party's collection, such as the Papers with Code archive (not ranked)",
+        "zh": "第三方汇总，如 Papers with Code 存档（不参与排名）",
+    },
     "reproduced_tip": {
         "en": "A third party re-trained this model with the same settings (see the CSV/JSON).",
         "zh": "第三方以相同设置重新训练了该模型（详见 CSV/JSON）。",
