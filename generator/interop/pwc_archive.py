@@ -192,7 +192,7 @@ class PwcArchive:
     def _row(self, table: _Table, dataset: str, split: str, number: int, row: Any) -> str | None:
         """Map one row; the reason it is left out, or None when it gives a record."""
         where = f"task {table.task!r}, dataset {table.name!r}, row {number}"
-        if not isinstance(row, dict) or not isinstance(row.get("metrics") or {}, dict):
+        if not isinstance(row, dict) or not isinstance(row.get("metrics", {}), dict):
             self._problem(f"{where}: not a row object with metrics")
             return MALFORMED
         model = _text(row.get("model_name"))
