@@ -258,3 +258,23 @@ def test_no_table_of_the_tasks(repo: Path, tmp_path: Path) -> None:
     assert completed.returncode == 0
     assert "no table of those tasks on any dataset" in completed.stdout
     assert json.loads(completed.stderr) == []
+
+
+def test_the_site_shows_aggregated_rows_beside_the_claims_hidden_and_without_badges(
+    repo: Path,
+) -> None:
+    from generator.ranking.boards import leaderboards
+    from generator.site.board_view import board_view
+
+    run_segboard("import", "pwc-archive", str(ARCHIVE), cwd=repo)
+    catalog = validate_repository(repo).catalog
+    [board] = [b for b in leaderboards(catalog) if b["key"] == "cityscapes--test"]
+    view = board_view(catalog, board, {}, None)
+    kinds = {item["row"]["result"]: item["kind"] for item in view.rows}
+    assert {rid for rid, kind in kinds.items() if kind == "aggregator"} == {
+        "cityscapes/test/segformer-b5",
+        "cityscapes/test/bisenet-v2",
+    }
+    assert view.aggregated == 2
+    assert all(item["badge"] is None for item in view.rows if item["kind"] == "aggregator")
+    assert all(item["badge"] for item in view.rows if item["kind"] == "claim")

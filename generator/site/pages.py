@@ -385,7 +385,7 @@ class PageWriter:
                 item["row"]["model"],
                 item["row"]["score_text"],
                 item["anchor"],
-                item["kind"] == "reproduction",
+                item["kind"] != "claim",
             )
             for item in view.rows
             if item["row"]["paper_date"]
