@@ -46,6 +46,7 @@ def arguments(path: tuple[str, ...], existing: Path) -> list[str]:
         ("import", "markdown"): ["t.md", "--dataset", "a", "--split", "b", "--source-url", "u"],
         ("import", "hf"): [str(existing)],
         ("import", "model-index"): [str(existing)],
+        ("import", "pwc-archive"): ["evaluation-tables.json"],
     }
     return needed.get(path, [])
 
