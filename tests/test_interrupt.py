@@ -47,6 +47,7 @@ def arguments(path: tuple[str, ...], existing: Path) -> list[str]:
         ("import", "hf"): [str(existing)],
         ("import", "hf-eval-results"): [str(existing)],
         ("import", "model-index"): [str(existing)],
+        ("import", "pwc-archive"): ["evaluation-tables.json"],
     }
     return needed.get(path, [])
 

@@ -1,4 +1,5 @@
-"""Commands that translate: export, and import (markdown, model-index, hf, hf-eval-results)."""
+"""Commands that translate: export, and import (markdown, model-index, hf, hf-eval-results,
+pwc-archive)."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> int:
 @cli.group(name="import")
 def import_group() -> None:
     """Take in results kept elsewhere: Markdown tables, model-index metafiles, model cards,
-    Hugging Face evaluation results.
+    Hugging Face evaluation results, the Papers with Code archive.
 
     Every importer reports what it cannot map, with the file it comes from (exit status 1);
     what it writes validates. --dry-run shows what would be written and writes nothing.
@@ -92,11 +93,13 @@ def _run(ctx: click.Context, fmt: Format, path: Path, dry_run: bool, report_as: 
     return _report_import(run_import(root(ctx), fmt, path, dry_run), dry_run, report_as)
 
 
-def _report_import(outcome: ImportOutcome, dry_run: bool, report_as: str) -> int:
+def _report_import(
+    outcome: ImportOutcome, dry_run: bool, report_as: str, show_planned: bool = True
+) -> int:
     """Print what an import wrote (or would write) and what it left out; 1 if any entry was
     (a warning, such as a code link a paper's record lacks, leaves the status 0)."""
     report(outcome.left_out, report_as, err=True)
-    if dry_run:
+    if dry_run and show_planned:
         for target, text in outcome.planned.items():
             click.echo(f"--- {display_path(target)}\n{text}", nl=False)
     else:
@@ -298,3 +301,59 @@ def import_model_index_command(
 
     model_index = ModelIndex(split, **options, source_kind=source_kind)
     return _run(ctx, model_index, path, dry_run, fmt)
+
+
+@import_group.command(name="pwc-archive")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--task",
+    "tasks",
+    multiple=True,
+    metavar="NAME",
+    help="A task whose tables are read, wherever it is nested (repeatable; case does not "
+    "matter). Default: 'Semantic Segmentation' and 'Real-Time Semantic Segmentation'.",
+)
+@click.option(
+    "--source-url",
+    help="Where the archive was published, written as each record's source.url "
+    "(default: https://github.com/paperswithcode/paperswithcode-data).",
+)
+@_DRY_RUN
+@_FORMAT
+@click.pass_context
+def import_pwc_archive_command(
+    ctx: click.Context,
+    /,
+    file: Path,
+    tasks: tuple[str, ...],
+    source_url: str | None,
+    dry_run: bool,
+    fmt: str,
+) -> int:
+    """Records from the Papers with Code archive's evaluation tables (evaluation-tables.json).
+
+    FILE is the JSON array of tasks that paperswithcode/sota-extractor defines (the archive's
+    evaluation-tables.json, or the same gzipped, .json.gz). It is read as a stream, one task at
+    a time, so the whole archive (hundreds of MB) needs little memory. Only JSON is read: the
+    parquet form of the pwc-archive dataset would need pyarrow, which segboard does not depend
+    on.
+
+    Tables of the semantic-segmentation tasks are mapped: the dataset name and its split through
+    the aliases of the dataset records ("Cityscapes test" is cityscapes, split test), metric
+    names through the metric catalogue's aliases ("Mean IoU (class)" is miou), values such as
+    45.2 or "45.2%". Each row becomes a result with source.kind aggregator (a third party's
+    collection: shown beside the claims, never ranked with them), and a paper record from its
+    arXiv address. Unknown datasets, rows without an arXiv paper, values that are not numbers
+    and models already on the split are reported and left out (exit status 1); code links are
+    reported (the archive does not say their framework). --dry-run prints, per dataset and
+    split, the rows found, those that can be imported and why the others cannot, and writes
+    nothing. What is written validates.
+    """
+    from generator.interop.outcome import run_import
+    from generator.interop.pwc_archive import ARCHIVE_URL, DEFAULT_TASKS, PwcArchive
+
+    archive = PwcArchive(source_url or ARCHIVE_URL, tasks or DEFAULT_TASKS)
+    outcome = run_import(root(ctx), archive, file, dry_run)
+    for line in archive.summary_lines():
+        click.echo(line)
+    return _report_import(outcome, dry_run, fmt, show_planned=False)

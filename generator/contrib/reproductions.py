@@ -68,7 +68,7 @@ def find_links(catalog: Catalog) -> list[Link]:
     """A link for every unlinked reproduction that matches exactly one claim."""
     claims: dict[tuple[object, ...], list[Result]] = {}
     for result in catalog.results:
-        if not result.is_reproduction and result.settings.crop_size and result.backbone:
+        if result.is_ranked and result.settings.crop_size and result.backbone:
             claims.setdefault(_setting(result), []).append(result)
     links = []
     for result in catalog.results:

@@ -53,12 +53,13 @@ def to_csv(catalog: Catalog) -> str:
 
 def to_csv_rows(catalog: Catalog, boards: list[dict[str, Any]]) -> str:
     """The CSV of the given (already ranked) leaderboards: the claims with their ranks, then the
-    reproductions (rank empty); numbers exactly as published."""
+    reproductions and the aggregated rows (rank empty); numbers exactly as published."""
     rows = []
     metric_ids = list(catalog.metrics)
     by_id = {result.id: result for result in catalog.results}
     for board in boards:
-        for row in [*board["rows"], *board.get("reproductions", [])]:
+        unranked = [*board.get("reproductions", []), *board.get("aggregated", [])]
+        for row in [*board["rows"], *unranked]:
             record = _csv_record(board, row)
             result = by_id[row["result"]]
             for metric_id in metric_ids:

@@ -30,6 +30,7 @@ SPLIT_SYNONYMS = {
 class DatasetMatch:
     dataset: str
     extra_training_data: tuple[str, ...]  # what the name implies, e.g. SBD for "VOC 2012 + Aug"
+    split: str | None = None  # the split the name stands for ("Cityscapes test"), if it says
 
 
 def dataset_names(catalog: Catalog) -> dict[str, DatasetMatch]:
@@ -39,7 +40,8 @@ def dataset_names(catalog: Catalog) -> dict[str, DatasetMatch]:
         table.setdefault(name_key(dataset.name), DatasetMatch(dataset.id, ()))
         for alias in dataset.data.get("aliases", []):
             extra = tuple(alias.get("extra_training_data", []))
-            table.setdefault(name_key(alias["name"]), DatasetMatch(dataset.id, extra))
+            match = DatasetMatch(dataset.id, extra, alias.get("split"))
+            table.setdefault(name_key(alias["name"]), match)
     return table
 
 

@@ -1,6 +1,8 @@
 """Leaderboards as plain data: every board with its rows, best first, each row described in full
 (model, score as published, weights, paper, code, settings, source, verification state), and
-the board's reproductions beside them (rank 0: not ranked), each claim naming its reproductions.
+the board's reproductions beside them (rank 0: not ranked), each claim naming its reproductions,
+and the board's aggregated rows (source kind `aggregator`, e.g. the Papers with Code archive)
+beside them too, also not ranked.
 
 The site and the exports both read these rows, so they always agree. Nothing here writes files."""
 
@@ -69,12 +71,13 @@ def _curation(entry: Curation) -> dict[str, Any]:
     return out
 
 
-def _reproductions(catalog: Catalog, board: Leaderboard) -> list[Result]:
-    """The reproductions on a leaderboard, best first (the same order as the claims)."""
+def _reproductions(catalog: Catalog, board: Leaderboard, aggregated: bool = False) -> list[Result]:
+    """The reproductions (or the aggregated rows) on a leaderboard, best first (the same order
+    as the claims)."""
     found = [
         r
         for r in catalog.results
-        if r.is_reproduction
+        if (r.is_aggregated if aggregated else r.is_reproduction)
         and (r.dataset, r.split) == (board.dataset, board.split)
         and board.metric in r.metrics
     ]
@@ -119,6 +122,9 @@ def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
         ]
         reproductions = [_row(catalog, r, 0, board.metric) for r in _reproductions(catalog, board)]
         _with_reproductions(rows, reproductions)
+        aggregated = [
+            _row(catalog, r, 0, board.metric) for r in _reproductions(catalog, board, True)
+        ]
         key = _key(board, (board.dataset, board.split) not in keyed)
         keyed.add((board.dataset, board.split))
         out.append(
@@ -134,6 +140,7 @@ def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
                 "higher_is_better": metric.higher_is_better,
                 "rows": rows,
                 "reproductions": reproductions,
+                "aggregated": aggregated,
             }
         )
     return out

@@ -32,15 +32,16 @@ COLUMNS = [
 def results_frame(catalog: Catalog, reproductions: bool = False) -> pd.DataFrame:
     """One row per result that appears on a leaderboard, scored by that leaderboard's metric.
 
-    Reproductions (a third party's re-implementation) are ranked only when asked for: the
-    leaderboards rank what authors published, and show reproductions beside it.
+    Reproductions (a third party's re-implementation) and aggregated rows (a third party's
+    collection, such as the Papers with Code archive) are ranked only when asked for: the
+    leaderboards rank what authors published, and show the others beside it.
     """
     metrics_of: dict[tuple[str, str], list[str]] = {}
     for board in catalog.leaderboards():
         metrics_of.setdefault((board.dataset, board.split), []).append(board.metric)
     rows = []
     for result in catalog.results:
-        if result.is_reproduction and not reproductions:
+        if not result.is_ranked and not reproductions:
             continue
         for metric in metrics_of.get((result.dataset, result.split), []):
             if metric in result.metrics:

@@ -178,6 +178,8 @@ class Curation:
 
 
 REPRODUCTION = "reproduction"  # the source kind of a third party's re-implementation
+AGGREGATOR = "aggregator"  # the source kind of a third party's collection (Papers with Code)
+UNRANKED_KINDS = frozenset({REPRODUCTION, AGGREGATOR})  # shown beside the claims, not ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +230,16 @@ class Result:
     @property
     def is_reproduction(self) -> bool:
         return self.source_kind == REPRODUCTION
+
+    @property
+    def is_aggregated(self) -> bool:
+        return self.source_kind == AGGREGATOR
+
+    @property
+    def is_ranked(self) -> bool:
+        """Whether the result is ranked with the claims (reproductions and aggregated rows
+        are shown beside them)."""
+        return self.source_kind not in UNRANKED_KINDS
 
     @classmethod
     def from_document(cls, result_id: str, document: Document) -> Result:

@@ -1,6 +1,6 @@
 """What a leaderboard's block on its dataset page shows: its rows in display order (the ranked
-claims, then the reproductions by the same order), each row's anchor, filter attributes and
-provenance, and which optional columns and filter choices the leaderboard needs.
+claims, then the reproductions and aggregated rows by the same order), each row's anchor, filter
+attributes and provenance, and which optional columns and filter choices the leaderboard needs.
 
 Everything here is plain data for `templates/board.html.j2`; no markup is built.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.records.model import Catalog
+from generator.records.model import Catalog, Result
 from generator.records.places import result_repo_path
 from generator.site.badges import badge_path
 from generator.site.markup import safe_url
@@ -27,6 +27,7 @@ class BoardView:
     tta_options: list[str] = field(default_factory=list)
     pretraining_options: list[str] = field(default_factory=list)
     reproductions: int = 0
+    aggregated: int = 0
     show_crop: bool = False
     show_params: bool = False
     show_flops: bool = False
@@ -56,7 +57,8 @@ def board_view(
     from the page to the site's root, where the ranked rows' badges are)."""
     higher = board["higher_is_better"]
     claims, reproductions = board["rows"], board["reproductions"]
-    ordered = sorted(claims + reproductions, key=lambda row: _order_key(row, higher))
+    aggregated = board.get("aggregated", [])
+    ordered = sorted(claims + reproductions + aggregated, key=lambda row: _order_key(row, higher))
     anchors = {row["result"]: row_anchor(board["key"], row["result"]) for row in ordered}
     models = {row["result"]: row["model"] for row in ordered}
     by_id = {result.id: result for result in catalog.results if result.id in anchors}
@@ -68,6 +70,7 @@ def board_view(
             if m in seen_metrics
         ],
         reproductions=len(reproductions),
+        aggregated=len(aggregated),
         show_crop=any(row["crop_size"] for row in ordered),
         show_params=any(row["parameters_m"] is not None for row in ordered),
         show_flops=any(row["flops_g"] is not None for row in ordered),
@@ -83,7 +86,7 @@ def board_view(
         view.rows.append(
             {
                 "row": row,
-                "kind": "reproduction" if result.is_reproduction else "claim",
+                "kind": _kind(result),
                 "anchor": anchors[row["result"]],
                 "anchors": anchors,
                 "href": result_hrefs.get(row["result"]),
@@ -105,13 +108,21 @@ def board_view(
                 "weights": [(safe_url(w["url"]), w["framework"]) for w in row["weights_detail"]],
                 "code_links": [(safe_url(c["url"]), c["framework"]) for c in row["code_detail"]],
                 "record": result_repo_path(row["result"]),
-                "badge": None
-                if result.is_reproduction
-                else badge_base + badge_path(board["key"], row["result"]),
+                "badge": badge_base + badge_path(board["key"], row["result"])
+                if result.is_ranked
+                else None,
                 "edit": f"{edit_base}{result_repo_path(row['result'])}" if edit_base else None,
             }
         )
     return view
+
+
+def _kind(result: Result) -> str:
+    """A row's kind on the page: claims are ranked; reproductions and aggregated rows are
+    shown beside them, hidden until the reader asks."""
+    if result.is_reproduction:
+        return "reproduction"
+    return "aggregator" if result.is_aggregated else "claim"
 
 
 def _options(rows: list[Row], key: str) -> list[str]:

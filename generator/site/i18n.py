@@ -55,6 +55,10 @@ UI: dict[str, dict[str, str]] = {
         "en": "a third party's reproduction (not ranked)",
         "zh": "第三方复现（不参与排名）",
     },
+    "source_aggregator": {
+        "en": "a third party's collection, such as the Papers with Code archive (not ranked)",
+        "zh": "第三方汇总，如 Papers with Code 存档（不参与排名）",
+    },
     "reproduced_tip": {
         "en": "A third party re-trained this model with the same settings (see the CSV/JSON).",
         "zh": "第三方以相同设置重新训练了该模型（详见 CSV/JSON）。",
@@ -127,6 +131,10 @@ UI: dict[str, dict[str, str]] = {
     "filter_state": {"en": "Check", "zh": "校验"},
     "filter_code": {"en": "with code only", "zh": "仅显示有代码的结果"},
     "filter_reproductions": {"en": "show reproductions", "zh": "显示第三方复现"},
+    "filter_unranked": {
+        "en": "show reproductions and aggregated rows",
+        "zh": "显示第三方复现与汇总",
+    },
     "any": {"en": "any", "zh": "不限"},
     "extra_none": {"en": "none (the dataset's own data)", "zh": "无（仅用该数据集）"},
     "tta_none": {"en": "none (single-scale)", "zh": "无（单尺度）"},
@@ -161,6 +169,7 @@ UI: dict[str, dict[str, str]] = {
     "reproductions_of": {"en": "Reproductions", "zh": "第三方复现"},
     "reproduces": {"en": "Reproduces", "zh": "复现的结果"},
     "reproduction_mark": {"en": "reproduction", "zh": "复现"},
+    "aggregator_mark": {"en": "aggregated, not ranked", "zh": "第三方汇总，不排名"},
     "chart_point": {"en": "{model}: {score} ({date})", "zh": "{model}：{score}（{date}）"},
 }
 

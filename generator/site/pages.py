@@ -36,7 +36,14 @@ from generator.site.slots import slot
 DOWNLOADS = "downloads"
 LEADERBOARD_FILE = "leaderboard-file"  # the schema of downloads/<key>.json
 # the source kinds of the result schema, in the order the home page counts them
-SOURCE_KINDS = ("paper", "model-zoo", "evaluation-server", "leaderboard", "reproduction")
+SOURCE_KINDS = (
+    "paper",
+    "model-zoo",
+    "evaluation-server",
+    "leaderboard",
+    "reproduction",
+    "aggregator",
+)
 CHARTS = "charts"
 # placeholders of a leaderboard block's per-language text besides the interface words
 CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
@@ -378,7 +385,7 @@ class PageWriter:
                 item["row"]["model"],
                 item["row"]["score_text"],
                 item["anchor"],
-                item["kind"] == "reproduction",
+                item["kind"] != "claim",
             )
             for item in view.rows
             if item["row"]["paper_date"]

@@ -1,5 +1,5 @@
 """Rules on dataset and paper records: classes, ignore label, label maps, splits, leaderboards,
-and the dates of papers with an arXiv id."""
+the splits aliases name, and the dates of papers with an arXiv id."""
 
 from __future__ import annotations
 
@@ -47,8 +47,22 @@ def datasets_are_consistent(catalog: Catalog) -> Iterator[Problem]:
                     + did_you_mean(metric_id, catalog.metrics, metric_aliases(catalog)),
                 )
         yield from _leaderboards(dataset)
+        yield from _alias_splits(dataset)
         if "paper" in data:
             yield from paper_reference(catalog, doc, data["paper"])
+
+
+def _alias_splits(dataset: Dataset) -> Iterator[Problem]:
+    """An alias that names a split ('Cityscapes test') names one the dataset has."""
+    for index, alias in enumerate(dataset.data.get("aliases", [])):
+        if "split" in alias and alias["split"] not in dataset.splits:
+            yield error(
+                dataset.document.path,
+                dataset.document.where(("aliases", index, "split")),
+                "unknown-split",
+                f"alias {alias['name']!r} names split {alias['split']!r}, which {dataset.id} "
+                f"does not have (it has {', '.join(dataset.splits)})",
+            )
 
 
 def _label_map(dataset: Dataset) -> Iterator[Problem]:

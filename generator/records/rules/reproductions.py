@@ -32,6 +32,7 @@ def reproductions_name_their_claims(catalog: Catalog) -> Iterator[Problem]:
                 f"leaderboard ({result.dataset}/{result.split})"
             )
             yield error(doc.path, where, "reproduces", message)
-        elif claim.is_reproduction:
-            message = f"{result.reproduces} is a reproduction itself; name the authors' result"
+        elif not claim.is_ranked:
+            what = "a reproduction" if claim.is_reproduction else "an aggregated row"
+            message = f"{result.reproduces} is {what} itself; name the authors' result"
             yield error(doc.path, where, "reproduces", message)

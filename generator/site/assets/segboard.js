@@ -7,10 +7,10 @@
  * value (numbers are read with parseFloat, so "N/A" sorts as empty); data-sb-value overrides it.
  *
  * Filters: each leaderboard block (data-sb-board) has a form whose choices hide the rows that do
- * not match (reproductions stay hidden unless asked for). The rows shown are put back in ranking
- * order (data-sb-pos) and ranked again among themselves (equal scores share a rank); the chart
- * shows the same rows and redraws its running best. The choices live in the page's address
- * (?<board>.<name>=<value>), so a filtered view can be shared.
+ * not match (reproductions and aggregated rows stay hidden unless asked for). The rows shown
+ * are put back in ranking order (data-sb-pos) and ranked again among themselves (equal scores
+ * share a rank); the chart shows the same rows and redraws its running best. The choices live
+ * in the page's address (?<board>.<name>=<value>), so a filtered view can be shared.
  */
 (function () {
   "use strict";
@@ -100,7 +100,7 @@
   }
 
   function shown(row, state) {
-    if (row.getAttribute("data-sb-kind") === "reproduction" && !state.repro) return false;
+    if (row.getAttribute("data-sb-kind") !== "claim" && !state.repro) return false;
     var check = row.getAttribute("data-sb-state");
     if (state.state === "verified" && check !== "verified") return false;
     if (state.state === "checked" && check === "claimed") return false;
@@ -116,7 +116,7 @@
     board.rows.forEach(function (row) {
       board.body.appendChild(row); // back in ranking order
       var visible = shown(row, state);
-      if (row.getAttribute("data-sb-kind") !== "reproduction" || state.repro) total += 1;
+      if (row.getAttribute("data-sb-kind") === "claim" || state.repro) total += 1;
       row.hidden = !visible;
       if (!visible) return;
       count += 1;
@@ -236,11 +236,11 @@
     if (!row || row.tagName !== "TR" || !row.hidden) return;
     var board = boards.filter(function (b) { return b.block.contains(row); })[0];
     if (!board) return;
-    if (row.getAttribute("data-sb-kind") === "reproduction") board.form.elements.repro.checked = true;
+    if (row.getAttribute("data-sb-kind") !== "claim") board.form.elements.repro.checked = true;
     apply(board);
     if (row.hidden) {
       board.form.reset();
-      board.form.elements.repro && (board.form.elements.repro.checked = row.getAttribute("data-sb-kind") === "reproduction");
+      board.form.elements.repro && (board.form.elements.repro.checked = row.getAttribute("data-sb-kind") !== "claim");
       apply(board);
     }
     saveAddress();
