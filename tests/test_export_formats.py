@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import huggingface_hub as hub
@@ -29,6 +30,10 @@ def test_model_index_loads_with_the_model_index_package(repo: Path, tmp_path: Pa
     assert "metrics_as_published:" in text and "miou: '80.20'" in text  # nothing lost
     assert extras["model"] == "PSPNet-ResNet-101 + Coarse"
     assert extras["extra_training_data"] == ["cityscapes-coarse"]
+    assert extras["verification"] == "claimed"
+    assert extras["corrections"]["model"] == "PSPNet-ResNet-101 + COCO"  # the published name
+    resnet = models["ade20k/val/resnet-38-model-a1-2"].metadata.data["segboard"]
+    assert resnet["corrections"] == {"metrics.scene-parsing-score": 61.56}
 
 
 def test_hf_cards_parse_with_huggingface_hub(repo: Path, tmp_path: Path) -> None:
@@ -46,8 +51,13 @@ def test_hf_cards_parse_with_huggingface_hub(repo: Path, tmp_path: Path) -> None
     assert results["miou"].task_type == "image-segmentation"
     assert results["miou"].verified is None  # never claimed: it is Hugging Face's to set
     assert "arxiv:1802.02611" in card.data.tags  # how the Hub links a card to its paper
-    for path in cards:
-        assert "verified" not in path.read_text()
+    for path in cards:  # no `verified:` key (Hugging Face's), but segboard's own check state
+        text = path.read_text()
+        assert not re.search(r"^\s*verified:", text, re.MULTILINE)
+        assert re.search(r"^  verification: (claimed|consistent|verified)$", text, re.MULTILINE)
+    corrected = (tmp_path / "cards/ade20k--val--resnet-38-model-a1-2/README.md").read_text()
+    assert "verification: consistent" in corrected
+    assert "  corrections:\n    metrics.scene-parsing-score: 61.56\n" in corrected
 
 
 def test_hf_export_needs_a_folder(repo: Path) -> None:

@@ -18,16 +18,21 @@ from generator.errors import UsageError
 from generator.records.model import Catalog, Result
 from generator.records.outputs import check_output_dir, check_output_file
 from generator.records.texts import RESULT_FIELDS
+from generator.scores.verification import state
 
 TASK = "Semantic Segmentation"
 HF_TASK = {"type": "image-segmentation", "name": "Semantic Segmentation"}
 
 
-def segboard_extras(result: Result) -> dict[str, Any]:
-    """The whole record, for the `segboard` key of an export (its numbers as published)."""
+def segboard_extras(catalog: Catalog, result: Result) -> dict[str, Any]:
+    """The whole record, for the `segboard` key of an export (its numbers as published), with
+    its check state and, for each corrected field, the value the source published. (Imports
+    take back only the record's own fields, so the round trip stays exact.)"""
     data = result.document.data
     extras: dict[str, Any] = {
         "result": result.id,
+        "verification": state(catalog, result),
+        "corrections": {c.field: c.published for c in result.curation if c.action == "corrected"},
         "dataset": result.dataset,
         "paper": result.paper,
         "model": result.model,
@@ -71,7 +76,7 @@ def model_index(catalog: Catalog) -> dict[str, Any]:
         model: dict[str, Any] = {
             "Name": result.id,
             "In Collection": result.paper,
-            "Metadata": {"segboard": segboard_extras(result)},
+            "Metadata": {"segboard": segboard_extras(catalog, result)},
             "Results": [
                 {
                     "Task": TASK,
@@ -126,7 +131,7 @@ def hf_card(catalog: Catalog, result: Result) -> str:
                 ],
             }
         ],
-        "segboard": segboard_extras(result),
+        "segboard": segboard_extras(catalog, result),
     }
     body = (
         f"# {result.model}\n\n{result.method} on {dataset.name} ({split.name_en}), from "

@@ -51,7 +51,7 @@ from generator.records.model import Catalog, Result
 FOLDER = ".eval_results"
 
 
-def eval_results_entries(result: Result) -> list[dict[str, Any]]:
+def eval_results_entries(catalog: Catalog, result: Result) -> list[dict[str, Any]]:
     """The `.eval_results` entries of one result: one per metric, the record under `segboard`."""
     from generator.interop.exports import segboard_extras
 
@@ -64,7 +64,7 @@ def eval_results_entries(result: Result) -> list[dict[str, Any]]:
             "source": {"url": source["url"], "name": source["kind"]},
         }
         if not entries:
-            entry[OWN_KEY] = segboard_extras(result)
+            entry[OWN_KEY] = segboard_extras(catalog, result)
         entries.append(entry)
     return entries
 
@@ -76,7 +76,7 @@ def write_eval_results(catalog: Catalog, folder: Path) -> list[Path]:
         name = f"{result.dataset}_{result.split}.yaml"
         path = folder / result.id.replace("/", "--") / FOLDER / name
         text = yaml.safe_dump(
-            eval_results_entries(result), sort_keys=False, allow_unicode=True, width=100
+            eval_results_entries(catalog, result), sort_keys=False, allow_unicode=True, width=100
         )
         write_atomic(path, text)
         paths.append(path)
