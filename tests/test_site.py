@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import json
@@ -70,6 +71,12 @@ def test_downloads_beside_each_leaderboard(built_site: Path) -> None:
         assert (downloads / f"{name}.json").read_text().startswith("{")
     page = (built_site / "datasets/ade20k/index.html").read_text()
     assert 'href="../../downloads/ade20k--val.csv" download' in page
+    with (downloads / "ade20k--val.csv").open(newline="") as handle:
+        rows = {row["result"]: row for row in csv.DictReader(handle)}
+    corrected = rows["ade20k/val/resnet-38-model-a1-2"]
+    assert corrected["verification"] == "consistent"
+    assert corrected["corrected_fields"] == "metrics.scene-parsing-score"
+    assert corrected["corrections"] == "metrics.scene-parsing-score=61.56"  # as published
     # written once: the Chinese pages link to the same files at the site's root
     chinese = (built_site / "zh/datasets/ade20k/index.html").read_text()
     assert 'href="../../../downloads/ade20k--val.csv" download' in chinese

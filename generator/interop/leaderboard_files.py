@@ -32,6 +32,7 @@ CSV_COLUMNS = [
     "source_url",
     "verification",
     "corrected_fields",
+    "corrections",
     "decode_head",
     "pretraining_data",
     "crop_size",
@@ -93,6 +94,8 @@ def _csv_record(board: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
         "source_url": row["source"]["url"],
         "verification": row["verification"],
         "corrected_fields": ";".join(row["corrected_fields"]),
+        # field=the value the source published, for each corrected field
+        "corrections": ";".join(f"{k}={v}" for k, v in row["corrections"].items()),
         "decode_head": row.get("decode_head") or "",
         "pretraining_data": ";".join(row.get("pretraining_data", [])),
         "crop_size": f"{crop[0]}x{crop[1]}" if crop else "",
