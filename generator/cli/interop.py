@@ -4,8 +4,9 @@ pwc-archive)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -153,27 +154,51 @@ def import_markdown(
     return _run(ctx, MarkdownTable(**board, paper_titles=titles), file, dry_run, fmt)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _model_options(paper: str, split: str, source_url: str) -> Callable[[F], F]:
+    """The options of the importers that read one model's files (model cards, eval results)."""
+
+    def apply(command: F) -> F:
+        for option in reversed(
+            (
+                click.option("--paper", help=paper),
+                click.option(
+                    "--paper-title", help="Title of that paper, when it has no record yet."
+                ),
+                click.option(
+                    "--method", help="The method, e.g. SegFormer (default: the model's name)."
+                ),
+                click.option("--backbone", help="The backbone, e.g. MiT-B0."),
+                click.option("--split", help=split),
+                click.option("--source-url", help=source_url),
+                click.option(
+                    "--weights",
+                    multiple=True,
+                    metavar="FRAMEWORK=URL",
+                    help="Downloadable weights, e.g. PyTorch=https://huggingface.co/ORG/MODEL "
+                    "(repeatable).",
+                ),
+                _SCALE,
+                _DRY_RUN,
+                _FORMAT,
+            )
+        ):
+            command = option(command)
+        return command
+
+    return apply
+
+
 @import_group.command(name="hf")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--paper",
-    help="The paper when the card has no arxiv: tag: an arXiv id in any common form "
+@_model_options(
+    paper="The paper when the card has no arxiv: tag: an arXiv id in any common form "
     "(1612.01105, arXiv:1612.01105, its arxiv.org address) or a paper record's slug.",
+    split="Split id, for results whose card names no split.",
+    source_url="The card's page, for results that name no source.",
 )
-@click.option("--paper-title", help="Title of that paper, when it has no record yet.")
-@click.option("--method", help="The method, e.g. SegFormer (default: the model's name).")
-@click.option("--backbone", help="The backbone, e.g. MiT-B0.")
-@click.option("--split", help="Split id, for results whose card names no split.")
-@click.option("--source-url", help="The card's page, for results that name no source.")
-@click.option(
-    "--weights",
-    multiple=True,
-    metavar="FRAMEWORK=URL",
-    help="Downloadable weights, e.g. PyTorch=https://huggingface.co/ORG/MODEL (repeatable).",
-)
-@_SCALE
-@_DRY_RUN
-@_FORMAT
 @click.pass_context
 def import_hf_command(
     ctx: click.Context,
@@ -205,25 +230,12 @@ def import_hf_command(
 
 @import_group.command(name="hf-eval-results")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--paper",
-    help="The paper when the folder's README.md has no arxiv: tag: an arXiv id in any common "
+@_model_options(
+    paper="The paper when the folder's README.md has no arxiv: tag: an arXiv id in any common "
     "form or a paper record's slug.",
+    split="Split id the results were measured on (entries name none).",
+    source_url="The model's page, for results that name no source.",
 )
-@click.option("--paper-title", help="Title of that paper, when it has no record yet.")
-@click.option("--method", help="The method, e.g. SegFormer (default: the model's name).")
-@click.option("--backbone", help="The backbone, e.g. MiT-B0.")
-@click.option("--split", help="Split id the results were measured on (entries name none).")
-@click.option("--source-url", help="The model's page, for results that name no source.")
-@click.option(
-    "--weights",
-    multiple=True,
-    metavar="FRAMEWORK=URL",
-    help="Downloadable weights, e.g. PyTorch=https://huggingface.co/ORG/MODEL (repeatable).",
-)
-@_SCALE
-@_DRY_RUN
-@_FORMAT
 @click.pass_context
 def import_hf_eval_results_command(
     ctx: click.Context,

@@ -19,18 +19,11 @@ from generator.cli.options import (
     root,
 )
 from generator.problems import Problem
+from generator.records.model import SOURCE_KINDS
 from generator.records.texts import PLAIN_NUMBER
 from generator.records.validation import validate_repository, verify_evidence
 from generator.reporting import display_path, summary
 
-SOURCE_KINDS = [
-    "paper",
-    "model-zoo",
-    "evaluation-server",
-    "leaderboard",
-    "reproduction",
-    "aggregator",
-]
 SETTING_PROMPTS = (
     ("backbone", "backbone"),
     ("decode_head", "decode head"),

@@ -179,6 +179,8 @@ class Curation:
 
 REPRODUCTION = "reproduction"  # the source kind of a third party's re-implementation
 AGGREGATOR = "aggregator"  # the source kind of a third party's collection (Papers with Code)
+# every source kind of the result schema, in the order the site counts them
+SOURCE_KINDS = ("paper", "model-zoo", "evaluation-server", "leaderboard", REPRODUCTION, AGGREGATOR)
 UNRANKED_KINDS = frozenset({REPRODUCTION, AGGREGATOR})  # shown beside the claims, not ranked
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from generator.interop.leaderboard_files import to_csv_rows
 from generator.ranking.boards import leaderboards
-from generator.records.model import Catalog, Dataset, Metric, Paper, Result, Split
+from generator.records.model import SOURCE_KINDS, Catalog, Dataset, Metric, Paper, Result, Split
 from generator.records.places import SCHEMA, evidence_file, schema_path
 from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
@@ -35,15 +35,6 @@ from generator.site.slots import slot
 
 DOWNLOADS = "downloads"
 LEADERBOARD_FILE = "leaderboard-file"  # the schema of downloads/<key>.json
-# the source kinds of the result schema, in the order the home page counts them
-SOURCE_KINDS = (
-    "paper",
-    "model-zoo",
-    "evaluation-server",
-    "leaderboard",
-    "reproduction",
-    "aggregator",
-)
 CHARTS = "charts"
 # placeholders of a leaderboard block's per-language text besides the interface words
 CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
