@@ -19,10 +19,10 @@ from typing import Any
 
 from generator.errors import UsageError
 from generator.interop.foreign_yaml import UnreadableFile, front_matter
-from generator.interop.mapper import Entry, Mapper
+from generator.interop.mapper import Entry
 from generator.interop.names import plain_text
 from generator.interop.outcome import ImportPlan, left_out
-from generator.interop.own import OWN_KEY, OwnEntry, add_own, is_own, own_plan
+from generator.interop.own import OWN_KEY, OwnEntry, is_own, own_plan, plan_beside_own
 from generator.problems import Problem
 from generator.records.model import Catalog
 from generator.records.paper_ids import paper_id
@@ -44,6 +44,14 @@ class CardOptions:
     source_url: str | None = None
     weights: list[tuple[str, str]] = field(default_factory=list)
     scale: str | None = None
+
+    def refuse_several(self, path: Path, count: int, what: str) -> None:
+        """--weights and --source-url describe one model's files: refuse them for several."""
+        if count > 1 and (self.weights or self.source_url):
+            raise UsageError(
+                f"{path} holds {count} {what} not written by segboard: --weights and "
+                f"--source-url name one model's files, so import those {what} one at a time"
+            )
 
 
 def card_paper(front: dict[str, Any], body: str, options: CardOptions) -> tuple[str | None, str]:
@@ -158,17 +166,10 @@ class HfCards:
                 own.append(OwnEntry(card, "", front[OWN_KEY]))
             else:
                 foreign.append((card, front, body))
-        if len(foreign) > 1 and (self.options.weights or self.options.source_url):
-            raise UsageError(
-                f"{path} holds {len(foreign)} cards not written by segboard: --weights and "
-                "--source-url name one model's files, so import those cards one at a time"
-            )
+        self.options.refuse_several(path, len(foreign), "cards")
         if own and not foreign and not problems:
             return own_plan(root, own)
-        mapper = Mapper(root, catalog, self.options.split)
-        mapper.problems += problems
-        plan = mapper.plan()
-        add_own(root, own, plan)
+        plan, mapper = plan_beside_own(root, catalog, self.options.split, own, problems)
         for card, front, body in foreign:
             for entry in entries(card, front, body, self.options, mapper.problems):
                 mapper.add(entry)

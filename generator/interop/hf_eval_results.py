@@ -41,10 +41,10 @@ from generator.atomic_files import write_atomic
 from generator.errors import UsageError
 from generator.interop.foreign_yaml import UnreadableFile, front_matter, read_yaml
 from generator.interop.hf_cards import CardOptions, card_paper
-from generator.interop.mapper import Entry, Mapper
+from generator.interop.mapper import Entry
 from generator.interop.names import number_text, plain_text
 from generator.interop.outcome import ImportPlan, left_out
-from generator.interop.own import OWN_KEY, OwnEntry, add_own, is_own, own_plan
+from generator.interop.own import OWN_KEY, OwnEntry, is_own, own_plan, plan_beside_own
 from generator.problems import Problem
 from generator.records.model import Catalog, Result
 
@@ -175,17 +175,10 @@ class HfEvalResults:
             for file in files:
                 own += self._read(file, groups.setdefault(model, {}), problems)
         foreign = {model: found for model, found in groups.items() if found}
-        if len(foreign) > 1 and (self.options.weights or self.options.source_url):
-            raise UsageError(
-                f"{path} holds {len(foreign)} models not written by segboard: --weights and "
-                "--source-url name one model's files, so import those models one at a time"
-            )
+        self.options.refuse_several(path, len(foreign), "models")
         if own and not foreign and not problems:
             return own_plan(root, own)
-        mapper = Mapper(root, catalog, self.options.split)
-        mapper.problems += problems
-        plan = mapper.plan()
-        add_own(root, own, plan)
+        plan, mapper = plan_beside_own(root, catalog, self.options.split, own, problems)
         for model, found in foreign.items():
             for mapped in self._mapped(model, list(found.values()), mapper.problems):
                 mapper.add(mapped)

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.interop.mapper import Mapper
 from generator.interop.outcome import ImportPlan, left_out
+from generator.problems import Problem
+from generator.records.model import Catalog
 from generator.records.places import result_id_path
 from generator.records.texts import RESULT_FIELDS, record_text
 
@@ -46,3 +49,15 @@ def own_plan(root: Path, entries: list[OwnEntry]) -> ImportPlan:
     plan = ImportPlan(all_or_nothing=True)
     add_own(root, entries, plan)
     return plan
+
+
+def plan_beside_own(
+    root: Path, catalog: Catalog, split: str | None, own: list[OwnEntry], problems: list[Problem]
+) -> tuple[ImportPlan, Mapper]:
+    """A plan holding the own exports' records, and the Mapper that adds foreign entries to it
+    (the findings gathered so far carried over)."""
+    mapper = Mapper(root, catalog, split)
+    mapper.problems += problems
+    plan = mapper.plan()
+    add_own(root, own, plan)
+    return plan, mapper
