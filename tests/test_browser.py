@@ -381,7 +381,7 @@ def test_a_row_shows_its_provenance(watched: Watched, base_url: str) -> None:
     text = details.locator("dl").inner_text()
     assert "metrics.scene-parsing-score corrected (published 61.56)" in text
     assert "data/results/ade20k/val/resnet-38-model-a1-2.yaml" in text
-    assert "recomputed" in text or "as published" in text or "agrees" in text  # the state
+    assert "consistent: agrees with its components" in text  # the state, explained
 
 
 def axe_script() -> str:
