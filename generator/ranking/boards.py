@@ -71,16 +71,19 @@ def _curation(entry: Curation) -> dict[str, Any]:
     return out
 
 
-def _reproductions(catalog: Catalog, board: Leaderboard, aggregated: bool = False) -> list[Result]:
-    """The reproductions (or the aggregated rows) on a leaderboard, best first (the same order
-    as the claims)."""
-    found = [
-        r
-        for r in catalog.results
-        if (r.is_aggregated if aggregated else r.is_reproduction)
-        and (r.dataset, r.split) == (board.dataset, board.split)
-        and board.metric in r.metrics
-    ]
+def _unranked(catalog: Catalog) -> dict[tuple[str, str, bool], list[Result]]:
+    """The reproductions (False) and aggregated rows (True) of each dataset and split."""
+    found: dict[tuple[str, str, bool], list[Result]] = {}
+    for r in catalog.results:
+        if r.is_reproduction or r.is_aggregated:
+            found.setdefault((r.dataset, r.split, r.is_aggregated), []).append(r)
+    return found
+
+
+def _reproductions(catalog: Catalog, board: Leaderboard, unranked: list[Result]) -> list[Result]:
+    """The reproductions (or the aggregated rows) of a board's split that give its metric, best
+    first (the same order as the claims)."""
+    found = [r for r in unranked if board.metric in r.metrics]
     higher = catalog.metrics[board.metric].higher_is_better
     return sorted(
         found, key=lambda r: (-r.metrics[board.metric] if higher else r.metrics[board.metric], r.id)
@@ -108,11 +111,13 @@ def _key(board: Leaderboard, first_of_split: bool) -> str:
 def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
     """Every leaderboard with its rows, best first (see ranking for the tie-break)."""
     by_id = {result.id: result for result in catalog.results}
+    unranked = _unranked(catalog)
     out: list[dict[str, Any]] = []
     ranked = ranked_leaderboards(catalog)
     per_split = Counter((board.dataset, board.split) for board, _ in ranked)
     keyed: set[tuple[str, str]] = set()
     for board, table in ranked:
+        place = (board.dataset, board.split)
         dataset = catalog.datasets[board.dataset]
         split = dataset.splits[board.split]
         metric = catalog.metrics[board.metric]
@@ -120,10 +125,14 @@ def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
             _row(catalog, by_id[rid], int(rank), board.metric)
             for rid, rank in zip(table["result"], table["rank"], strict=True)
         ]
-        reproductions = [_row(catalog, r, 0, board.metric) for r in _reproductions(catalog, board)]
+        reproductions = [
+            _row(catalog, r, 0, board.metric)
+            for r in _reproductions(catalog, board, unranked.get((*place, False), []))
+        ]
         _with_reproductions(rows, reproductions)
         aggregated = [
-            _row(catalog, r, 0, board.metric) for r in _reproductions(catalog, board, True)
+            _row(catalog, r, 0, board.metric)
+            for r in _reproductions(catalog, board, unranked.get((*place, True), []))
         ]
         key = _key(board, (board.dataset, board.split) not in keyed)
         keyed.add((board.dataset, board.split))

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.errors import ignore_interrupts
 from generator.problems import Problem, error
+from generator.records.memo import LoadMemo, file_status
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result
 from generator.records.places import SCHEMA, RecordFile, discover, metrics_path, schema_path
 from generator.records.schemas import RECORD_KINDS, SchemaChecker
@@ -30,8 +31,12 @@ class LoadedRepository:
     files: list[RecordFile] = field(default_factory=list)
 
 
-def load_repository(root: Path) -> LoadedRepository:
-    """Load and schema-check every record; build the Catalog from the ones that pass."""
+def load_repository(root: Path, memo: LoadMemo | None = None) -> LoadedRepository:
+    """Load and schema-check every record; build the Catalog from the ones that pass.
+
+    With a `memo` (records/memo.py), files that have not changed since it was filled are not
+    read again, and the memo learns the others.
+    """
     checkers = {
         kind: SchemaChecker.from_file(schema_path(root / SCHEMA, kind)) for kind in RECORD_KINDS
     }
@@ -51,7 +56,7 @@ def load_repository(root: Path) -> LoadedRepository:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        checked = _check_all(files, checkers)
+        checked = _check_remembered(files, checkers, memo) if memo else _check_all(files, checkers)
     finally:
         if collecting:
             gc.enable()
@@ -93,13 +98,15 @@ def _check_slice(bounds: tuple[int, int]) -> list[Shipped]:
     files, checkers = _worker_state
     shipped: list[Shipped] = []
     for record in files[bounds[0] : bounds[1]]:
-        loaded, schema_problems = _check_one(record, checkers)
-        document = loaded.document
-        if document is None:
-            shipped.append((None, None, loaded.problems, schema_problems))
-        else:
-            shipped.append((document.data, document.number_text, loaded.problems, schema_problems))
+        shipped.append(_ship(*_check_one(record, checkers)))
     return shipped
+
+
+def _ship(loaded: LoadResult, schema_problems: list[Problem]) -> Shipped:
+    document = loaded.document
+    if document is None:
+        return (None, None, loaded.problems, schema_problems)
+    return (document.data, document.number_text, loaded.problems, schema_problems)
 
 
 def _unship(record: RecordFile, item: Shipped) -> Checked:
@@ -144,6 +151,25 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
         return [_unship(record, item) for record, item in zip(files, shipped, strict=True)]
     finally:
         _worker_state = None
+
+
+def _check_remembered(
+    files: list[RecordFile], checkers: dict[str, SchemaChecker], memo: LoadMemo
+) -> list[Checked]:
+    """`_check_all` for the files the memo does not know (or knows in another state)."""
+    statuses = [file_status(record.path) for record in files]
+    kept: list[Shipped | None] = [
+        memo.get(record.path, status) for record, status in zip(files, statuses, strict=True)
+    ]
+    missing = [index for index, item in enumerate(kept) if item is None]
+    fresh = _check_all([files[index] for index in missing], checkers)
+    for index, (loaded, schema_problems) in zip(missing, fresh, strict=True):
+        kept[index] = shipped = _ship(loaded, schema_problems)
+        memo.put(files[index].path, statuses[index], shipped)
+    memo.keep_only({str(record.path) for record in files})
+    return [
+        _unship(record, item) for record, item in zip(files, kept, strict=True) if item is not None
+    ]
 
 
 def _mark_broken(catalog: Catalog, record: RecordFile, document: Document | None) -> None:

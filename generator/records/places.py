@@ -7,6 +7,7 @@
     schema/<kind>.schema.json                    the JSON Schema of each kind
     docs/<lang>/*.md, CONTRIBUTING(.<lang>).md   hand-written pages
     build/docs/<lang>/                           the generated Markdown, rebuilt by every build
+    build/cache/                                 what a build keeps for the next (site/reuse.py)
     site/                                        the built site (by default)
 
 Every other module asks here for a record's path, a result's slug, what a file under data/ is,
@@ -75,6 +76,11 @@ def _work_dir(root: Path, *parts: str) -> Path:
 def lock_path(root: Path) -> Path:
     """The file a build locks, so that two builds of one repository never run at once."""
     return _work_dir(root) / ".segboard-build.lock"
+
+
+def cache_dir(root: Path, *parts: str) -> Path:
+    """Where builds keep what the next build may reuse; removing it only costs time."""
+    return _work_dir(root, "cache", *parts)
 
 
 def generated_dir(root: Path, lang: str) -> Path:

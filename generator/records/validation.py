@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.errors import DataError, UsageError
 from generator.problems import Problem
 from generator.records.loading import load_repository
+from generator.records.memo import LoadMemo
 from generator.records.model import Catalog
 from generator.records.places import data_dir
 from generator.records.rules import RECORD_RULES, acknowledged
@@ -47,13 +48,16 @@ class ValidationReport:
         return self.catalog
 
 
-def validate_repository(root: Path, only: list[Path] | None = None) -> ValidationReport:
+def validate_repository(
+    root: Path, only: list[Path] | None = None, memo: LoadMemo | None = None
+) -> ValidationReport:
     """Every problem in the repository at `root`; with `only`, just those under these paths.
 
-    The whole repository is always loaded, because cross-record rules need every record.
+    The whole repository is always loaded, because cross-record rules need every record; a
+    `memo` spares reading the files that have not changed since it was filled.
     """
     selected = [_inside(root, p) for p in only] if only else None
-    loaded = load_repository(root)
+    loaded = load_repository(root, memo)
     problems = list(loaded.problems)
     for rule in (*RECORD_RULES, *SCORE_RULES):
         problems.extend(rule(loaded.catalog))

@@ -24,17 +24,23 @@ from typing import Any
 
 from generator.errors import DataError, UsageError, ignore_interrupts
 from generator.reading import UnreadableInput, read_text
+from generator.records.memo import LoadMemo
 from generator.records.model import Catalog
 from generator.records.outputs import SITE_MARKER, check_site_dir
 from generator.records.places import (
+    SCHEMA,
+    cache_dir,
     default_site_dir,
     generated_dir,
     handwritten_files,
     lock_path,
+    schema_path,
 )
+from generator.records.schemas import RECORD_KINDS
 from generator.records.validation import ValidationReport, validate_repository
 from generator.site.engine import (
     edit_base,
+    engine_inputs,
     environment,
     mkdocs_build,
     mkdocs_config,
@@ -42,6 +48,7 @@ from generator.site.engine import (
 )
 from generator.site.i18n import LANGUAGES
 from generator.site.pages import PageWriter, Shared, SiteContent, download_files, page_url
+from generator.site.reuse import BlockMemo, EngineMemo, FileStore, engine_inputs_key
 from generator.site.sitemap import write_sitemap
 from generator.site.slots import add_search_entries, fill_slots
 
@@ -89,10 +96,13 @@ def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
     return pages
 
 
-def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
+def write_pages(
+    root: Path, catalog: Catalog, blocks: BlockMemo | None = None
+) -> dict[str, SiteContent]:
     """Write build/docs/<lang>/ afresh for every language; return what was written (the
-    downloads, which go straight into the built site, are the first language's `downloads`)."""
-    shared = Shared.from_catalog(catalog)  # ranked once, for every language
+    downloads, which go straight into the built site, are the first language's `downloads`).
+    With `blocks`, leaderboard blocks that earlier builds rendered are reused."""
+    shared = Shared.from_catalog(catalog, blocks)  # ranked once, for every language
     assets = resources.files("generator.site") / "assets"
     edit = edit_base(root)
     contents = {}
@@ -114,30 +124,50 @@ def write_pages(root: Path, catalog: Catalog) -> dict[str, SiteContent]:
     return contents
 
 
-def build_site(root: Path, site_dir: Path | None = None, parallel: bool = True) -> BuildReport:
+def build_site(
+    root: Path, site_dir: Path | None = None, parallel: bool = True, reuse: bool = True
+) -> BuildReport:
     """Validate, generate and build the site into `site_dir` (default: <root>/site).
 
     `parallel` builds the languages in forked processes; callers that run other threads (the
     server of `segboard serve`) pass False, since forking a threaded process is unsafe.
+    `reuse` lets the build reuse what earlier builds kept in build/cache (records that have
+    not changed, leaderboard blocks, the engine's pages; see site/reuse.py); the site is the
+    same either way.
     """
     default = default_site_dir(root)
     site_dir = check_site_dir(root, site_dir or default, default)
-    report = validate_repository(root)
-    report.require_ok("building")
-    epoch = source_date_epoch(root)
     with build_lock(root):
+        memo = None
+        if reuse:
+            schemas = [schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS]
+            memo = LoadMemo(cache_dir(root) / "records.pickle", schemas)
+        report = validate_repository(root, memo=memo)
+        if memo is not None:
+            memo.save()
+        report.require_ok("building")
+        epoch = source_date_epoch(root)
         _remove_leftovers(site_dir)
         started = time.perf_counter()
-        contents = write_pages(root, report.catalog)
+        blocks = BlockMemo(root) if reuse else None
+        contents = write_pages(root, report.catalog, blocks)
+        if blocks is not None:
+            blocks.forget_unused()
         generated = time.perf_counter()
-        warnings = _build_and_swap(root, site_dir, contents, epoch, parallel)
+        engine = EngineMemo(root) if reuse else None
+        warnings = _build_and_swap(root, site_dir, contents, epoch, parallel, engine)
     built = time.perf_counter()
     pages = sum(len(c.pages) for c in contents.values())
     return BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
 
 
 def _build_and_swap(
-    root: Path, site_dir: Path, contents: dict[str, SiteContent], epoch: str, parallel: bool
+    root: Path,
+    site_dir: Path,
+    contents: dict[str, SiteContent],
+    epoch: str,
+    parallel: bool,
+    engine: EngineMemo | None,
 ) -> list[str]:
     """Build every language into a staging folder beside `site_dir`, then put it in place."""
     try:
@@ -146,15 +176,30 @@ def _build_and_swap(
         raise UsageError(f"cannot make {site_dir.parent}: {exc.strerror}") from None
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
+        keys: dict[str, str] = {}  # each language's engine inputs, by digest
+        restored: set[str] = set()  # the languages whose engine output was kept from before
+        files = FileStore(root) if engine is not None else None
+        if engine is not None:
+            inputs = engine_inputs(root)
+            for lang, c in contents.items():
+                keys[lang] = engine_inputs_key(inputs, lang, {**c.pages, **c.files}, c.nav, epoch)
+                if engine.restore(lang, keys[lang], staging / lang):
+                    restored.add(lang)
         with environment("SOURCE_DATE_EPOCH", epoch):
-            warnings = _build_languages(root, staging, contents, parallel)
+            warnings = _build_languages(root, staging, contents, parallel, skip=restored)
+        if engine is not None:
+            for lang in keys.keys() - restored:
+                engine.keep(lang, keys[lang], staging / lang)  # before its slots are filled
         for lang, content in contents.items():
             fill_slots(staging / lang, content.fragments)
             add_search_entries(staging / lang, content.search)
             for relative_path, text in content.downloads.items():
                 path = staging / lang / relative_path
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+                if files is not None:
+                    files.place(path, text)
+                else:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text, encoding="utf-8")
         write_sitemap(
             {lang: staging / lang for lang in contents},
             site_address(root),
@@ -163,6 +208,8 @@ def _build_and_swap(
         site = staging / LANGUAGES[0]  # the first language at the root, the others below it
         for lang in LANGUAGES[1:]:
             os.replace(staging / lang, site / lang)
+        if files is not None:
+            files.forget_unused()
         (site / SITE_MARKER).write_text(
             "This folder is a site built by segboard; `segboard build` replaces it whole.\n"
         )
@@ -210,21 +257,29 @@ def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> lis
 
 
 def _build_languages(
-    root: Path, staging: Path, contents: dict[str, SiteContent], parallel: bool = True
+    root: Path,
+    staging: Path,
+    contents: dict[str, SiteContent],
+    parallel: bool = True,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Run MkDocs once per language: the others in forked workers when there are cores to spare.
+    """Run MkDocs once per language but those in `skip`: the others in forked workers when
+    there are cores to spare.
 
     The builds are independent (each has its own pages and output folder), and MkDocs uses one
     core, so on a machine with two or more this nearly halves the build.
     """
-    others = LANGUAGES[1:]
+    languages = [lang for lang in LANGUAGES if lang not in skip]
+    if not languages:
+        return []
+    others = languages[1:]
     # fork only a process without other threads: a lock held by one would be copied held
     alone = threading.active_count() == 1
     parallel = parallel and alone and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
-    if not parallel:
+    if not parallel or not others:
         return [
             m
-            for lang in LANGUAGES
+            for lang in languages
             for m in _build_language(root, staging, lang, contents[lang].nav)
         ]
     context = multiprocessing.get_context("fork")
@@ -233,7 +288,7 @@ def _build_languages(
             pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
             for lang in others
         ]
-        warnings = _build_language(root, staging, LANGUAGES[0], contents[LANGUAGES[0]].nav)
+        warnings = _build_language(root, staging, languages[0], contents[languages[0]].nav)
         for job in pending:
             warnings += job.get()
     return warnings

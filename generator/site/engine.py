@@ -108,6 +108,19 @@ def base_config(root: Path) -> tuple[Path, dict[str, Any]]:
     return config_file, base
 
 
+def engine_inputs(root: Path) -> list[Path]:
+    """The files besides the generated pages that the engine reads: mkdocs.yml, and the files
+    of the theme's custom_dir when it is a folder inside the repository."""
+    config_file, base = base_config(root)
+    inputs = [config_file]
+    custom = base.get("theme", {}).get("custom_dir")
+    if isinstance(custom, str):
+        folder = (root / custom).resolve()
+        if folder.is_dir() and root.resolve() in folder.parents:
+            inputs += sorted(p for p in folder.rglob("*") if p.is_file())
+    return inputs
+
+
 def edit_base(root: Path) -> str | None:
     """Where a record's "edit" link starts: `repo_url` of mkdocs.yml with the main branch's
     edit path ('https://github.com/o/r/edit/main/'), or None when the site names no

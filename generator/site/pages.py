@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.interop.leaderboard_files import to_csv_rows
 from generator.ranking.boards import leaderboards
 from generator.records.model import SOURCE_KINDS, Catalog, Dataset, Metric, Paper, Result, Split
@@ -31,6 +33,7 @@ from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
 from generator.site.rendering import environment, markup
+from generator.site.reuse import BlockMemo, digest
 from generator.site.slots import slot
 
 DOWNLOADS = "downloads"
@@ -72,10 +75,12 @@ class Shared:
     matrices: dict[str, Any] = field(default_factory=dict)
     # leaderboard key -> its block rendered with placeholders for words, and its rows
     blocks: dict[str, tuple[str, BoardView]] = field(default_factory=dict)
+    # blocks rendered by earlier builds (site/reuse.py), when the build may reuse them
+    block_memo: BlockMemo | None = None
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog) -> Shared:
-        shared = cls(leaderboards(catalog))
+    def from_catalog(cls, catalog: Catalog, block_memo: BlockMemo | None = None) -> Shared:
+        shared = cls(leaderboards(catalog), block_memo=block_memo)
         for board in shared.boards:
             for row in board["rows"]:
                 shared.by_paper.setdefault(row["paper_id"], []).append((board, row))
@@ -188,9 +193,12 @@ class PageWriter:
         kinds = Counter(result.source_kind for result in self.catalog.results)
         sources = [(self.t(f"source_{kind}"), kinds[kind]) for kind in SOURCE_KINDS if kinds[kind]]
         return self._render(
-            "home.md.j2", title=self.t("home"), boards=boards, everything=everything,
-            sources=sources,
-        )  # fmt: skip
+            "home.md.j2",
+            title=self.t("home"),
+            boards_slot=self._fragment(page, "boards", "home_boards.html.j2", boards=boards),
+            sources_slot=self._fragment(page, "sources", "home_sources.html.j2", sources=sources),
+            everything=everything,
+        )
 
     def dataset_page(self, dataset: Dataset, page: str) -> str:
         data = dataset.data
@@ -222,7 +230,8 @@ class PageWriter:
             href = relative(page, page_url(f"datasets/{dataset.id}.md"))
             split = self._split_name(dataset, board["split"])
             boards.append((href, dataset.name, split, board["metric_name"], rows))
-        return self._render("paper.md.j2", title=paper.title, paper=paper, boards=boards)
+        results = self._fragment(page, "results", "paper_results.html.j2", boards=boards)
+        return self._render("paper.md.j2", title=paper.title, paper=paper, results_slot=results)
 
     def result_page(self, result: Result, page: str) -> str:
         """A verified result: what was recomputed, per class, and its confusion matrix."""
@@ -278,6 +287,14 @@ class PageWriter:
         template = environment().get_template(name)
         return template.render(context, t=self.t, lang=self.lang, tag_labels=TAG_LABELS)
 
+    def _fragment(self, page: str, key: str, template: str, **context: Any) -> Markup:
+        """The slot of a part of `page` that follows the results (site/slots.py), the part
+        rendered from `template` and kept to fill the slot after the engine's build. The
+        Markdown page then changes only when its own record does, and a rebuild after a
+        changed result need not run the engine."""
+        self.fragments.setdefault(page_url(page), {})[key] = self._render(template, **context)
+        return markup(slot(key))
+
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
         """A leaderboard on its dataset's page: how it is ranked, and the slot of its block."""
         metric = self.catalog.metrics[board["metric"]]
@@ -305,22 +322,30 @@ class PageWriter:
             view = board_view(
                 self.catalog, board, self._result_hrefs(page), self.edit_base, placeholder(ROOT)
             )
-            chart = self._chart(board, view)
-            neutral = neutral_block(
-                {
-                    "board": board,
-                    "view": view,
-                    "caption": placeholder(CAPTION),
-                    "chart": markup(chart) if chart else None,
-                    "chart_title": placeholder(CHART_TITLE),
-                }
-            )
+            memo = self.shared.block_memo
+            if memo is None:
+                neutral = self._neutral_block(board, view)
+            else:  # the block is made from the board and its view alone
+                key = digest(board, view)
+                neutral = memo.get_or_make(key, lambda: self._neutral_block(board, view))
             cached = self.shared.blocks[board["key"]] = (neutral, view)
         neutral, view = cached
         block = worded(neutral, self._block_words(board, page))
         self.fragments.setdefault(page_url(page), {})[board["key"]] = block
         self.search_entries += self._search_entries(board, view, page)
         return slot(board["key"])
+
+    def _neutral_block(self, board: dict[str, Any], view: BoardView) -> str:
+        chart = self._chart(board, view)
+        return neutral_block(
+            {
+                "board": board,
+                "view": view,
+                "caption": placeholder(CAPTION),
+                "chart": markup(chart) if chart else None,
+                "chart_title": placeholder(CHART_TITLE),
+            }
+        )
 
     def _block_words(self, board: dict[str, Any], page: str) -> dict[str, str]:
         """The words of a block's placeholders in this language, escaped."""

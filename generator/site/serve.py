@@ -1,30 +1,25 @@
-"""`segboard serve`: serve the built site on 127.0.0.1 and rebuild it when a source changes."""
+"""`segboard serve`: serve the built site on 127.0.0.1 and rebuild it when a source changes.
+
+Changes are noticed through the operating system's file events (watchdog: inotify on Linux,
+FSEvents on macOS), falling back to polling where events are not available. A rebuild reuses
+what the previous build kept (site/reuse.py), so after one changed record it re-renders only
+what that record touches.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from generator.records.places import SITE_SOURCES, default_site_dir
 
-
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every watched file: what changes when a record is saved."""
-    state: dict[str, tuple[int, int]] = {}
-    for name in SITE_SOURCES:
-        top = root / name
-        paths = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
-        for path in paths:
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            state[str(path)] = (info.st_size, info.st_mtime_ns)
-    return state
+# what counts as a change; watchdog also reports files being opened and read (by the build)
+CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
+QUIET_SECONDS = 0.1  # a save often comes as several events: rebuild once they stop
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -37,20 +32,63 @@ def make_server(site_dir: Path, host: str, port: int) -> http.server.ThreadingHT
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
-def watch(
-    root: Path,
-    rebuild: Callable[[], None],
-    stop: threading.Event,
-    interval: float = 1.0,
-) -> None:
-    """Call `rebuild` after the watched files change, until `stop` is set."""
-    last = snapshot(root)
-    while not stop.wait(interval):
-        current = snapshot(root)
-        if current != last:
-            time.sleep(0.2)  # let an editor finish writing
-            last = snapshot(root)
-            rebuild()
+class SourceWatch:
+    """Sets `changed` when a source of the site (SITE_SOURCES) is created, changed or removed."""
+
+    def __init__(self, root: Path) -> None:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+
+        self.root = root
+        self.changed = threading.Event()
+        names = {root / name for name in SITE_SOURCES}
+        watch = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:
+                if event.event_type not in CHANGES:
+                    return
+                paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+                if any(watch._is_source(Path(str(p)), names) for p in paths if p):
+                    watch.changed.set()
+
+        try:
+            self.observer = Observer()
+            self._schedule(Handler())
+            self.observer.start()
+        except OSError:  # no file events here (inotify's limits, say): poll instead
+            self.observer = PollingObserver(timeout=0.5)
+            self._schedule(Handler())
+            self.observer.start()
+
+    def _schedule(self, handler: Any) -> None:
+        self.observer.schedule(handler, str(self.root), recursive=False)  # the files at the top
+        for name in SITE_SOURCES:
+            folder = self.root / name
+            if folder.is_dir():
+                self.observer.schedule(handler, str(folder), recursive=True)
+
+    @staticmethod
+    def _is_source(path: Path, names: set[Path]) -> bool:
+        return any(path == name or name in path.parents for name in names)
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
+
+
+def watch(changes: SourceWatch, rebuild: Callable[[], None], stop: threading.Event) -> None:
+    """Call `rebuild` once the sources have changed and the changes have stopped coming,
+    until `stop` is set."""
+    while not stop.is_set():
+        if not changes.changed.wait(0.5):
+            continue
+        while changes.changed.wait(QUIET_SECONDS):  # let an editor finish writing
+            changes.changed.clear()
+            if stop.is_set():
+                return
+        rebuild()
 
 
 def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
@@ -60,6 +98,8 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     keeps the last good site. Ctrl-C closes the server and leaves as the KeyboardInterrupt that
     `segboard`'s main turns into exit status 130.
     """
+    import time
+
     from generator.errors import SegboardError
     from generator.site.build import build_site
 
@@ -67,19 +107,22 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     build_site(root, site_dir)
 
     def rebuild() -> None:
+        started = time.perf_counter()
         try:
             build_site(root, site_dir, parallel=False)  # the server's threads rule out fork
-            say("rebuilt the site")
+            say(f"rebuilt the site in {time.perf_counter() - started:.2f} s")
         except SegboardError as exc:
             say(f"segboard: rebuild failed, still serving the last good site: {exc}")
 
     server = make_server(site_dir, host, port)
+    changes = SourceWatch(root)
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    watcher = threading.Thread(target=watch, args=(changes, rebuild, stop), daemon=True)
     watcher.start()
     say(f"serving {site_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
     try:
         server.serve_forever()
     finally:
         stop.set()
+        changes.stop()
         server.server_close()

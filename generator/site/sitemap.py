@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from generator.site.i18n import LANGUAGES
+from generator.site.reuse import replace_text
 
 NAMES = ("sitemap.xml", "sitemap.xml.gz")
 
@@ -30,7 +31,8 @@ def write_sitemap(
     for lang, folder in sites.items():
         listed = list(LANGUAGES) if lang == LANGUAGES[0] else [lang]
         text = sitemap_xml(site_url, pages, listed)
-        (folder / NAMES[0]).write_text(text, encoding="utf-8")
+        replace_text(folder / NAMES[0], text)  # MkDocs' file may be linked from the cache
+        (folder / NAMES[1]).unlink(missing_ok=True)
         with (
             (folder / NAMES[1]).open("wb") as raw,
             gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as packed,

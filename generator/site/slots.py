@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DataError
+from generator.site.reuse import replace_text
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 
@@ -37,7 +38,7 @@ def fill_slots(site_dir: Path, fragments: dict[str, dict[str, str]]) -> None:
                     "written; a Markdown extension or theme rewrote it"
                 )
             text = text.replace(marker, html)
-        path.write_text(text, encoding="utf-8")
+        replace_text(path, text)  # the engine's page may be linked from the cache
 
 
 def add_search_entries(site_dir: Path, entries: list[dict[str, Any]]) -> None:
@@ -51,7 +52,4 @@ def add_search_entries(site_dir: Path, entries: list[dict[str, Any]]) -> None:
     if not isinstance(docs, list):
         return
     docs.extend(entries)
-    index.write_text(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
-        encoding="utf-8",
-    )
+    replace_text(index, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True))

@@ -80,24 +80,27 @@ def _metrics_fit(
     doc = result.document
     for metric_id, value in result.metrics.items():
         metric = catalog.metrics.get(metric_id)
-        where = doc.where(("metrics", metric_id))
+        found: list[tuple[str, str]] = []  # (rule, message); positions are costly, so after
         if metric is None:
             guess = did_you_mean(metric_id, catalog.metrics, metric_aliases(catalog))
-            message = f"metric {metric_id!r} is not in data/metrics.yaml{guess}"
-            yield error(doc.path, where, "unknown-metric", message)
-            continue
-        if metric_id not in dataset.metrics:
-            message = (
-                f"{result.dataset} does not define metric {metric_id!r} "
-                f"(it defines: {', '.join(dataset.metrics)})"
+            found.append(
+                ("unknown-metric", f"metric {metric_id!r} is not in data/metrics.yaml{guess}")
             )
-            yield error(doc.path, where, "metric-not-for-dataset", message)
-        if not metric.minimum <= value <= metric.maximum:
-            message = (
-                f"{metric_id} is {result.published_text(metric_id)}, outside its range "
-                f"[{metric.minimum:g}, {metric.maximum:g}]; values are on a 0-100 scale"
-            )
-            yield error(doc.path, where, "metric-range", message)
+        else:
+            if metric_id not in dataset.metrics:
+                message = (
+                    f"{result.dataset} does not define metric {metric_id!r} "
+                    f"(it defines: {', '.join(dataset.metrics)})"
+                )
+                found.append(("metric-not-for-dataset", message))
+            if not metric.minimum <= value <= metric.maximum:
+                message = (
+                    f"{metric_id} is {result.published_text(metric_id)}, outside its range "
+                    f"[{metric.minimum:g}, {metric.maximum:g}]; values are on a 0-100 scale"
+                )
+                found.append(("metric-range", message))
+        for rule, message in found:
+            yield error(doc.path, doc.where(("metrics", metric_id)), rule, message)
     ranking = [b.metric for b in boards]
     if not any(metric in result.metrics for metric in ranking):
         ranks_by = " or ".join(repr(metric) for metric in ranking)

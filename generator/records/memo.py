@@ -1,0 +1,99 @@
+"""What loading a record file gave last time, for files that have not changed since.
+
+Loading and schema-checking every record is most of validation, and between two builds (or two
+rebuilds of `segboard serve`) few files change. A memo keeps each file's outcome (its data,
+number texts and problems) under the file's status: size, modification and change times, inode
+and device. A file whose status is the same is not read again.
+
+Status can miss a change that keeps the size and lands within the file system's clock tick of
+the previous write, so files changed in the last `SETTLE_NANOSECONDS` are never kept (as Git
+does with racily clean files). The memo is filed under the code's fingerprint and the schemas'
+digest: other code or other schemas start from an empty memo. A memo that cannot be read is
+ignored; one that cannot be written is skipped: it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from pathlib import Path
+from typing import Any
+
+from generator.atomic_files import write_atomic_bytes
+from generator.errors import UsageError
+from generator.fingerprint import code_fingerprint
+
+SETTLE_NANOSECONDS = 2_000_000_000
+Status = tuple[int, int, int, int, int]
+
+
+def file_status(path: Path) -> Status | None:
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+class LoadMemo:
+    """Outcomes of loading record files, by path, each valid while the file's status holds."""
+
+    def __init__(self, store: Path | None = None, schemas: list[Path] | None = None) -> None:
+        self.store = store  # None: kept in memory only (a serving process)
+        self.key = _key(schemas or [])
+        self.entries: dict[str, tuple[Status, Any]] = {}
+        self.changed = False
+        if store is not None:
+            self._read(store)
+
+    def get(self, path: Path, status: Status | None) -> Any | None:
+        """The outcome kept for `path`, if the file's status is the one it was kept with."""
+        if status is None:
+            return None
+        kept = self.entries.get(str(path))
+        return kept[1] if kept is not None and kept[0] == status else None
+
+    def put(self, path: Path, status: Status | None, outcome: Any) -> None:
+        if status is None or status[2] > time.time_ns() - SETTLE_NANOSECONDS:
+            self.entries.pop(str(path), None)  # too fresh to be trusted next time
+            return
+        self.entries[str(path)] = (status, outcome)
+        self.changed = True
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Forget files that no longer exist, so the memo does not grow without end."""
+        gone = self.entries.keys() - paths
+        for name in gone:
+            del self.entries[name]
+        self.changed = self.changed or bool(gone)
+
+    def save(self) -> None:
+        if self.store is None or not self.changed:
+            return
+        data = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            write_atomic_bytes(self.store, data)
+        except UsageError:
+            return  # a memo is only ever a saving of time
+        self.changed = False
+
+    def _read(self, store: Path) -> None:
+        try:
+            with store.open("rb") as stream:
+                key, entries = pickle.load(stream)
+        except Exception:
+            return
+        if key == self.key and isinstance(entries, dict):
+            self.entries = entries
+
+
+def _key(schemas: list[Path]) -> str:
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for path in schemas:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"-")
+    return digest.hexdigest()

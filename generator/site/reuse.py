@@ -1,0 +1,175 @@
+"""What one build keeps for the next, under build/cache/: the parts of a build that are costly
+to make and often the same the next time.
+
+* Leaderboard blocks: the rendering of a board (its table, filters and chart, before words are
+  put in) is filed under a digest of everything it is made from. A changed result re-renders
+  only its own board.
+* The engine's output: the pages MkDocs built for a language, with their slots still empty, are
+  filed under a digest of everything the engine reads (the generated Markdown and files, the
+  navigation, mkdocs.yml, the theme overrides, SOURCE_DATE_EPOCH). Since the parts that follow
+  the results are slots (site/slots.py), a changed result leaves all of that as it was, and the
+  build links the kept pages into the new site instead of running the engine.
+* Data files and badges: kept by the digest of their content and linked into the new site, so
+  a build writes only the files whose content is new (thousands of small files cost seconds).
+
+A file linked from the cache is shared with the site: the build never writes into a file it
+placed, it replaces it (`replace_text`), and kept files are read-only.
+
+Every digest includes the code's fingerprint (generator/fingerprint.py), so other code or other
+installed versions never reuse what was made before them. A cache that cannot be read is
+ignored and one that cannot be written is skipped: removing build/cache only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from generator.fingerprint import code_fingerprint
+from generator.records.places import cache_dir
+
+_KEY_FILE = ".segboard-key"
+
+
+def digest(*parts: Any) -> str:
+    """A digest of plain data (dicts, lists, strings, numbers, dataclasses of them)."""
+    data = pickle.dumps((code_fingerprint(), parts), protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+class BlockMemo:
+    """Rendered leaderboard blocks by the digest of what they are made from."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = cache_dir(root, "blocks")
+        self.used: set[str] = set()
+
+    def get_or_make(self, key: str, make: Callable[[], str]) -> str:
+        self.used.add(key)
+        path = self.folder / f"{key}.html"
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        made = make()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".part")
+            temporary.write_text(made, encoding="utf-8")
+            temporary.replace(path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+        return made
+
+    def forget_unused(self) -> None:
+        """Remove the blocks this build did not use, so the cache does not grow without end."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+
+
+class EngineMemo:
+    """The engine's output for each language, kept with the digest of its inputs."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder(self, lang: str) -> Path:
+        return cache_dir(self.root, "engine", lang)
+
+    def restore(self, lang: str, key: str, target: Path) -> bool:
+        """Copy the kept output to `target` if it was made from the same inputs."""
+        folder = self.folder(lang)
+        try:
+            if (folder / _KEY_FILE).read_text(encoding="utf-8") != key:
+                return False
+            _link_tree(folder, target)
+        except OSError:
+            shutil.rmtree(target, ignore_errors=True)
+            return False
+        return True
+
+    def keep(self, lang: str, key: str, built: Path) -> None:
+        """Keep what the engine built from the inputs of digest `key` (as links: the build
+        replaces the files it changes afterwards, never writes into them)."""
+        folder = self.folder(lang)
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            _link_tree(built, folder)
+            (folder / _KEY_FILE).write_text(key, encoding="utf-8")
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def engine_inputs_key(
+    inputs: list[Path], lang: str, files: dict[str, str], nav: list[Any], epoch: str
+) -> str:
+    """The digest of everything the engine reads to build one language: the generated pages
+    and files, the navigation, its own `inputs` (engine.engine_inputs), and the build's time."""
+    parts: list[Any] = [lang, epoch, json.dumps(nav, sort_keys=True, ensure_ascii=False)]
+    parts.append(sorted(files.items()))
+    parts.extend((str(path), path.read_bytes()) for path in inputs)
+    return digest(*parts)
+
+
+class FileStore:
+    """Files by the digest of their content, linked into the site being built."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = cache_dir(root, "files")
+        self.used: set[str] = set()
+        self._folders: set[Path] = set()  # folders made so far (most files share one)
+
+    def place(self, target: Path, text: str) -> None:
+        """Give `target` the content `text`: a link to the kept file with that content."""
+        data = text.encode("utf-8")
+        name = hashlib.sha256(data).hexdigest()[:32]
+        self.used.add(name)
+        kept = self.folder / name
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        try:
+            if not kept.exists():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                partial = kept.with_name(f"{name}.{os.getpid()}.part")
+                partial.write_bytes(data)
+                partial.chmod(0o444)
+                partial.replace(kept)
+            os.link(kept, target)
+        except OSError:  # no cache, or the site on another file system: a file of its own
+            target.write_bytes(data)
+
+    def forget_unused(self) -> None:
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """A copy of the folder `source` whose files are links to its files (copies where the
+    file system cannot link), without the memo's key file."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copyfile(src, dst)
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(_KEY_FILE), copy_function=link)
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write `path` as a new file: one placed from the cache is a link that must stay as it is."""
+    path.unlink(missing_ok=True)
+    path.write_text(text, encoding="utf-8")
