@@ -1,13 +1,18 @@
-"""Time `segboard build` on 50 datasets x 200 results beside a plain-Markdown-tables baseline.
+"""Time `segboard build` and `segboard serve` on 50 datasets x 200 results beside a
+plain-Markdown-tables baseline.
 
-    python benchmarks/bench_site.py [--datasets 50] [--results 200] [--keep DIR]
+    python benchmarks/bench_site.py [--datasets 50] [--results 200] [--pairs 3] [--keep DIR]
 
 Measured in one run, on the same generated repository:
-  * generation: validation plus writing every page of both languages (no MkDocs);
-  * segboard build: the whole command (validation, generation, MkDocs for both languages);
   * baseline: MkDocs alone, building the same pages in both languages with every leaderboard
     written as a plain Markdown table (links as Markdown links), the way hand-kept leaderboards
     are written. The generator writes raw HTML tables instead, which Markdown passes through.
+  * generation: validation plus writing every page of both languages (no MkDocs, no cache);
+  * segboard build, cold: the whole command with build/cache removed first (a fresh clone);
+  * segboard build, warm: the command again with nothing changed (what it kept is reused);
+  * segboard build, one record changed: a result's score changed before the command;
+  * segboard serve: from saving a changed record until the served page shows the new score,
+    read over HTTP, beside the cold build (the issue's bar: under a quarter of it).
 """
 
 from __future__ import annotations
@@ -15,12 +20,15 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -193,18 +201,84 @@ def time_generation(root: Path) -> float:
     return time.perf_counter() - start
 
 
-def time_build(root: Path) -> float:
+ENV = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "0"}
+
+
+def time_build(root: Path, cold: bool = True) -> float:
+    """`segboard build`; `cold`: with nothing kept from earlier builds (build/cache removed)."""
+    if cold:
+        shutil.rmtree(root / "build" / "cache", ignore_errors=True)
     start = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), "build"],
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "0"},
+        env=ENV,
     )
     elapsed = time.perf_counter() - start
     if completed.returncode != 0:
         sys.exit(f"segboard build failed:\n{completed.stderr}")
     return elapsed
+
+
+BENCH_RECORD = "data/results/bench-set-07/val/bench-net-5-coco.yaml"
+BENCH_PAGE = "datasets/bench-set-07/"
+
+
+def change_record(root: Path, score: str) -> None:
+    """Give one result the score `score` (a text no page holds yet)."""
+    path = root / BENCH_RECORD
+    text = re.sub(r"(?m)^  miou: .*$", f"  miou: {score}", path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+
+
+def time_changed_build(root: Path, score: str) -> float:
+    change_record(root, score)
+    return time_build(root, cold=False)
+
+
+def time_serve(root: Path, scores: list[str]) -> tuple[list[float], list[str]]:
+    """Start `segboard serve`; for each score, save the record with it and time how long the
+    served page takes to show it. Returns the times and the server's own rebuild lines."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    assert server.stderr is not None
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(server.stderr.readline, "")))  # type: ignore[union-attr]
+    reader.start()
+    try:
+        deadline = time.monotonic() + 300
+        url = None
+        while url is None:
+            if time.monotonic() > deadline or server.poll() is not None:
+                sys.exit(f"segboard serve did not start: {lines}")
+            url = next((ln.split(" at ", 1)[1].split()[0] for ln in lines if "serving" in ln), None)
+            time.sleep(0.05)
+        page = f"{url}{BENCH_PAGE}"
+        times = []
+        for score in scores:
+            time.sleep(2.5)  # let the file system's clock move on from the last change
+            start = time.perf_counter()
+            change_record(root, score)
+            while f">{score}<" not in _fetch(page):
+                if time.perf_counter() - start > 120:
+                    sys.exit(f"segboard serve did not show the change: {lines}")
+                time.sleep(0.01)
+            times.append(time.perf_counter() - start)
+        return times, [line.strip() for line in lines if "rebuilt" in line]
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        reader.join(timeout=10)
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:  # loopback only
+        return str(response.read().decode("utf-8"))
 
 
 def main() -> int:
@@ -223,6 +297,9 @@ def main() -> int:
         time_baseline(root, navs)
         pairs = [(time_baseline(root, navs), time_build(root)) for _ in range(args.pairs)]
         generation = time_generation(root)
+        warm = [time_build(root, cold=False) for _ in range(args.pairs)]
+        changed = [time_changed_build(root, f"77.{n:02d}") for n in range(1, args.pairs + 1)]
+        served, rebuilt = time_serve(root, [f"66.{n:02d}" for n in range(1, args.pairs + 1)])
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -230,18 +307,20 @@ def main() -> int:
     build = statistics.median(s for _, s in pairs)
     cores = min(len(LANGUAGES), os.cpu_count() or 1)
     print(f"{args.datasets} datasets x {args.results} results = {rows:,} table rows, 2 languages")
-    print(f"{args.pairs} paired runs (medians); both builds: {cores} process(es), 1 per language")
-    print(f"{'what':<52} {'seconds':>8} {'x baseline':>10} {'ms/row':>8}")
+    print(f"{args.pairs} runs of each (medians); builds: {cores} process(es), 1 per language")
+    print(f"{'what':<58} {'seconds':>8} {'x baseline':>10} {'x cold':>7}")
     for name, seconds in (
         ("baseline: MkDocs on plain Markdown tables", baseline),
         ("segboard: generation only (validate + write pages)", generation),
-        ("segboard build (validate + generate + MkDocs)", build),
+        ("segboard build, cold (nothing kept)", build),
+        ("segboard build, warm (nothing changed)", statistics.median(warm)),
+        ("segboard build, one record changed", statistics.median(changed)),
+        ("segboard serve: saved record -> page shows it", statistics.median(served)),
     ):
-        print(
-            f"{name:<52} {seconds:>8.2f} {seconds / baseline:>10.2f} {seconds / rows * 1000:>8.3f}"
-        )
+        print(f"{name:<58} {seconds:>8.2f} {seconds / baseline:>10.2f} {seconds / build:>7.2f}")
     ratios = ", ".join(f"{s / b:.2f}" for b, s in pairs)
-    print(f"segboard build / baseline in each pair: {ratios}")
+    print(f"cold build / baseline in each pair: {ratios}")
+    print(f"serve, each change: {', '.join(f'{s:.2f} s' for s in served)}; server: {rebuilt}")
     return 0
 
 

@@ -55,7 +55,14 @@ def test_the_package_folders_are_the_stages() -> None:
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("__")}
     assert folders == STAGES
     loose = sorted(p.name for p in PACKAGE.glob("*.py"))
-    shared = ["atomic_files.py", "errors.py", "problems.py", "reading.py", "reporting.py"]
+    shared = [
+        "atomic_files.py",
+        "errors.py",
+        "fingerprint.py",
+        "problems.py",
+        "reading.py",
+        "reporting.py",
+    ]
     shared.append("settings.py")
     assert loose == ["__init__.py", "__main__.py", *shared]
 

@@ -38,6 +38,7 @@ from generator.records.places import (
 )
 from generator.records.schemas import RECORD_KINDS
 from generator.records.validation import ValidationReport, validate_repository
+from generator.site.downloads import download_files
 from generator.site.engine import (
     edit_base,
     engine_inputs,
@@ -47,7 +48,7 @@ from generator.site.engine import (
     site_address,
 )
 from generator.site.i18n import LANGUAGES
-from generator.site.pages import PageWriter, Shared, SiteContent, download_files, page_url
+from generator.site.pages import PageWriter, Shared, SiteContent, page_url
 from generator.site.reuse import BlockMemo, EngineMemo, FileStore, engine_inputs_key
 from generator.site.sitemap import write_sitemap
 from generator.site.slots import add_search_entries, fill_slots

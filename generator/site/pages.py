@@ -12,7 +12,7 @@ only through the templates' escaping or, in Markdown headings, the `md` filter (
 
 from __future__ import annotations
 
-import json
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -20,24 +20,21 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.interop.leaderboard_files import to_csv_rows
 from generator.ranking.boards import leaderboards
 from generator.records.model import SOURCE_KINDS, Catalog, Dataset, Metric, Paper, Result, Split
-from generator.records.places import SCHEMA, evidence_file, schema_path
+from generator.records.places import evidence_file
 from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
-from generator.site.badges import badge_files
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
 from generator.site.board_view import BoardView, board_view
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
+from generator.site.downloads import DOWNLOADS
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
 from generator.site.rendering import environment, markup
 from generator.site.reuse import BlockMemo, digest
 from generator.site.slots import slot
 
-DOWNLOADS = "downloads"
-LEADERBOARD_FILE = "leaderboard-file"  # the schema of downloads/<key>.json
 CHARTS = "charts"
 # placeholders of a leaderboard block's per-language text besides the interface words
 CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
@@ -45,6 +42,7 @@ CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
 Row = dict[str, Any]  # a leaderboard row, as export.leaderboards gives it
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every row's links
 def page_url(markdown_path: str) -> str:
     """'datasets/ade20k.md' -> 'datasets/ade20k/' (MkDocs' directory URLs); 'index.md' -> ''."""
     path = PurePosixPath(markdown_path)
@@ -443,23 +441,3 @@ class PageWriter:
 
 def _percent(value: float) -> str:
     return "–" if value != value else f"{100 * value:.2f}"  # NaN: the class never occurs
-
-
-def download_files(catalog: Catalog, boards: list[dict[str, Any]]) -> dict[str, str]:
-    """The data files beside the leaderboards, by their path in the site: the same in every
-    language, so they are written once, into the first language's site (the site's root)."""
-    files = {f"{DOWNLOADS}/segboard.json": _json(boards)}
-    schema = schema_path(catalog.root / SCHEMA, LEADERBOARD_FILE)
-    if schema.is_file():  # published beside the files it describes
-        files[f"{DOWNLOADS}/{schema.name}"] = schema.read_text(encoding="utf-8")
-    files.update(badge_files(boards))
-    for board in boards:
-        stem = f"{DOWNLOADS}/{board['key']}"
-        files[f"{stem}.json"] = _json(board)
-        files[f"{stem}.csv"] = to_csv_rows(catalog, [board])
-    return files
-
-
-def _json(value: Any) -> str:
-    # compact: json's C encoder is used only without indentation (20x faster on 10,000 rows)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
