@@ -327,24 +327,29 @@ def test_leaderboard_files_follow_their_published_schema(built_site: Path) -> No
     ]
 
 
-def test_each_ranked_row_has_a_rank_badge(built_site: Path) -> None:
+def test_each_paper_has_a_rank_badge_per_leaderboard_for_its_best_row(built_site: Path) -> None:
     import xml.etree.ElementTree as ElementTree
 
     boards = json.loads((built_site / "downloads/segboard.json").read_text())
     board = next(b for b in boards if b["key"] == "cityscapes--test")
-    row = board["rows"][3]  # the tie at 78.40: rank 4 of 6
-    badge = (
-        built_site / f"badges/cityscapes--test/{row['result'].rsplit('/', 1)[1]}.svg"
-    ).read_text()
+    # ResNet-38's paper has rows ranked 1 and 4: its badge shows the best of them
+    first, fourth = board["rows"][0], board["rows"][3]
+    assert first["paper_id"] == fourth["paper_id"] and fourth["rank"] == 4
+    paper = first["paper_id"]
+    badge = (built_site / f"badges/cityscapes--test/{paper}.svg").read_text()
     svg = ElementTree.fromstring(badge)
     title = svg.find("{http://www.w3.org/2000/svg}title")
     assert title is not None
-    assert title.text == "segboard · Cityscapes test set · mIoU: #4 of 6 · 78.40"
+    assert title.text == "segboard · Cityscapes test set · mIoU: #1 of 6 · 80.60"
     assert svg.get("aria-label") == title.text
+    papers = {r["paper_id"] for r in board["rows"]}
+    assert {p.stem for p in (built_site / "badges/cityscapes--test").iterdir()} == papers
     page = (built_site / "datasets/cityscapes/index.html").read_text()
-    slug = row["result"].rsplit("/", 1)[1]
-    assert f'<a href="../../badges/cityscapes--test/{slug}.svg">rank badge (SVG)' in page
+    link = f'<a href="../../badges/cityscapes--test/{paper}.svg">the paper&#x27;s rank badge (SVG)'
+    assert link in page
     assert (
         'href="../../../badges/cityscapes--test/'
         in (built_site / "zh/datasets/cityscapes/index.html").read_text()
     )
+    paper_page = (built_site / f"papers/{paper}/index.html").read_text()
+    assert f'<a href="../../badges/cityscapes--test/{paper}.svg">' in paper_page

@@ -1,5 +1,6 @@
-"""Rank badges: a small SVG per ranked result that a paper's README can embed, showing the
-leaderboard and the result's rank and score, at badges/<leaderboard key>/<result slug>.svg.
+"""Rank badges: a small SVG per paper and leaderboard that the paper's README can embed, showing
+the leaderboard and the rank and score of the paper's best row on it, at
+badges/<leaderboard key>/<paper id>.svg.
 
 Text widths are estimated from per-character classes (the badge names its fonts, and readers'
 machines differ), generously enough that no text is clipped in the usual sans-serif fonts.
@@ -17,9 +18,9 @@ _NARROW, _WIDE = set("ijlrtfI1.,:;|!' -()"), set("mwMW@%#")
 LABEL, VALUE, INK = "#555555", "#3949ab", "#ffffff"  # white on either: 7.5:1 and 8.0:1
 
 
-def badge_path(board_key: str, result_id: str) -> str:
-    """'badges/ade20k--val--miou/segformer-b2.svg'."""
-    return f"{BADGES}/{board_key}/{result_id.rsplit('/', 1)[-1]}.svg"
+def badge_path(board_key: str, paper_id: str) -> str:
+    """'badges/ade20k--val--miou/2105.15203.svg' (paper ids are file-name safe: places.PAPER_ID)."""
+    return f"{BADGES}/{board_key}/{paper_id}.svg"
 
 
 def _width(text: str) -> int:
@@ -45,12 +46,15 @@ def badge_svg(label: str, value: str) -> str:
 
 
 def badge_files(boards: list[dict[str, Any]]) -> dict[str, str]:
-    """A badge per ranked result of every leaderboard (reproductions are not ranked)."""
+    """A badge per paper with a ranked row on a leaderboard, for its best row there (the rows
+    are best first; reproductions and aggregated rows are not ranked)."""
     files = {}
     for board in boards:
         split = board["split_name"]["en"]
         label = f"segboard · {board['dataset_name']} {split} · {board['metric_name']}"
         for row in board["rows"]:
-            value = f"#{row['rank']} of {len(board['rows'])} · {row['score_text']}"
-            files[badge_path(board["key"], row["result"])] = badge_svg(label, value)
+            path = badge_path(board["key"], row["paper_id"])
+            if path not in files:
+                value = f"#{row['rank']} of {len(board['rows'])} · {row['score_text']}"
+                files[path] = badge_svg(label, value)
     return files

@@ -54,7 +54,7 @@ def board_view(
 ) -> BoardView:
     """The rows and columns of one leaderboard's block (`edit_base`: the repository's edit URL
     up to the file's path, or None when the site names no repository; `badge_base`: the link
-    from the page to the site's root, where the ranked rows' badges are)."""
+    from the page to the site's root, where the papers' rank badges are)."""
     higher = board["higher_is_better"]
     claims, reproductions = board["rows"], board["reproductions"]
     aggregated = board.get("aggregated", [])
@@ -108,7 +108,7 @@ def board_view(
                 "weights": [(safe_url(w["url"]), w["framework"]) for w in row["weights_detail"]],
                 "code_links": [(safe_url(c["url"]), c["framework"]) for c in row["code_detail"]],
                 "record": result_repo_path(row["result"]),
-                "badge": badge_base + badge_path(board["key"], row["result"])
+                "badge": badge_base + badge_path(board["key"], row["paper_id"])
                 if result.is_ranked
                 else None,
                 "edit": f"{edit_base}{result_repo_path(row['result'])}" if edit_base else None,

@@ -165,7 +165,10 @@ UI: dict[str, dict[str, str]] = {
     "record": {"en": "Record", "zh": "记录文件"},
     "edit_record": {"en": "edit this record", "zh": "编辑此记录"},
     "badge": {"en": "Badge", "zh": "徽章"},
-    "badge_link": {"en": "rank badge (SVG) for a README", "zh": "可嵌入 README 的排名徽章（SVG）"},
+    "badge_link": {
+        "en": "the paper's rank badge (SVG) for a README",
+        "zh": "本论文可嵌入 README 的排名徽章（SVG）",
+    },
     "reproductions_of": {"en": "Reproductions", "zh": "第三方复现"},
     "reproduces": {"en": "Reproduces", "zh": "复现的结果"},
     "reproduction_mark": {"en": "reproduction", "zh": "复现"},

@@ -25,6 +25,7 @@ from generator.records.model import SOURCE_KINDS, Catalog, Dataset, Metric, Pape
 from generator.records.places import evidence_file
 from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
+from generator.site.badges import badge_path
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
 from generator.site.board_view import BoardView, board_view
 from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
@@ -227,7 +228,8 @@ class PageWriter:
             dataset = self.catalog.datasets[board["dataset"]]
             href = relative(page, page_url(f"datasets/{dataset.id}.md"))
             split = self._split_name(dataset, board["split"])
-            boards.append((href, dataset.name, split, board["metric_name"], rows))
+            badge = relative(page, self.site_root + badge_path(board["key"], paper.id))
+            boards.append((href, dataset.name, split, board["metric_name"], rows, badge))
         results = self._fragment(page, "results", "paper_results.html.j2", boards=boards)
         return self._render("paper.md.j2", title=paper.title, paper=paper, results_slot=results)
 

@@ -17,6 +17,8 @@ _CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
 
 
 def _scripts(text: str) -> set[str]:
+    if text.isascii():  # most names: Latin letters at most, and no character names to look up
+        return {"LATIN"} if any(char.isalpha() for char in text) else set()
     found = set()
     for char in text:
         if char.isalpha():
