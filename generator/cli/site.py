@@ -16,18 +16,27 @@ from generator.cli.options import root
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to put the site. Default: site/ in the repository.",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Make every part anew, ignoring what earlier builds kept in build/cache/.",
+)
 @click.pass_context
-def build(ctx: click.Context, site_dir: Path | None) -> int:
+def build(ctx: click.Context, site_dir: Path | None, fresh: bool) -> int:
     """Validate the records and build the static site, in English and Chinese.
 
     The pages are written as Markdown into build/docs/<lang>/ and built with MkDocs (strict:
     any warning fails the build) into site/ (Chinese under site/zh/). The new site replaces the
     old one only when the whole build succeeded. SOURCE_DATE_EPOCH (default: the last commit's
     time) makes two builds of the same data byte-identical.
+
+    A build keeps what it made in build/cache/ (parsed records, leaderboard blocks, MkDocs'
+    pages, data files), filed under what each was made from and the code's version, and the
+    next build reuses what is still the same: the site is byte-identical either way.
     """
     from generator.site.build import build_site
 
-    built = build_site(root(ctx), site_dir)
+    built = build_site(root(ctx), site_dir, fresh=fresh)
     click.echo(
         f"built {built.pages} pages into {built.site_dir} "
         f"(generation {built.seconds_generating:.2f} s, MkDocs {built.seconds_building:.2f} s)",

@@ -2,7 +2,8 @@
 claims, then the reproductions and aggregated rows by the same order), each row's anchor, filter
 attributes and provenance, and which optional columns and filter choices the leaderboard needs.
 
-Everything here is plain data for `templates/board.html.j2`; no markup is built.
+Everything here is plain data for `templates/board.html.j2`; no markup is built here (the chart of
+the rows is drawn by charts.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from generator.records.model import Catalog, Result
 from generator.records.places import result_repo_path
 from generator.site.badges import badge_path
+from generator.site.charts import Point, progress_svg
 from generator.site.markup import safe_url
 
 Row = dict[str, Any]
@@ -128,3 +130,20 @@ def _kind(result: Result) -> str:
 def _options(rows: list[Row], key: str) -> list[str]:
     """The values of a list field that the rows use, in a stable order."""
     return sorted({value for row in rows for value in row[key]})
+
+
+def board_chart(board: dict[str, Any], view: BoardView, title: str, x_label: str) -> str:
+    """The state-of-the-art chart as inline SVG (its points tied to the rows), or ''."""
+    points = [
+        Point(
+            item["row"]["paper_date"],
+            item["row"]["score"],
+            item["row"]["model"],
+            item["row"]["score_text"],
+            item["anchor"],
+            item["kind"] != "claim",
+        )
+        for item in view.rows
+        if item["row"]["paper_date"]
+    ]
+    return progress_svg(points, board["higher_is_better"], title, x_label, board["metric_name"])

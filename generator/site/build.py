@@ -121,12 +121,17 @@ def write_pages(
             if asset.name.endswith((".css", ".js")):
                 (target / "assets" / asset.name).write_text(asset.read_text(encoding="utf-8"))
         contents[lang] = content
-    contents[LANGUAGES[0]].downloads = download_files(catalog, shared.boards)
+    keys = {key: made[2] for key, made in shared.blocks.items()}
+    contents[LANGUAGES[0]].downloads = download_files(catalog, shared.boards, blocks, keys)
     return contents
 
 
 def build_site(
-    root: Path, site_dir: Path | None = None, parallel: bool = True, reuse: bool = True
+    root: Path,
+    site_dir: Path | None = None,
+    parallel: bool = True,
+    reuse: bool = True,
+    fresh: bool = False,
 ) -> BuildReport:
     """Validate, generate and build the site into `site_dir` (default: <root>/site).
 
@@ -134,11 +139,13 @@ def build_site(
     server of `segboard serve`) pass False, since forking a threaded process is unsafe.
     `reuse` lets the build reuse what earlier builds kept in build/cache (records that have
     not changed, leaderboard blocks, the engine's pages; see site/reuse.py); the site is the
-    same either way.
+    same either way. `fresh` first forgets everything kept (and keeps this build's parts).
     """
     default = default_site_dir(root)
     site_dir = check_site_dir(root, site_dir or default, default)
     with build_lock(root):
+        if fresh:
+            shutil.rmtree(cache_dir(root), ignore_errors=True)
         memo = None
         if reuse:
             schemas = [schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS]

@@ -4,6 +4,7 @@ language, so they are written once, at the site's root."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -11,23 +12,53 @@ from generator.interop.leaderboard_files import to_csv_rows
 from generator.records.model import Catalog
 from generator.records.places import SCHEMA, schema_path
 from generator.site.badges import badge_files
+from generator.site.reuse import BlockMemo, digest
 
 DOWNLOADS = "downloads"
 LEADERBOARD_FILE = "leaderboard-file"  # the schema of downloads/<key>.json
 
 
-def download_files(catalog: Catalog, boards: list[dict[str, Any]]) -> dict[str, str]:
+def download_files(
+    catalog: Catalog,
+    boards: list[dict[str, Any]],
+    memo: BlockMemo | None = None,
+    keys: dict[str, str] | None = None,
+) -> dict[str, str]:
     """The data files beside the leaderboards, by their path in the site: the same in every
-    language, so they are written once, into the first language's site (the site's root)."""
-    files = {f"{DOWNLOADS}/segboard.json": _json(boards)}
+    language, so they are written once, into the first language's site (the site's root).
+
+    With a `memo` and each board's digest in `keys` (site/pages.py: the digest of the board
+    and its view, which hold every figure the files show), a board's files that an earlier
+    build made are reused."""
+    files: dict[str, str] = {}
+    whole = []  # segboard.json: the boards' compact JSON joined, as json.dumps would write it
     schema = schema_path(catalog.root / SCHEMA, LEADERBOARD_FILE)
     if schema.is_file():  # published beside the files it describes
         files[f"{DOWNLOADS}/{schema.name}"] = schema.read_text(encoding="utf-8")
-    files.update(badge_files(boards))
+    columns = list(catalog.metrics)  # the CSV has a column per metric of the catalogue
     for board in boards:
-        stem = f"{DOWNLOADS}/{board['key']}"
-        files[f"{stem}.json"] = _json(board)
-        files[f"{stem}.csv"] = to_csv_rows(catalog, [board])
+        key = (keys or {}).get(board["key"], "")
+        if memo is not None and key:
+            name = f"{key}-files-{digest(columns)}"
+            made = memo.get_or_make(name, functools.partial(_board_json, catalog, board))
+            own: dict[str, str] = json.loads(made)
+        else:
+            own = _board_files(catalog, board)
+        whole.append(own[f"{DOWNLOADS}/{board['key']}.json"][:-1])
+        files.update(own)
+    files[f"{DOWNLOADS}/segboard.json"] = f"[{','.join(whole)}]\n"
+    return dict(sorted(files.items()))
+
+
+def _board_json(catalog: Catalog, board: dict[str, Any]) -> str:
+    return json.dumps(_board_files(catalog, board), ensure_ascii=False)
+
+
+def _board_files(catalog: Catalog, board: dict[str, Any]) -> dict[str, str]:
+    """One leaderboard's JSON and CSV, and its papers' badges."""
+    stem = f"{DOWNLOADS}/{board['key']}"
+    files = {f"{stem}.json": _json(board), f"{stem}.csv": to_csv_rows(catalog, [board])}
+    files.update(badge_files([board]))
     return files
 
 

@@ -13,7 +13,9 @@ only through the templates' escaping or, in Markdown headings, the `md` filter (
 from __future__ import annotations
 
 import functools
+import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -27,8 +29,8 @@ from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site.badges import badge_path
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
-from generator.site.board_view import BoardView, board_view
-from generator.site.charts import Point, confusion_heatmap_svg, progress_svg
+from generator.site.board_view import BoardView, board_chart, board_view
+from generator.site.charts import confusion_heatmap_svg
 from generator.site.downloads import DOWNLOADS
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
@@ -72,8 +74,9 @@ class Shared:
     by_paper: dict[str, list[tuple[dict[str, Any], Row]]] = field(default_factory=dict)
     # verified result id -> its evidence's confusion matrix
     matrices: dict[str, Any] = field(default_factory=dict)
-    # leaderboard key -> its block rendered with placeholders for words, and its rows
-    blocks: dict[str, tuple[str, BoardView]] = field(default_factory=dict)
+    # leaderboard key -> its block rendered with placeholders for words, its rows, and the
+    # digest of what it is made from ('' when nothing is kept between builds)
+    blocks: dict[str, tuple[str, BoardView, str]] = field(default_factory=dict)
     # blocks rendered by earlier builds (site/reuse.py), when the build may reuse them
     block_memo: BlockMemo | None = None
 
@@ -322,21 +325,31 @@ class PageWriter:
             view = board_view(
                 self.catalog, board, self._result_hrefs(page), self.edit_base, placeholder(ROOT)
             )
-            memo = self.shared.block_memo
-            if memo is None:
-                neutral = self._neutral_block(board, view)
-            else:  # the block is made from the board and its view alone
-                key = digest(board, view)
-                neutral = memo.get_or_make(key, lambda: self._neutral_block(board, view))
-            cached = self.shared.blocks[board["key"]] = (neutral, view)
-        neutral, view = cached
-        block = worded(neutral, self._block_words(board, page))
+            # what the block, its words and its search entries are made from: board and view
+            key = digest(board, view) if self.shared.block_memo else ""
+            neutral = self._kept(key, "", lambda: self._neutral_block(board, view))
+            cached = self.shared.blocks[board["key"]] = (neutral, view, key)
+        neutral, view, key = cached
+        block = self._kept(key, self.lang, lambda: worded(neutral, self._block_words(board, page)))
         self.fragments.setdefault(page_url(page), {})[board["key"]] = block
-        self.search_entries += self._search_entries(board, view, page)
+        entries = self._kept(
+            key,
+            f"{self.lang}-search",
+            lambda: json.dumps(self._search_entries(board, view, page), ensure_ascii=False),
+        )
+        self.search_entries += json.loads(entries)
         return slot(board["key"])
 
+    def _kept(self, key: str, part: str, make: Callable[[], str]) -> str:
+        """`make()`, or what an earlier build kept of it under the block's digest `key`."""
+        memo = self.shared.block_memo
+        if memo is None or not key:
+            return make()
+        return memo.get_or_make(f"{key}-{part}" if part else key, make)
+
     def _neutral_block(self, board: dict[str, Any], view: BoardView) -> str:
-        chart = self._chart(board, view)
+        # the chart's words as placeholders too: one chart serves every language
+        chart = board_chart(board, view, placeholder(CHART_TITLE), placeholder("chart_x"))
         return neutral_block(
             {
                 "board": board,
@@ -390,28 +403,6 @@ class PageWriter:
             split=self._split_name(dataset, board["split"]),
             metric=board["metric_name"],
             direction=direction,
-        )
-
-    def _chart(self, board: dict[str, Any], view: BoardView) -> str:
-        """The state-of-the-art chart as inline SVG (its points tied to the rows), or ''."""
-        points = [
-            Point(
-                item["row"]["paper_date"],
-                item["row"]["score"],
-                item["row"]["model"],
-                item["row"]["score_text"],
-                item["anchor"],
-                item["kind"] != "claim",
-            )
-            for item in view.rows
-            if item["row"]["paper_date"]
-        ]
-        return progress_svg(  # its words as placeholders: one chart serves every language
-            points,
-            board["higher_is_better"],
-            placeholder(CHART_TITLE),
-            placeholder("chart_x"),
-            board["metric_name"],
         )
 
     def _chart_title(self, board: dict[str, Any]) -> str:

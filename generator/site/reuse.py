@@ -44,7 +44,9 @@ def digest(*parts: Any) -> str:
 
 
 class BlockMemo:
-    """Rendered leaderboard blocks by the digest of what they are made from."""
+    """Parts of leaderboard blocks (their rendering, words, search entries and files) by the
+    digest of what they are made from. Each kept file starts with the digest of its text, so a
+    damaged one is made again rather than published."""
 
     def __init__(self, root: Path) -> None:
         self.folder = cache_dir(root, "blocks")
@@ -52,28 +54,34 @@ class BlockMemo:
 
     def get_or_make(self, key: str, make: Callable[[], str]) -> str:
         self.used.add(key)
-        path = self.folder / f"{key}.html"
+        path = self.folder / key
         try:
-            return path.read_text(encoding="utf-8")
+            check, _, text = path.read_text(encoding="utf-8").partition("\n")
+            if check == _text_digest(text):
+                return text
         except (OSError, UnicodeDecodeError):
             pass
         made = make()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".part")
-            temporary.write_text(made, encoding="utf-8")
-            temporary.replace(path)
+            partial = path.with_name(f"{key}.{os.getpid()}.part")
+            partial.write_text(f"{_text_digest(made)}\n{made}", encoding="utf-8")
+            partial.replace(path)
         except OSError:
             pass  # a cache that cannot be written only costs time
         return made
 
     def forget_unused(self) -> None:
-        """Remove the blocks this build did not use, so the cache does not grow without end."""
+        """Remove the parts this build did not use, so the cache does not grow without end."""
         if not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
-            if path.stem not in self.used:
+            if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class EngineMemo:
@@ -138,7 +146,8 @@ class FileStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         try:
-            if not kept.exists():
+            if not _holds(kept, len(data)):  # missing, or cut short
+                kept.unlink(missing_ok=True)
                 self.folder.mkdir(parents=True, exist_ok=True)
                 partial = kept.with_name(f"{name}.{os.getpid()}.part")
                 partial.write_bytes(data)
@@ -154,6 +163,13 @@ class FileStore:
         for path in self.folder.iterdir():
             if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+def _holds(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -1,0 +1,123 @@
+"""What a build keeps in build/cache for the next one: reused only while what it was made from
+is the same, never at the cost of a different site, and ignored when damaged."""
+
+from __future__ import annotations
+
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.records import memo as memo_module
+from generator.records.memo import LoadMemo, file_status
+from generator.site import build as build_module
+from generator.site.build import build_site
+
+RECORD = "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def counted_engine(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The languages MkDocs built, build by build (the builds run in this process)."""
+    built: list[str] = []
+    real = build_module._build_language
+
+    def counting(root: Path, staging: Path, lang: str, nav: list[object]) -> list[str]:
+        built.append(lang)
+        return real(root, staging, lang, nav)
+
+    monkeypatch.setattr(build_module, "_build_language", counting)
+    monkeypatch.setattr(memo_module, "SETTLE_NANOSECONDS", 0)  # the fixture's files are new
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    return built
+
+
+def change(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_changed_result_rebuilds_without_the_engine_and_gives_the_same_site(
+    site_repo: Path, tmp_path: Path, counted_engine: list[str]
+) -> None:
+    build_site(site_repo, parallel=False)
+    assert sorted(counted_engine) == ["en", "zh"]
+    counted_engine.clear()
+    change(site_repo / RECORD, "miou: 78.51", "miou: 81.51")
+    build_site(site_repo, parallel=False)
+    assert counted_engine == []  # only slots follow the results: MkDocs' pages were kept
+    page = (site_repo / "site/datasets/cityscapes/index.html").read_text(encoding="utf-8")
+    assert ">81.51<" in page and ">78.51<" not in page
+    home = (site_repo / "site/index.html").read_text(encoding="utf-8")
+    assert "DeepLab_v3-ResNet-101 <b>81.51</b>" in home  # now the best on Cityscapes test
+    paper = (site_repo / "site/papers/1706.05587/index.html").read_text(encoding="utf-8")
+    assert "DeepLab_v3-ResNet-101 81.51 (Rank 1)" in paper
+    build_site(site_repo, tmp_path / "fresh", parallel=False, reuse=False)
+    assert tree(site_repo / "site") == tree(tmp_path / "fresh")
+
+
+def test_a_changed_paper_title_runs_the_engine_again(
+    site_repo: Path, counted_engine: list[str]
+) -> None:
+    build_site(site_repo, parallel=False)
+    counted_engine.clear()
+    change(
+        site_repo / "data/papers/1612.01105.yaml",
+        'title: "Pyramid Scene Parsing Network"',
+        'title: "Pyramid Scene Parsing Networks"',
+    )
+    build_site(site_repo, parallel=False)
+    assert sorted(counted_engine) == ["en", "zh"]  # the navigation names the paper
+    page = (site_repo / "site/papers/1612.01105/index.html").read_text(encoding="utf-8")
+    assert "Pyramid Scene Parsing Networks" in page
+
+
+@pytest.mark.usefixtures("counted_engine")  # and so with the record memo filled
+def test_a_damaged_cache_is_not_used(site_repo: Path, tmp_path: Path) -> None:
+    build_site(site_repo, parallel=False)
+    cache = site_repo / "build/cache"
+    (cache / "records.pickle").write_bytes(b"\x80\x05not a pickle")
+    for part in (cache / "blocks").iterdir():  # a kept block whose text no longer matches
+        part.write_text(part.read_text(encoding="utf-8").replace("<tr", "<tr hacked"))
+    for kept in (cache / "files").iterdir():  # kept data files cut short
+        kept.chmod(0o644)
+        kept.write_bytes(kept.read_bytes()[:10])
+    build_site(site_repo, parallel=False)
+    build_site(site_repo, tmp_path / "fresh", parallel=False, reuse=False)
+    assert tree(site_repo / "site") == tree(tmp_path / "fresh")
+
+
+def test_fresh_forgets_what_was_kept(site_repo: Path, counted_engine: list[str]) -> None:
+    build_site(site_repo, parallel=False)
+    counted_engine.clear()
+    build_site(site_repo, parallel=False)
+    assert counted_engine == []
+    build_site(site_repo, parallel=False, fresh=True)
+    assert sorted(counted_engine) == ["en", "zh"]
+
+
+def test_the_record_memo_keeps_files_only_once_they_have_settled(tmp_path: Path) -> None:
+    record = tmp_path / "a.yaml"
+    record.write_text("model: A\n")
+    memo = LoadMemo(tmp_path / "memo.pickle")
+    fresh = file_status(record)
+    assert fresh is not None
+    memo.put(record, fresh, "loaded")
+    assert memo.get(record, fresh) is None  # just changed: the same status could come again
+    size, modified, _, inode, device = fresh
+    settled = (size, modified, time.time_ns() - 10 * 10**9, inode, device)
+    memo.put(record, settled, "loaded")
+    assert memo.get(record, settled) == "loaded"
+    assert memo.get(record, fresh) is None  # another status: the file is read again
+    memo.save()
+    assert LoadMemo(tmp_path / "memo.pickle").get(record, settled) == "loaded"
+    (tmp_path / "memo.pickle").write_bytes(pickle.dumps(("another code version", {})))
+    assert LoadMemo(tmp_path / "memo.pickle").entries == {}
