@@ -80,13 +80,10 @@ def ranked_leaderboards(
     catalog: Catalog, reproductions: bool = False
 ) -> list[tuple[Leaderboard, pd.DataFrame]]:
     frame = results_frame(catalog, reproductions)
+    groups = {key: rows for key, rows in frame.groupby(["dataset", "split", "metric"], sort=False)}
     boards = []
     for board in catalog.leaderboards():
-        rows = frame[
-            (frame["dataset"] == board.dataset)
-            & (frame["split"] == board.split)
-            & (frame["metric"] == board.metric)
-        ]
+        rows = groups.get((board.dataset, board.split, board.metric), frame.iloc[:0])
         metric = catalog.metrics[board.metric]
         boards.append((board, rank(rows, metric.higher_is_better)))
     return boards

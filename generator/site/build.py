@@ -24,6 +24,7 @@ from typing import Any
 
 from generator.errors import DataError, UsageError, ignore_interrupts
 from generator.reading import UnreadableInput, read_text
+from generator.records.loading import collector_paused
 from generator.records.memo import LoadMemo
 from generator.records.model import Catalog
 from generator.records.outputs import SITE_MARKER, check_site_dir
@@ -158,7 +159,8 @@ def build_site(
         _remove_leftovers(site_dir)
         started = time.perf_counter()
         blocks = BlockMemo(root) if reuse else None
-        contents = write_pages(root, report.catalog, blocks)
+        with collector_paused():
+            contents = write_pages(root, report.catalog, blocks)
         if blocks is not None:
             blocks.forget_unused()
         generated = time.perf_counter()

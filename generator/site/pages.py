@@ -187,8 +187,8 @@ class PageWriter:
                     "split": self._split_name(dataset, board["split"]),
                     "metric": board["metric_name"],
                     "count": len(rows),
-                    "best": rows[0] if rows else None,
-                    "newest": newest,
+                    "best": _brief(rows[0]) if rows else None,
+                    "newest": _brief(newest) if newest else None,
                 }
             )
         everything = relative(page, f"{self.site_root}{DOWNLOADS}/segboard.json")
@@ -232,7 +232,8 @@ class PageWriter:
             href = relative(page, page_url(f"datasets/{dataset.id}.md"))
             split = self._split_name(dataset, board["split"])
             badge = relative(page, self.site_root + badge_path(board["key"], paper.id))
-            boards.append((href, dataset.name, split, board["metric_name"], rows, badge))
+            brief = [_brief(row) for row in rows]
+            boards.append((href, dataset.name, split, board["metric_name"], brief, badge))
         results = self._fragment(page, "results", "paper_results.html.j2", boards=boards)
         return self._render("paper.md.j2", title=paper.title, paper=paper, results_slot=results)
 
@@ -294,8 +295,11 @@ class PageWriter:
         """The slot of a part of `page` that follows the results (site/slots.py), the part
         rendered from `template` and kept to fill the slot after the engine's build. The
         Markdown page then changes only when its own record does, and a rebuild after a
-        changed result need not run the engine."""
-        self.fragments.setdefault(page_url(page), {})[key] = self._render(template, **context)
+        changed result need not run the engine. The context is plain data, all the part is
+        made from, so an earlier build's rendering is reused when it is the same."""
+        made = digest(template, self.lang, context) if self.shared.block_memo else ""
+        html = self._kept(made, "", lambda: self._render(template, **context))
+        self.fragments.setdefault(page_url(page), {})[key] = html
         return markup(slot(key))
 
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
@@ -430,6 +434,11 @@ class PageWriter:
     def _definition(self, metric_id: str) -> str:
         definition: dict[str, str] = self._catalogue_entry(metric_id).get("definition", {})
         return definition.get(self.lang, "")
+
+
+def _brief(row: Row) -> dict[str, Any]:
+    """What the home page and paper pages show of a row (their parts' digests stay small)."""
+    return {key: row[key] for key in ("model", "score_text", "rank", "paper_date")}
 
 
 def _percent(value: float) -> str:
