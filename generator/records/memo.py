@@ -41,12 +41,19 @@ class LoadMemo:
     """Outcomes of loading record files, by path, each valid while the file's status holds."""
 
     def __init__(self, store: Path | None = None, schemas: list[Path] | None = None) -> None:
-        self.store = store  # None: kept in memory only (a serving process)
+        self.store = store  # None: kept in memory only
         self.key = _key(schemas or [])
         self.entries: dict[str, tuple[Status, Any]] = {}
         self.changed = False
         if store is not None:
             self._read(store)
+
+    def use_schemas(self, schemas: list[Path]) -> None:
+        """For a memo kept in memory across builds: the schemas may have changed since, and
+        outcomes checked against others are forgotten."""
+        key = _key(schemas)
+        if key != self.key:
+            self.key, self.entries, self.changed = key, {}, True
 
     def get(self, path: Path, status: Status | None) -> Any | None:
         """The outcome kept for `path`, if the file's status is the one it was kept with."""

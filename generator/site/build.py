@@ -127,12 +127,19 @@ def write_pages(
     return contents
 
 
+def records_memo(root: Path) -> LoadMemo:
+    """The memo of loaded records that builds keep in build/cache (records/memo.py)."""
+    schemas = [schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS]
+    return LoadMemo(cache_dir(root) / "records.pickle", schemas)
+
+
 def build_site(
     root: Path,
     site_dir: Path | None = None,
     parallel: bool = True,
     reuse: bool = True,
     fresh: bool = False,
+    records: LoadMemo | None = None,
 ) -> BuildReport:
     """Validate, generate and build the site into `site_dir` (default: <root>/site).
 
@@ -141,6 +148,8 @@ def build_site(
     `reuse` lets the build reuse what earlier builds kept in build/cache (records that have
     not changed, leaderboard blocks, the engine's pages; see site/reuse.py); the site is the
     same either way. `fresh` first forgets everything kept (and keeps this build's parts).
+    `records` is the memo of loaded records to use, for a process that builds again and again
+    (`segboard serve`) and keeps it in memory rather than reading it from build/cache each time.
     """
     default = default_site_dir(root)
     site_dir = check_site_dir(root, site_dir or default, default)
@@ -148,9 +157,11 @@ def build_site(
         if fresh:
             shutil.rmtree(cache_dir(root), ignore_errors=True)
         memo = None
-        if reuse:
-            schemas = [schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS]
-            memo = LoadMemo(cache_dir(root) / "records.pickle", schemas)
+        if reuse and records is not None:
+            memo = records
+            memo.use_schemas([schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS])
+        elif reuse:
+            memo = records_memo(root)
         report = validate_repository(root, memo=memo)
         if memo is not None:
             memo.save()

@@ -17,7 +17,8 @@ from typing import Any
 
 from generator.records.places import SITE_SOURCES, default_site_dir
 
-# what counts as a change; watchdog also reports files being opened and read (by the build)
+# what counts as a change (the build opens and reads every record: those events are not asked
+# for, so the system does not even report them)
 CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 QUIET_SECONDS = 0.1  # a save often comes as several events: rebuild once they stop
 
@@ -63,11 +64,18 @@ class SourceWatch:
             self.observer.start()
 
     def _schedule(self, handler: Any) -> None:
-        self.observer.schedule(handler, str(self.root), recursive=False)  # the files at the top
+        from watchdog import events
+
+        kinds = [
+            events.FileCreatedEvent, events.DirCreatedEvent, events.FileDeletedEvent,
+            events.DirDeletedEvent, events.FileModifiedEvent, events.FileMovedEvent,
+            events.DirMovedEvent, events.FileClosedEvent,
+        ]  # fmt: skip
+        self.observer.schedule(handler, str(self.root), event_filter=kinds)  # the top's files
         for name in SITE_SOURCES:
             folder = self.root / name
             if folder.is_dir():
-                self.observer.schedule(handler, str(folder), recursive=True)
+                self.observer.schedule(handler, str(folder), recursive=True, event_filter=kinds)
 
     @staticmethod
     def _is_source(path: Path, names: set[Path]) -> bool:
@@ -101,15 +109,18 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     import time
 
     from generator.errors import SegboardError
-    from generator.site.build import build_site
+    from generator.site.build import build_site, records_memo
 
     site_dir = default_site_dir(root)
     build_site(root, site_dir)
+    # the records' memo stays in memory between rebuilds (and is saved after each)
+    records = records_memo(root)
 
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            build_site(root, site_dir, parallel=False)  # the server's threads rule out fork
+            # the server's threads rule out fork
+            build_site(root, site_dir, parallel=False, records=records)
             say(f"rebuilt the site in {time.perf_counter() - started:.2f} s")
         except SegboardError as exc:
             say(f"segboard: rebuild failed, still serving the last good site: {exc}")

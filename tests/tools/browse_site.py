@@ -1,0 +1,273 @@
+"""Read a built site as a reader would, in headless Chromium: the live data's checks in a browser.
+
+    python tests/tools/browse_site.py SITE_DIR [--axe FILE]
+
+`make test` runs it on the site `segboard check` has just built from data/, so the reader's site
+is checked on the real data, whatever it holds today: every check here is a rule that holds for
+any data, never an expected figure (the tests in tests/test_browser.py do that, on fixtures).
+
+In both languages, for the home page, every dataset page, a paper page, and the hand-written pages:
+  * nothing is loaded from another host and nothing is logged as an error;
+  * every leaderboard's shown ranks are a competition ranking of the shown scores, as built, with
+    the reproductions shown, and with "no extra data" chosen; the address carries the choices,
+    reopens the same view, and "Show all" clears them; the chart shows a point per shown row
+    that has a date;
+  * at 390 px the page does not scroll sideways, and a row's model, score and paper link are
+    within the screen;
+  * searching a board's best model finds its row;
+  * axe-core (with --axe) reports no serious or critical violation, with every row shown and
+    every details panel open.
+
+Exit status 0 when every check holds, 1 with each failure listed, 2 for bad usage. Without
+Playwright or Chromium it says so and exits 0, unless SEGBOARD_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+FLAGS += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LANGUAGES = ("", "zh/")
+PHONE = (390, 844)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *_args: object) -> None:
+        return None
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Reader:
+    """A browser page that records what it logs and where it connects."""
+
+    def __init__(self, browser: Any, failures: list[str], size: tuple[int, int] = (1366, 900)):
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+        self.page = self.context.new_page()
+        self.failures = failures
+        self.where = ""
+        self.page.on("console", lambda m: m.type == "error" and self.fail(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.fail(f"script error: {e}"))
+        self.page.on("request", self._request)
+
+    def _request(self, request: Any) -> None:
+        if urlsplit(request.url).hostname not in (None, "127.0.0.1"):
+            self.fail(f"loads {request.url}")
+
+    def fail(self, message: str) -> None:
+        self.failures.append(f"{self.where}: {message}")
+
+    def open(self, url: str) -> None:
+        self.where = url
+        self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+ROWS = """(board) => Array.from(document.querySelectorAll(
+  `[data-sb-board='${board}'] tbody tr`)).filter(r => !r.hidden).map(r => ({
+    id: r.id, rank: r.cells[0].textContent.trim(), score: parseFloat(r.dataset.sbScore),
+    extra: r.dataset.sbExtra, model: r.cells[1].childNodes[0].textContent.trim()}))"""
+
+
+def ranking_faults(rows: list[dict[str, Any]], higher: bool) -> list[str]:
+    """Where the shown ranks are not the competition ranking of the shown scores."""
+    faults = []
+    for index, row in enumerate(rows):
+        better = sum(1 for r in rows if (r["score"] > row["score"] if higher else r["score"] < row["score"]))
+        if row["rank"] != str(better + 1):
+            faults.append(f"{row['id']} is shown {row['rank']!r}, expected {better + 1}")
+    return faults[:3]
+
+
+def check_board(reader: Reader, browser: Any, board: str) -> None:
+    page = reader.page
+    block = page.locator(f"[data-sb-board='{board}']")
+    higher = block.get_attribute("data-sb-better") == "higher"
+    if not block.locator("table caption").inner_text().strip():
+        reader.fail(f"{board}: the table has no caption")
+    built = page.evaluate(ROWS, board)
+    for fault in ranking_faults(built, higher):
+        reader.fail(f"{board} as built: {fault}")
+    dots = block.locator("circle.sb-p-dot:visible").count()
+    if dots > len(built):
+        reader.fail(f"{board}: the chart shows {dots} points for {len(built)} rows")
+    form = block.locator("form.sb-filters")
+    if form.locator("input[name=repro]").count():
+        form.locator("input[name=repro]").check()
+        shown = page.evaluate(ROWS, board)
+        if len(shown) <= len(built):
+            reader.fail(f"{board}: showing the reproductions added no row")
+        for fault in ranking_faults(shown, higher):
+            reader.fail(f"{board} with reproductions: {fault}")
+        if f"{board}.repro=1" not in page.url:
+            reader.fail(f"{board}: the address does not carry the choice ({page.url})")
+        again = Reader(browser, reader.failures)
+        try:
+            again.open(page.url)
+            if again.page.evaluate(ROWS, board) != shown:
+                again.fail(f"{board}: the address does not reopen the same rows")
+        finally:
+            again.close()
+    if form.locator("select[name=extra] option[value=none]").count():
+        form.locator("select[name=extra]").select_option("none")
+        shown = page.evaluate(ROWS, board)
+        if any(row["extra"] for row in shown):
+            reader.fail(f"{board}: 'no extra data' still shows rows with extra data")
+        for fault in ranking_faults(shown, higher):
+            reader.fail(f"{board} without extra data: {fault}")
+    form.locator("button[type=reset]").click()
+    page.wait_for_function(f"!location.search.includes('{board}.')")
+    if page.evaluate(ROWS, board) != built:
+        reader.fail(f"{board}: 'Show all' does not bring back the rows as built")
+
+
+def check_phone(browser: Any, url: str, failures: list[str]) -> None:
+    phone = Reader(browser, failures, PHONE)
+    try:
+        phone.open(url)
+        width = phone.page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE[0]:
+            phone.fail(f"at {PHONE[0]} px the page is {width} px wide")
+        row = phone.page.locator("table.sb-board tbody tr:visible").first
+        if row.count():
+            cells = [row.locator("td").nth(1), row.locator("td").nth(2), row.locator("td a").last]
+            for cell in cells:
+                box = cell.bounding_box()
+                if box is None or box["x"] < 0 or box["x"] + box["width"] > PHONE[0]:
+                    phone.fail(f"at {PHONE[0]} px a row's cell is off the screen: {box}")
+    finally:
+        phone.close()
+
+
+def check_search(reader: Reader, home: str, model: str, row_id: str) -> None:
+    reader.open(home)
+    reader.page.locator("label.md-search__icon, .md-search__input").first.click()
+    reader.page.locator("input.md-search__input").fill(model)
+    items = reader.page.locator(".md-search-result__item a")
+    try:
+        items.first.wait_for(timeout=10_000)
+    except Exception:  # noqa: BLE001 - Playwright's timeout: reported as a failure
+        reader.fail(f"searching {model!r} finds nothing")
+        return
+    links = items.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    if not any(link.endswith(f"#{row_id}") for link in links):
+        reader.fail(f"searching {model!r} does not find its row #{row_id}")
+
+
+def axe_faults(reader: Reader, script: str) -> list[str]:
+    reader.page.evaluate(
+        "document.querySelectorAll('details').forEach(d => d.open = true);"
+        "document.querySelectorAll('tr[hidden]').forEach(r => r.hidden = false)"
+    )
+    reader.page.add_script_tag(content=script)
+    return list(
+        reader.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"
+        )
+    )
+
+
+def pages_of(site: Path, prefix: str) -> tuple[list[str], list[str]]:
+    """The dataset pages, and the other pages worth reading, of one language."""
+    folder = site / prefix
+    datasets = sorted(f"{prefix}datasets/{p.name}/" for p in (folder / "datasets").iterdir())
+    papers = sorted(f"{prefix}papers/{p.name}/" for p in (folder / "papers").iterdir())[:1]
+    others = [prefix, *papers]
+    others += [f"{prefix}{n}/" for n in ("metrics", "about", "contributing") if (folder / n).is_dir()]
+    return datasets, others
+
+
+def browse(site: Path, axe: str | None) -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    failures: list[str] = []
+    with served(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
+        reader = Reader(browser, failures)
+        for prefix in LANGUAGES:
+            datasets, others = pages_of(site, prefix)
+            best: list[tuple[str, str]] = []
+            for path in [*datasets, *others]:
+                reader.open(base + path)
+                if axe is not None:
+                    for fault in axe_faults(reader, axe):
+                        reader.fail(f"axe: {fault}")
+                    reader.open(base + path)  # as built again, for the checks below
+                for board in reader.page.eval_on_selector_all(
+                    "[data-sb-board]", "bs => bs.map(b => b.dataset.sbBoard)"
+                ):
+                    check_board(reader, browser, board)
+                    rows = reader.page.evaluate(ROWS, board)
+                    if rows:
+                        best.append((rows[0]["model"], rows[0]["id"]))
+                if path in datasets:
+                    check_phone(browser, base + path, failures)
+            for model, row_id in best:
+                check_search(reader, base + prefix, model, row_id)
+        reader.close()
+        browser.close()
+    return failures
+
+
+def chromium() -> str | None:
+    candidates = [os.environ.get("SEGBOARD_CHROMIUM"), "/usr/bin/chromium"]
+    candidates += [shutil.which("chromium"), shutil.which("chromium-browser")]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path, help="a site built by segboard")
+    parser.add_argument("--axe", type=Path, help="axe-core's axe.min.js (make test fetches it)")
+    args = parser.parse_args()
+    if not (args.site / "index.html").is_file() or not (args.site / "datasets").is_dir():
+        print(f"browse_site: {args.site} is not a site built by segboard", file=sys.stderr)
+        return 2
+    missing = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "Playwright for Python is not installed"
+    if missing is None and chromium() is None:
+        missing = "no Chromium found (apt-get install chromium, or set SEGBOARD_CHROMIUM)"
+    if missing is not None:
+        print(f"browse_site: skipped: {missing}", file=sys.stderr)
+        return 1 if os.environ.get("SEGBOARD_REQUIRE_BROWSER") == "1" else 0
+    axe = args.axe.read_text(encoding="utf-8") if args.axe else None
+    failures = browse(args.site, axe)
+    for failure in failures:
+        print(f"browse_site: {failure}", file=sys.stderr)
+    print(f"browse_site: {len(failures)} failure(s) on {args.site}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
