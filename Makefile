@@ -14,7 +14,9 @@ SYNC := $(UV) sync --locked --python $(PYTHON)
 # The real-world import test reads OpenMMLab's metafiles from this wheel (tests use no network,
 # so set-up fetches it; offline, the test is skipped with the reason).
 MMSEG_WHEEL := build/test-cache/mmsegmentation-1.2.2-py3-none-any.whl
-# The accessibility test runs axe-core (from npm, pinned with its registry integrity) in Chromium.
+# The accessibility tests run axe-core (from npm, pinned with its registry integrity) in Chromium:
+# on the fixtures' site, and (tests/tools/browse_site.py) on the site `segboard check` built from
+# data/, with the other reader's checks that hold for any data.
 AXE_VERSION := 4.14.1
 AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
 AXE := build/test-cache/axe-core-$(AXE_VERSION)/axe.min.js
@@ -45,6 +47,7 @@ test: $(UV) $(MMSEG_WHEEL) $(AXE)
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here" >&2; fi; \
 	test $$status -eq 0
 	$(BIN)/segboard check
+	$(BIN)/python tests/tools/browse_site.py site --axe $(AXE)
 
 # Refresh uv.lock to the newest versions pyproject.toml allows; commit it after `make test`.
 lock: $(UV)

@@ -11,6 +11,8 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -439,3 +441,36 @@ def test_no_serious_accessibility_violations(browser: object, base_url: str, sch
         watched.check_clean()
     finally:
         watched.context.close()
+
+
+def test_the_live_site_reader_reports_what_a_reader_would_meet(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """tests/tools/browse_site.py, which `make test` runs on the site built from data/: quiet on
+    a good site, and each kind of fault it looks for is reported on a damaged copy."""
+    require_browser()
+    tool = [sys.executable, str(REPO / "tests/tools/browse_site.py")]
+    good = subprocess.run([*tool, str(built_site)], capture_output=True, text=True, timeout=600)
+    assert good.returncode == 0, good.stderr
+    assert "0 failure(s)" in good.stderr
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    page = site / "datasets/cityscapes/index.html"
+    html = page.read_text(encoding="utf-8")
+    # the best row's score as the page's script reads it, now the worst: ranked first still
+    best = (
+        'id="cityscapes--test--resnet-38-model-a2-2-coarse-ms" data-sb-pos="0" data-sb-score="80.6"'
+    )
+    assert best in html
+    html = html.replace(best, best.replace('"80.6"', '"10.0"'))
+    html = html.replace("</body>", '<img src="http://example.invalid/x.png" alt=""></body>')
+    page.write_text(html, encoding="utf-8")
+    bad = subprocess.run([*tool, str(site)], capture_output=True, text=True, timeout=600)
+    assert bad.returncode == 1
+    assert (
+        "cityscapes--test as built: cityscapes--test--resnet-38-model-a2-2-coarse-ms is shown "
+        "'1', expected 6" in bad.stderr
+    )
+    assert "loads http://example.invalid/x.png" in bad.stderr
+    usage = subprocess.run([*tool, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "is not a site built by segboard" in usage.stderr
