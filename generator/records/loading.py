@@ -55,14 +55,14 @@ def load_repository(root: Path, memo: LoadMemo | None = None) -> LoadedRepositor
     catalog = Catalog(root)
     with collector_paused():
         checked = _check_remembered(files, checkers, memo) if memo else _check_all(files, checkers)
-    for record, (loaded, schema_problems) in zip(files, checked, strict=True):
-        problems.extend(loaded.problems)
-        problems.extend(schema_problems)
-        document = loaded.document
-        if document is None or loaded.problems or schema_problems:
-            _mark_broken(catalog, record, document)
-            continue
-        _add(catalog, record, document)
+        for record, (loaded, schema_problems) in zip(files, checked, strict=True):
+            problems.extend(loaded.problems)
+            problems.extend(schema_problems)
+            document = loaded.document
+            if document is None or loaded.problems or schema_problems:
+                _mark_broken(catalog, record, document)
+                continue
+            _add(catalog, record, document)
     catalog.results.sort(key=lambda result: result.id)
     return LoadedRepository(root, catalog, problems, files)
 

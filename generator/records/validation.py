@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.errors import DataError, UsageError
 from generator.problems import Problem
-from generator.records.loading import load_repository
+from generator.records.loading import collector_paused, load_repository
 from generator.records.memo import LoadMemo
 from generator.records.model import Catalog
 from generator.records.places import data_dir
@@ -59,8 +59,9 @@ def validate_repository(
     selected = [_inside(root, p) for p in only] if only else None
     loaded = load_repository(root, memo)
     problems = list(loaded.problems)
-    for rule in (*RECORD_RULES, *SCORE_RULES):
-        problems.extend(rule(loaded.catalog))
+    with collector_paused():
+        for rule in (*RECORD_RULES, *SCORE_RULES):
+            problems.extend(rule(loaded.catalog))
     by_path = {result.document.path: result for result in loaded.catalog.results}
     kept = [p for p in problems if acknowledged(p, by_path)]
     problems = [p for p in problems if not acknowledged(p, by_path)]

@@ -53,17 +53,20 @@ def board_view(
     result_hrefs: dict[str, str],
     edit_base: str | None,
     badge_base: str = "",
+    by_id: dict[str, Result] | None = None,
 ) -> BoardView:
     """The rows and columns of one leaderboard's block (`edit_base`: the repository's edit URL
     up to the file's path, or None when the site names no repository; `badge_base`: the link
-    from the page to the site's root, where the papers' rank badges are)."""
+    from the page to the site's root, where the papers' rank badges are; `by_id`: the catalog's
+    results by id, made once by a caller that shows many boards)."""
     higher = board["higher_is_better"]
     claims, reproductions = board["rows"], board["reproductions"]
     aggregated = board.get("aggregated", [])
     ordered = sorted(claims + reproductions + aggregated, key=lambda row: _order_key(row, higher))
     anchors = {row["result"]: row_anchor(board["key"], row["result"]) for row in ordered}
     models = {row["result"]: row["model"] for row in ordered}
-    by_id = {result.id: result for result in catalog.results if result.id in anchors}
+    if by_id is None:  # the catalog's results by id, when the caller has not made it once
+        by_id = {result.id: result for result in catalog.results if result.id in anchors}
     seen_metrics = {m for row in ordered for m in row["metrics"] if m != board["metric"]}
     view = BoardView(
         metric_columns=[

@@ -79,10 +79,12 @@ class Shared:
     blocks: dict[str, tuple[str, BoardView, str]] = field(default_factory=dict)
     # blocks rendered by earlier builds (site/reuse.py), when the build may reuse them
     block_memo: BlockMemo | None = None
+    by_id: dict[str, Result] = field(default_factory=dict)  # the catalog's results by id
 
     @classmethod
     def from_catalog(cls, catalog: Catalog, block_memo: BlockMemo | None = None) -> Shared:
         shared = cls(leaderboards(catalog), block_memo=block_memo)
+        shared.by_id = {result.id: result for result in catalog.results}
         for board in shared.boards:
             for row in board["rows"]:
                 shared.by_paper.setdefault(row["paper_id"], []).append((board, row))
@@ -273,7 +275,7 @@ class PageWriter:
     def metrics_page(self) -> str:
         intro = self.handwritten.get("metrics.md")
         metrics = [
-            (metric, self._name(metric), self._definition(metric.id), self._formula(metric.id))
+            (metric, self._name(metric), *self._explained(metric.id))
             for metric in self.catalog.metrics.values()
         ]
         return self._render(
@@ -313,8 +315,8 @@ class PageWriter:
             "metric": metric,
             "metric_name": self._name(metric),
             "metric_href": relative(page, f"{page_url('metrics.md')}#{metric.id}"),
-            "definition": self._definition(metric.id),
-            "formula": self._formula(metric.id),
+            "definition": self._explained(metric.id)[0],
+            "formula": self._explained(metric.id)[1],
             "csv": f"{stem}.csv",
             "json": f"{stem}.json",
             "block": markup(self._board_block(board, page)),
@@ -327,7 +329,12 @@ class PageWriter:
         cached = self.shared.blocks.get(board["key"])
         if cached is None:  # the first language renders it for all (site/board_block.py)
             view = board_view(
-                self.catalog, board, self._result_hrefs(page), self.edit_base, placeholder(ROOT)
+                self.catalog,
+                board,
+                self._result_hrefs(page),
+                self.edit_base,
+                placeholder(ROOT),
+                self.shared.by_id,
             )
             # what the block, its words and its search entries are made from: board and view
             key = digest(board, view) if self.shared.block_memo else ""
@@ -428,12 +435,10 @@ class PageWriter:
         entries = document.data["metrics"] if document else []
         return next((e for e in entries if e["id"] == metric_id), {})
 
-    def _formula(self, metric_id: str) -> str | None:
-        return self._catalogue_entry(metric_id).get("formula")
-
-    def _definition(self, metric_id: str) -> str:
-        definition: dict[str, str] = self._catalogue_entry(metric_id).get("definition", {})
-        return definition.get(self.lang, "")
+    def _explained(self, metric_id: str) -> tuple[str, str | None]:
+        """The metric's definition in this language, and its formula (or None)."""
+        entry = self._catalogue_entry(metric_id)
+        return entry.get("definition", {}).get(self.lang, ""), entry.get("formula")
 
 
 def _brief(row: Row) -> dict[str, Any]:
