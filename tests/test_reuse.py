@@ -121,3 +121,41 @@ def test_the_record_memo_keeps_files_only_once_they_have_settled(tmp_path: Path)
     assert LoadMemo(tmp_path / "memo.pickle").get(record, settled) == "loaded"
     (tmp_path / "memo.pickle").write_bytes(pickle.dumps(("another code version", {})))
     assert LoadMemo(tmp_path / "memo.pickle").entries == {}
+
+
+def test_a_serving_process_keeps_unchanged_leaderboards_and_gives_the_same_site(
+    site_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`segboard serve` keeps each split's leaderboards in memory between rebuilds; after each
+    kind of change its site is the site a fresh build of the same data gives."""
+    from generator.ranking import boards as ranking
+    from generator.site.build import records_memo
+    from generator.site.reuse import BoardMemo
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(memo_module, "SETTLE_NANOSECONDS", 0)
+    ranked: list[set[tuple[str, str]] | None] = []
+    real = ranking.leaderboards
+
+    def counting(catalog: object, only: set[tuple[str, str]] | None = None) -> object:
+        ranked.append(only)
+        return real(catalog, only)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("generator.site.reuse.leaderboards", counting)
+    records, boards = records_memo(site_repo), BoardMemo()
+    build_site(site_repo, parallel=False, records=records, boards=boards)
+    assert len(ranked[-1] or ()) >= 5  # every split, the first time
+    edits = [
+        (RECORD, "miou: 78.51", "miou: 81.51", {("cityscapes", "test")}),
+        ("data/papers/1706.05587.yaml", "Rethinking", "Rethinking again", None),
+        ("data/datasets/cityscapes.yaml", "name: Cityscapes", "name: Cityscapes 2016", None),
+        ("data/metrics.yaml", "short_name: mIoU", "short_name: MIoU", None),
+    ]
+    for number, (name, old, new, only) in enumerate(edits):
+        change(site_repo / name, old, new)
+        build_site(site_repo, parallel=False, records=records, boards=boards)
+        if only is not None:
+            assert ranked[-1] == only  # only the changed result's split is ranked again
+        fresh = tmp_path / f"fresh-{number}"
+        build_site(site_repo, fresh, parallel=False, reuse=False)
+        assert tree(site_repo / "site") == tree(fresh), name

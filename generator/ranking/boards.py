@@ -108,14 +108,19 @@ def _key(board: Leaderboard, first_of_split: bool) -> str:
     return key if first_of_split else f"{key}--{board.metric}"
 
 
-def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
-    """Every leaderboard with its rows, best first (see ranking for the tie-break)."""
+def leaderboards(
+    catalog: Catalog, only: set[tuple[str, str]] | None = None
+) -> list[dict[str, Any]]:
+    """Every leaderboard with its rows, best first (see ranking for the tie-break); `only`:
+    just the leaderboards of these datasets and splits."""
     by_id = {result.id: result for result in catalog.results}
     unranked = _unranked(catalog)
     out: list[dict[str, Any]] = []
-    ranked = ranked_leaderboards(catalog)
-    per_split = Counter((board.dataset, board.split) for board, _ in ranked)
-    keyed: set[tuple[str, str]] = set()
+    ranked = ranked_leaderboards(catalog, only=only)
+    per_split = Counter((board.dataset, board.split) for board in catalog.leaderboards())
+    firsts: dict[tuple[str, str], str] = {}  # the first board of a split: the short key (_key)
+    for board in catalog.leaderboards():
+        firsts.setdefault((board.dataset, board.split), board.metric)
     for board, table in ranked:
         place = (board.dataset, board.split)
         dataset = catalog.datasets[board.dataset]
@@ -134,8 +139,7 @@ def leaderboards(catalog: Catalog) -> list[dict[str, Any]]:
             _row(catalog, r, 0, board.metric)
             for r in _reproductions(catalog, board, unranked.get((*place, True), []))
         ]
-        key = _key(board, (board.dataset, board.split) not in keyed)
-        keyed.add((board.dataset, board.split))
+        key = _key(board, firsts[place] == board.metric)
         out.append(
             {
                 "key": key,

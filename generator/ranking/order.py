@@ -77,12 +77,15 @@ def rank(frame: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
 
 
 def ranked_leaderboards(
-    catalog: Catalog, reproductions: bool = False
+    catalog: Catalog, reproductions: bool = False, only: set[tuple[str, str]] | None = None
 ) -> list[tuple[Leaderboard, pd.DataFrame]]:
+    """Every leaderboard (`only`: those of these datasets and splits) with its ranked rows."""
     frame = results_frame(catalog, reproductions)
     groups = {key: rows for key, rows in frame.groupby(["dataset", "split", "metric"], sort=False)}
     boards = []
     for board in catalog.leaderboards():
+        if only is not None and (board.dataset, board.split) not in only:
+            continue
         rows = groups.get((board.dataset, board.split, board.metric), frame.iloc[:0])
         metric = catalog.metrics[board.metric]
         boards.append((board, rank(rows, metric.higher_is_better)))

@@ -39,6 +39,7 @@ from generator.records.places import (
 )
 from generator.records.schemas import RECORD_KINDS
 from generator.records.validation import ValidationReport, validate_repository
+from generator.site.content import Shared, SiteContent
 from generator.site.downloads import download_files
 from generator.site.engine import (
     edit_base,
@@ -49,8 +50,8 @@ from generator.site.engine import (
     site_address,
 )
 from generator.site.i18n import LANGUAGES
-from generator.site.pages import PageWriter, Shared, SiteContent, page_url
-from generator.site.reuse import BlockMemo, EngineMemo, FileStore, engine_inputs_key
+from generator.site.pages import PageWriter, page_url
+from generator.site.reuse import BlockMemo, BoardMemo, EngineMemo, FileStore, engine_inputs_key
 from generator.site.sitemap import write_sitemap
 from generator.site.slots import add_search_entries, fill_slots
 
@@ -99,14 +100,16 @@ def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
 
 
 def write_pages(
-    root: Path, catalog: Catalog, blocks: BlockMemo | None = None
+    root: Path, catalog: Catalog, blocks: BlockMemo | None = None, boards: BoardMemo | None = None
 ) -> dict[str, SiteContent]:
     """Write build/docs/<lang>/ afresh for every language; return what was written (the
     downloads, which go straight into the built site, are the first language's `downloads`).
-    With `blocks`, leaderboard blocks that earlier builds rendered are reused."""
-    shared = Shared.from_catalog(catalog, blocks)  # ranked once, for every language
-    assets = resources.files("generator.site") / "assets"
+    With `blocks`, leaderboard blocks that earlier builds rendered are reused; with `boards`,
+    the leaderboards of splits that have not changed since the last build of this process."""
     edit = edit_base(root)
+    kept = boards.leaderboards(catalog, edit) if boards is not None else None
+    shared = Shared.from_catalog(catalog, blocks, kept)  # ranked once, for every language
+    assets = resources.files("generator.site") / "assets"
     contents = {}
     for lang in LANGUAGES:
         content = PageWriter(catalog, lang, handwritten_pages(root, lang), shared, edit).write()
@@ -122,6 +125,8 @@ def write_pages(
             if asset.name.endswith((".css", ".js")):
                 (target / "assets" / asset.name).write_text(asset.read_text(encoding="utf-8"))
         contents[lang] = content
+    if boards is not None:
+        boards.remember(shared.boards, shared.blocks)
     keys = {key: made[2] for key, made in shared.blocks.items()}
     contents[LANGUAGES[0]].downloads = download_files(catalog, shared.boards, blocks, keys)
     return contents
@@ -140,6 +145,7 @@ def build_site(
     reuse: bool = True,
     fresh: bool = False,
     records: LoadMemo | None = None,
+    boards: BoardMemo | None = None,
 ) -> BuildReport:
     """Validate, generate and build the site into `site_dir` (default: <root>/site).
 
@@ -149,7 +155,8 @@ def build_site(
     not changed, leaderboard blocks, the engine's pages; see site/reuse.py); the site is the
     same either way. `fresh` first forgets everything kept (and keeps this build's parts).
     `records` is the memo of loaded records to use, for a process that builds again and again
-    (`segboard serve`) and keeps it in memory rather than reading it from build/cache each time.
+    (`segboard serve`) and keeps it in memory rather than reading it from build/cache each time;
+    `boards` that process's leaderboards, kept in memory too (site/reuse.py).
     """
     default = default_site_dir(root)
     site_dir = check_site_dir(root, site_dir or default, default)
@@ -171,7 +178,7 @@ def build_site(
         started = time.perf_counter()
         blocks = BlockMemo(root) if reuse else None
         with collector_paused():
-            contents = write_pages(root, report.catalog, blocks)
+            contents = write_pages(root, report.catalog, blocks, boards if reuse else None)
         if blocks is not None:
             blocks.forget_unused()
         generated = time.perf_counter()

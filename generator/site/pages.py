@@ -16,26 +16,23 @@ import functools
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
 
-from generator.ranking.boards import leaderboards
 from generator.records.model import SOURCE_KINDS, Catalog, Dataset, Metric, Paper, Result, Split
-from generator.records.places import evidence_file
-from generator.scores.evidence import read_evidence
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site.badges import badge_path
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
 from generator.site.board_view import BoardView, board_chart, board_view
 from generator.site.charts import confusion_heatmap_svg
+from generator.site.content import Shared, SiteContent
 from generator.site.downloads import DOWNLOADS
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
 from generator.site.rendering import environment, markup
-from generator.site.reuse import BlockMemo, digest
+from generator.site.reuse import digest
 from generator.site.slots import slot
 
 CHARTS = "charts"
@@ -63,52 +60,6 @@ def relative(from_page: str, to_path: str) -> str:
 def result_page(result_id: str) -> str:
     """'cityscapes/val/x' -> 'results/cityscapes--val--x.md'."""
     return f"results/{result_id.replace('/', '--')}.md"
-
-
-@dataclass
-class Shared:
-    """What every language's pages are made from, computed once per build."""
-
-    boards: list[dict[str, Any]]
-    # paper id -> [(leaderboard, row)], in leaderboard order
-    by_paper: dict[str, list[tuple[dict[str, Any], Row]]] = field(default_factory=dict)
-    # verified result id -> its evidence's confusion matrix
-    matrices: dict[str, Any] = field(default_factory=dict)
-    # leaderboard key -> its block rendered with placeholders for words, its rows, and the
-    # digest of what it is made from ('' when nothing is kept between builds)
-    blocks: dict[str, tuple[str, BoardView, str]] = field(default_factory=dict)
-    # blocks rendered by earlier builds (site/reuse.py), when the build may reuse them
-    block_memo: BlockMemo | None = None
-    by_id: dict[str, Result] = field(default_factory=dict)  # the catalog's results by id
-
-    @classmethod
-    def from_catalog(cls, catalog: Catalog, block_memo: BlockMemo | None = None) -> Shared:
-        shared = cls(leaderboards(catalog), block_memo=block_memo)
-        shared.by_id = {result.id: result for result in catalog.results}
-        for board in shared.boards:
-            for row in board["rows"]:
-                shared.by_paper.setdefault(row["paper_id"], []).append((board, row))
-        for result in catalog.results:
-            target = (
-                evidence_file(catalog.root, result.evidence["file"]) if result.evidence else None
-            )
-            if result.id in catalog.verified and target is not None:
-                shared.matrices[result.id] = read_evidence(target).matrix
-        return shared
-
-
-@dataclass
-class SiteContent:
-    """Everything one language's site needs: pages, data files, and the navigation."""
-
-    pages: dict[str, str] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)
-    nav: list[Any] = field(default_factory=list)
-    # page URL -> slot key -> final HTML, and the rows' search entries (site/slots.py)
-    fragments: dict[str, dict[str, str]] = field(default_factory=dict)
-    search: list[Row] = field(default_factory=list)
-    # data files written into the built site as they are (site path -> text)
-    downloads: dict[str, str] = field(default_factory=dict)
 
 
 class PageWriter:

@@ -32,7 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.fingerprint import code_fingerprint
+from generator.ranking.boards import leaderboards
+from generator.records.model import Catalog, Result
 from generator.records.places import cache_dir
+from generator.records.yamlfile import Document
 
 _KEY_FILE = ".segboard-key"
 
@@ -189,3 +192,74 @@ def replace_text(path: Path, text: str) -> None:
     """Write `path` as a new file: one placed from the cache is a link that must stay as it is."""
     path.unlink(missing_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+class BoardMemo:
+    """For a process that builds again and again (`segboard serve`): each split's leaderboards
+    and their blocks, kept in memory under a digest of everything they are made from (the
+    split's result records, their papers, the dataset and the metric catalogue, the verified
+    results, the edit links' base). After a changed result only its split is ranked again and
+    only its blocks are prepared again."""
+
+    def __init__(self) -> None:
+        Place = tuple[str, str]
+        self.kept: dict[Place, tuple[str, list[dict[str, Any]], dict[str, Any]]] = {}
+        self.digests: dict[Place, str] = {}
+
+    def leaderboards(
+        self, catalog: Catalog, edit_base: str | None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Every leaderboard, as `ranking.boards.leaderboards` gives them, and the kept blocks
+        (board key -> what `Shared.blocks` holds) of the splits that have not changed."""
+        by_place: dict[tuple[str, str], list[Result]] = {}
+        for result in catalog.results:
+            by_place.setdefault((result.dataset, result.split), []).append(result)
+        context = (edit_base, sorted(catalog.verified), _data(catalog.metrics_document))
+        order = [(b.dataset, b.split, b.metric) for b in catalog.leaderboards()]
+        self.digests = {
+            (dataset, split): digest(context, *_split_inputs(catalog, dataset, split, by_place))
+            for dataset, split, _ in order
+        }
+        stale = {p for p, d in self.digests.items() if self.kept.get(p, ("",))[0] != d}
+        made = {(b["dataset"], b["split"], b["metric"]): b for b in leaderboards(catalog, stale)}
+        boards, blocks = [], {}
+        for dataset, split, metric in order:
+            if (dataset, split) in stale:
+                boards.append(made[(dataset, split, metric)])
+                continue
+            _, kept_boards, kept_blocks = self.kept[(dataset, split)]
+            board = next(b for b in kept_boards if b["metric"] == metric)
+            boards.append(board)
+            if board["key"] in kept_blocks:
+                blocks[board["key"]] = kept_blocks[board["key"]]
+        return boards, blocks
+
+    def remember(self, boards: list[dict[str, Any]], blocks: dict[str, Any]) -> None:
+        """Keep this build's leaderboards and blocks, under the digests `leaderboards` found."""
+        kept: dict[tuple[str, str], tuple[str, list[dict[str, Any]], dict[str, Any]]] = {}
+        for board in boards:
+            place = (board["dataset"], board["split"])
+            entry = kept.setdefault(place, (self.digests[place], [], {}))
+            entry[1].append(board)
+            if board["key"] in blocks:
+                entry[2][board["key"]] = blocks[board["key"]]
+        self.kept = kept
+
+
+def _data(document: Document | None) -> Any:
+    return None if document is None else (document.data, document.number_text)
+
+
+def _split_inputs(
+    catalog: Catalog, dataset: str, split: str, by_place: dict[tuple[str, str], list[Result]]
+) -> tuple[Any, ...]:
+    """Everything a split's leaderboards are made from, as plain data."""
+    results = by_place.get((dataset, split), [])
+    papers = sorted({result.paper for result in results})
+    return (
+        dataset,
+        split,
+        _data(catalog.datasets[dataset].document),
+        [(r.id, _data(r.document)) for r in results],
+        [(p, _data(catalog.papers[p].document) if p in catalog.papers else None) for p in papers],
+    )

@@ -110,17 +110,18 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
 
     from generator.errors import SegboardError
     from generator.site.build import build_site, records_memo
+    from generator.site.reuse import BoardMemo
 
     site_dir = default_site_dir(root)
-    build_site(root, site_dir)
-    # the records' memo stays in memory between rebuilds (and is saved after each)
-    records = records_memo(root)
+    # what the builds keep stays in memory between rebuilds (the records' memo is also saved)
+    records, boards = records_memo(root), BoardMemo()
+    build_site(root, site_dir, records=records, boards=boards)  # no threads yet: it may fork
 
     def rebuild() -> None:
         started = time.perf_counter()
         try:
             # the server's threads rule out fork
-            build_site(root, site_dir, parallel=False, records=records)
+            build_site(root, site_dir, parallel=False, records=records, boards=boards)
             say(f"rebuilt the site in {time.perf_counter() - started:.2f} s")
         except SegboardError as exc:
             say(f"segboard: rebuild failed, still serving the last good site: {exc}")

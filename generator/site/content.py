@@ -1,0 +1,70 @@
+"""What a build's pages are made from and what writing them gives: `Shared`, computed once for
+every language (the ranked leaderboards, their blocks, the verified results' matrices), and
+`SiteContent`, one language's pages, files, navigation and the parts filled in after the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.ranking.boards import leaderboards
+from generator.records.model import Catalog, Result
+from generator.records.places import evidence_file
+from generator.scores.evidence import read_evidence
+from generator.site.board_view import BoardView
+from generator.site.reuse import BlockMemo
+
+Row = dict[str, Any]  # a leaderboard row, as ranking.boards gives it
+
+
+@dataclass
+class Shared:
+    """What every language's pages are made from, computed once per build."""
+
+    boards: list[dict[str, Any]]
+    # paper id -> [(leaderboard, row)], in leaderboard order
+    by_paper: dict[str, list[tuple[dict[str, Any], Row]]] = field(default_factory=dict)
+    # verified result id -> its evidence's confusion matrix
+    matrices: dict[str, Any] = field(default_factory=dict)
+    # leaderboard key -> its block rendered with placeholders for words, its rows, and the
+    # digest of what it is made from ('' when nothing is kept between builds)
+    blocks: dict[str, tuple[str, BoardView, str]] = field(default_factory=dict)
+    # blocks rendered by earlier builds (site/reuse.py), when the build may reuse them
+    block_memo: BlockMemo | None = None
+    by_id: dict[str, Result] = field(default_factory=dict)  # the catalog's results by id
+
+    @classmethod
+    def from_catalog(
+        cls,
+        catalog: Catalog,
+        block_memo: BlockMemo | None = None,
+        kept: tuple[list[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> Shared:
+        """`kept`: the leaderboards, and blocks of unchanged ones, that a BoardMemo gave."""
+        boards, blocks = kept if kept is not None else (leaderboards(catalog), {})
+        shared = cls(boards, blocks=dict(blocks), block_memo=block_memo)
+        shared.by_id = {result.id: result for result in catalog.results}
+        for board in shared.boards:
+            for row in board["rows"]:
+                shared.by_paper.setdefault(row["paper_id"], []).append((board, row))
+        for result in catalog.results:
+            target = (
+                evidence_file(catalog.root, result.evidence["file"]) if result.evidence else None
+            )
+            if result.id in catalog.verified and target is not None:
+                shared.matrices[result.id] = read_evidence(target).matrix
+        return shared
+
+
+@dataclass
+class SiteContent:
+    """Everything one language's site needs: pages, data files, and the navigation."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    nav: list[Any] = field(default_factory=list)
+    # page URL -> slot key -> final HTML, and the rows' search entries (site/slots.py)
+    fragments: dict[str, dict[str, str]] = field(default_factory=dict)
+    search: list[Row] = field(default_factory=list)
+    # data files written into the built site as they are (site path -> text)
+    downloads: dict[str, str] = field(default_factory=dict)
