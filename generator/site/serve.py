@@ -9,6 +9,7 @@ what that record touches.
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import threading
 from collections.abc import Callable
@@ -99,6 +100,15 @@ def watch(changes: SourceWatch, rebuild: Callable[[], None], stop: threading.Eve
         rebuild()
 
 
+def _settle_memory() -> None:
+    """Between builds, once the site is served: collect what the build left, then freeze what
+    stays (what is kept for the next build), so that the collector's runs during the next
+    build do not walk it again and again. Unfrozen first: nothing stays frozen for good."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     """Build the site, serve it, and rebuild it when a source changes, until interrupted.
 
@@ -116,6 +126,7 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     # what the builds keep stays in memory between rebuilds (the records' memo is also saved)
     records, boards = records_memo(root), BoardMemo()
     build_site(root, site_dir, records=records, boards=boards)  # no threads yet: it may fork
+    _settle_memory()
 
     def rebuild() -> None:
         started = time.perf_counter()
@@ -125,6 +136,7 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
             say(f"rebuilt the site in {time.perf_counter() - started:.2f} s")
         except SegboardError as exc:
             say(f"segboard: rebuild failed, still serving the last good site: {exc}")
+        _settle_memory()
 
     server = make_server(site_dir, host, port)
     changes = SourceWatch(root)
