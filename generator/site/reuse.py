@@ -76,11 +76,7 @@ class BlockMemo:
 
     def forget_unused(self) -> None:
         """Remove the parts this build did not use, so the cache does not grow without end."""
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.name not in self.used:
-                path.unlink(missing_ok=True)
+        _forget_unused(self.folder, self.used)
 
 
 def _text_digest(text: str) -> str:
@@ -161,10 +157,13 @@ class FileStore:
             target.write_bytes(data)
 
     def forget_unused(self) -> None:
-        if not self.folder.is_dir():
-            return
-        for path in self.folder.iterdir():
-            if path.name not in self.used:
+        _forget_unused(self.folder, self.used)
+
+
+def _forget_unused(folder: Path, used: set[str]) -> None:
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in used:
                 path.unlink(missing_ok=True)
 
 
