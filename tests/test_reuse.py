@@ -3,6 +3,8 @@ is the same, never at the cost of a different site, and ignored when damaged."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import pickle
 import time
 from pathlib import Path
@@ -159,3 +161,41 @@ def test_a_serving_process_keeps_unchanged_leaderboards_and_gives_the_same_site(
         fresh = tmp_path / f"fresh-{number}"
         build_site(site_repo, fresh, parallel=False, reuse=False)
         assert tree(site_repo / "site") == tree(fresh), name
+
+
+def test_a_cache_that_came_with_the_repository_is_never_trusted(
+    site_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request can commit build/cache/ despite .gitignore: what it holds was not signed
+    with this machine's key, so it is neither unpickled nor published."""
+    from generator import fingerprint
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(memo_module, "SETTLE_NANOSECONDS", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "contributor"))
+    fingerprint.machine_key.cache_clear()
+    build_site(site_repo, parallel=False)  # the contributor's machine fills build/cache
+    cache = site_repo / "build/cache"
+    for part in (cache / "blocks").iterdir():  # and poisons what it kept, consistently
+        text = part.read_text(encoding="utf-8").partition("\n")[2]
+        text = text.replace("<tr", "<tr onmouseover=alert(1)")
+        part.write_text(f"{hashlib.sha256(text.encode()).hexdigest()}\n{text}", encoding="utf-8")
+    ran = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {ran}",))
+
+    (cache / "records.pickle").write_bytes(b"\0" * 32 + pickle.dumps(Payload()))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ci"))  # the CI machine: another key
+    fingerprint.machine_key.cache_clear()
+    try:
+        build_site(site_repo, parallel=False)
+    finally:
+        fingerprint.machine_key.cache_clear()
+    assert not ran.exists()  # the memo was not unpickled
+    build_site(site_repo, tmp_path / "fresh", parallel=False, reuse=False)
+    assert tree(site_repo / "site") == tree(tmp_path / "fresh")
+    assert "onmouseover=alert" not in (site_repo / "site/datasets/ade20k/index.html").read_text()
+    key = tmp_path / "ci/segboard/build-key"
+    assert len(key.read_bytes()) == 32 and key.stat().st_mode & 0o077 == 0

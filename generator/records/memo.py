@@ -8,13 +8,16 @@ and device. A file whose status is the same is not read again.
 Status can miss a change that keeps the size and lands within the file system's clock tick of
 the previous write, so files changed in the last `SETTLE_NANOSECONDS` are never kept (as Git
 does with racily clean files). The memo is filed under the code's fingerprint and the schemas'
-digest: other code or other schemas start from an empty memo. A memo that cannot be read is
-ignored; one that cannot be written is skipped: it only ever saves time.
+digest: other code or other schemas start from an empty memo. It is signed with the machine's
+key (fingerprint.machine_key) and read only when the signature holds, so a memo that came with
+a repository is never unpickled. A memo that cannot be read is ignored; one that cannot be
+written is skipped: it only ever saves time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import time
@@ -23,7 +26,7 @@ from typing import Any
 
 from generator.atomic_files import write_atomic_bytes
 from generator.errors import UsageError
-from generator.fingerprint import code_fingerprint
+from generator.fingerprint import code_fingerprint, machine_key
 
 SETTLE_NANOSECONDS = 2_000_000_000
 Status = tuple[int, int, int, int, int]
@@ -77,20 +80,28 @@ class LoadMemo:
         self.changed = self.changed or bool(gone)
 
     def save(self) -> None:
-        if self.store is None or not self.changed:
+        key = machine_key()
+        if self.store is None or not self.changed or key is None:
             return
         data = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            write_atomic_bytes(self.store, data)
+        try:  # signed: only what this machine's builds wrote is ever unpickled
+            write_atomic_bytes(self.store, hmac.new(key, data, hashlib.sha256).digest() + data)
         except UsageError:
             return  # a memo is only ever a saving of time
         self.changed = False
 
     def _read(self, store: Path) -> None:
+        machine = machine_key()
+        if machine is None:
+            return
+        size = hashlib.sha256().digest_size
         try:
-            with store.open("rb") as stream:
-                key, entries = pickle.load(stream)
-        except Exception:
+            raw = store.read_bytes()
+            mac, data = raw[:size], raw[size:]
+            if not hmac.compare_digest(mac, hmac.new(machine, data, hashlib.sha256).digest()):
+                return  # not written by this machine's builds: never unpickled
+            key, entries = pickle.loads(data)  # signed by this machine's builds
+        except Exception:  # a damaged memo, of any kind, is just not used
             return
         if key == self.key and isinstance(entries, dict):
             self.entries = entries

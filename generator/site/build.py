@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DataError, UsageError, ignore_interrupts
+from generator.fingerprint import machine_key
 from generator.reading import UnreadableInput, read_text
 from generator.records.loading import collector_paused
 from generator.records.memo import LoadMemo
@@ -160,6 +161,7 @@ def build_site(
     """
     default = default_site_dir(root)
     site_dir = check_site_dir(root, site_dir or default, default)
+    reuse = reuse and machine_key() is not None  # nothing kept can be trusted without it
     with build_lock(root):
         if fresh:
             shutil.rmtree(cache_dir(root), ignore_errors=True)

@@ -23,6 +23,7 @@ ignored and one that cannot be written is skipped: removing build/cache only cos
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import pickle
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.fingerprint import code_fingerprint
+from generator.fingerprint import code_fingerprint, machine_key
 from generator.ranking.boards import leaderboards
 from generator.records.model import Catalog, Result
 from generator.records.places import cache_dir
@@ -41,9 +42,16 @@ _KEY_FILE = ".segboard-key"
 
 
 def digest(*parts: Any) -> str:
-    """A digest of plain data (dicts, lists, strings, numbers, dataclasses of them)."""
+    """A digest of plain data (dicts, lists, strings, numbers, dataclasses of them), signed with
+    the machine's key (fingerprint.machine_key): only this machine's builds can file anything
+    under it."""
     data = pickle.dumps((code_fingerprint(), parts), protocol=pickle.HIGHEST_PROTOCOL)
-    return hashlib.sha256(data).hexdigest()[:32]
+    return signed(data)[:32]
+
+
+def signed(data: bytes) -> str:
+    """The HMAC of `data` under the machine's key (callers check that there is one)."""
+    return hmac.new(machine_key() or b"", data, hashlib.sha256).hexdigest()
 
 
 class BlockMemo:
@@ -138,7 +146,7 @@ class FileStore:
     def place(self, target: Path, text: str) -> None:
         """Give `target` the content `text`: a link to the kept file with that content."""
         data = text.encode("utf-8")
-        name = hashlib.sha256(data).hexdigest()[:32]
+        name = signed(data)[:32]  # a name no file that came with the repository can have
         self.used.add(name)
         kept = self.folder / name
         if target.parent not in self._folders:
