@@ -241,7 +241,9 @@ def test_every_kind_of_page_shows_record_text_only_as_text(repo: Path) -> None:
 def test_build_command_reports_what_it_did(site_repo: Path) -> None:
     completed = run_segboard("build", cwd=site_repo)
     assert completed.returncode == 0, completed.stderr
-    assert re.search(r"built \d+ pages into .*site \(generation", completed.stderr)
+    assert re.search(
+        r"built \d+ pages into .*site \(pages [0-9.]+ s, then MkDocs", completed.stderr
+    )
     assert (site_repo / "build/docs/en/datasets/ade20k.md").is_file()
     assert (site_repo / "build/docs/zh/datasets/ade20k.md").is_file()
 

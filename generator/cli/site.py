@@ -39,7 +39,8 @@ def build(ctx: click.Context, site_dir: Path | None, fresh: bool) -> int:
     built = build_site(root(ctx), site_dir, fresh=fresh)
     click.echo(
         f"built {built.pages} pages into {built.site_dir} "
-        f"(generation {built.seconds_generating:.2f} s, MkDocs {built.seconds_building:.2f} s)",
+        f"(pages {built.seconds_generating:.2f} s, then MkDocs with the tables made meanwhile "
+        f"{built.seconds_building:.2f} s)",
         err=True,
     )
     return 0

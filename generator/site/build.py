@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -107,13 +107,25 @@ def write_pages(
     downloads, which go straight into the built site, are the first language's `downloads`).
     With `blocks`, leaderboard blocks that earlier builds rendered are reused; with `boards`,
     the leaderboards of splits that have not changed since the last build of this process."""
+    contents, finish = prepare_pages(root, catalog, blocks, boards)
+    finish()
+    return contents
+
+
+def prepare_pages(
+    root: Path, catalog: Catalog, blocks: BlockMemo | None = None, boards: BoardMemo | None = None
+) -> tuple[dict[str, SiteContent], Callable[[], None]]:
+    """`write_pages` in two steps: the Markdown pages are written now, and the returned
+    function makes what fills their slots, and the downloads, while the engine builds them."""
     edit = edit_base(root)
     kept = boards.leaderboards(catalog, edit) if boards is not None else None
     shared = Shared.from_catalog(catalog, blocks, kept)  # ranked once, for every language
     assets = resources.files("generator.site") / "assets"
-    contents = {}
+    contents, writers = {}, []
     for lang in LANGUAGES:
-        content = PageWriter(catalog, lang, handwritten_pages(root, lang), shared, edit).write()
+        writer = PageWriter(catalog, lang, handwritten_pages(root, lang), shared, edit)
+        writers.append(writer)
+        content = writer.write(defer=True)
         target = generated_dir(root, lang)
         if target.exists():
             shutil.rmtree(target)
@@ -126,11 +138,18 @@ def write_pages(
             if asset.name.endswith((".css", ".js")):
                 (target / "assets" / asset.name).write_text(asset.read_text(encoding="utf-8"))
         contents[lang] = content
-    if boards is not None:
-        boards.remember(shared.boards, shared.blocks)
-    keys = {key: made[2] for key, made in shared.blocks.items()}
-    contents[LANGUAGES[0]].downloads = download_files(catalog, shared.boards, blocks, keys)
-    return contents
+
+    def finish() -> None:
+        with collector_paused():
+            for writer in writers:  # the first language renders each block for all
+                writer.finish()
+            if boards is not None:
+                boards.remember(shared.boards, shared.blocks)
+            keys = {key: made[2] for key, made in shared.blocks.items()}
+            downloads = download_files(catalog, shared.boards, blocks, keys)
+            contents[LANGUAGES[0]].downloads = downloads
+
+    return contents, finish
 
 
 def records_memo(root: Path) -> LoadMemo:
@@ -180,12 +199,14 @@ def build_site(
         started = time.perf_counter()
         blocks = BlockMemo(root) if reuse else None
         with collector_paused():
-            contents = write_pages(root, report.catalog, blocks, boards if reuse else None)
-        if blocks is not None:
-            blocks.forget_unused()
+            contents, finish = prepare_pages(
+                root, report.catalog, blocks, boards if reuse else None
+            )
         generated = time.perf_counter()
         engine = EngineMemo(root) if reuse else None
-        warnings = _build_and_swap(root, site_dir, contents, epoch, parallel, engine)
+        warnings = _build_and_swap(root, site_dir, contents, epoch, parallel, engine, finish)
+        if blocks is not None:
+            blocks.forget_unused()
     built = time.perf_counter()
     pages = sum(len(c.pages) for c in contents.values())
     return BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
@@ -198,8 +219,10 @@ def _build_and_swap(
     epoch: str,
     parallel: bool,
     engine: EngineMemo | None,
+    finish: Callable[[], None],
 ) -> list[str]:
-    """Build every language into a staging folder beside `site_dir`, then put it in place."""
+    """Build every language into a staging folder beside `site_dir`, then put it in place.
+    `finish` makes what fills the pages' slots; it runs while the engine builds them."""
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -216,7 +239,7 @@ def _build_and_swap(
                 if engine.restore(lang, keys[lang], staging / lang):
                     restored.add(lang)
         with environment("SOURCE_DATE_EPOCH", epoch):
-            warnings = _build_languages(root, staging, contents, parallel, skip=restored)
+            warnings = _build_languages(root, staging, contents, finish, parallel, restored)
         if engine is not None:
             for lang in keys.keys() - restored:
                 engine.keep(lang, keys[lang], staging / lang)  # before its slots are filled
@@ -290,35 +313,37 @@ def _build_languages(
     root: Path,
     staging: Path,
     contents: dict[str, SiteContent],
+    meanwhile: Callable[[], None],
     parallel: bool = True,
     skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Run MkDocs once per language but those in `skip`: the others in forked workers when
-    there are cores to spare.
+    """Run MkDocs once per language but those in `skip`, in forked workers when there are
+    cores to spare, and `meanwhile` in this process as they run.
 
-    The builds are independent (each has its own pages and output folder), and MkDocs uses one
-    core, so on a machine with two or more this nearly halves the build.
+    The builds are independent (each has its own pages and output folder), MkDocs uses one
+    core, and what `meanwhile` makes (the tables that fill the built pages' slots) is not
+    needed until the builds are done, so on a machine with two or more cores the three overlap.
     """
     languages = [lang for lang in LANGUAGES if lang not in skip]
-    if not languages:
-        return []
-    others = languages[1:]
     # fork only a process without other threads: a lock held by one would be copied held
     alone = threading.active_count() == 1
     parallel = parallel and alone and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
-    if not parallel or not others:
+    if not languages or not parallel:
+        meanwhile()
         return [
             m
             for lang in languages
             for m in _build_language(root, staging, lang, contents[lang].nav)
         ]
     context = multiprocessing.get_context("fork")
-    with context.Pool(min(len(others), (os.cpu_count() or 2) - 1), ignore_interrupts) as pool:
+    workers = min(len(languages), os.cpu_count() or 1)
+    with context.Pool(workers, ignore_interrupts) as pool:
         pending = [
             pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
-            for lang in others
+            for lang in languages
         ]
-        warnings = _build_language(root, staging, languages[0], contents[languages[0]].nav)
+        meanwhile()
+        warnings: list[str] = []
         for job in pending:
             warnings += job.get()
     return warnings

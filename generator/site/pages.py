@@ -85,13 +85,17 @@ class PageWriter:
         self.fragments: dict[str, dict[str, str]] = {}
         self.search_entries: list[Row] = []
         self._escaped_words: dict[str, str] | None = None
+        # the slots' contents, made by `finish` (after the Markdown, which the engine needs)
+        self.pending: list[Callable[[], None]] = []
 
     def t(self, key: str) -> str:
         return t(key, self.lang)
 
     # -- the whole site ------------------------------------------------------------------------
 
-    def write(self) -> SiteContent:
+    def write(self, defer: bool = False) -> SiteContent:
+        """Every page of this language; with `defer`, the slots' contents are made only when
+        `finish` is called, so the engine can build the pages meanwhile."""
         content = SiteContent()
         content.pages["index.md"] = self.home()
         dataset_nav = []
@@ -122,7 +126,15 @@ class PageWriter:
                 content.nav.append({self.t(key): name})
         content.files.update(self.charts)
         content.fragments, content.search = self.fragments, self.search_entries
+        if not defer:
+            self.finish()
         return content
+
+    def finish(self) -> None:
+        """Make what fills the slots (blocks, search entries, the pages' parts), in page order."""
+        for make in self.pending:
+            make()
+        self.pending.clear()
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -250,9 +262,13 @@ class PageWriter:
         Markdown page then changes only when its own record does, and a rebuild after a
         changed result need not run the engine. The context is plain data, all the part is
         made from, so an earlier build's rendering is reused when it is the same."""
-        made = digest(template, self.lang, context) if self.shared.block_memo else ""
-        html = self._kept(made, "", lambda: self._render(template, **context))
-        self.fragments.setdefault(page_url(page), {})[key] = html
+
+        def make() -> None:
+            made = digest(template, self.lang, context) if self.shared.block_memo else ""
+            html = self._kept(made, "", lambda: self._render(template, **context))
+            self.fragments.setdefault(page_url(page), {})[key] = html
+
+        self.pending.append(make)
         return markup(slot(key))
 
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
@@ -277,6 +293,11 @@ class PageWriter:
         """What stands in the Markdown page for the leaderboard's block: an empty slot, filled
         after the engine's build (site/slots.py). A method of its own: the benchmark's
         baseline puts a Markdown table there instead."""
+        self.pending.append(functools.partial(self._fill_block, board, page))
+        return slot(board["key"])
+
+    def _fill_block(self, board: dict[str, Any], page: str) -> None:
+        """The leaderboard's block in this language, and its rows' search entries."""
         cached = self.shared.blocks.get(board["key"])
         if cached is None:  # the first language renders it for all (site/board_block.py)
             view = board_view(
@@ -300,7 +321,6 @@ class PageWriter:
             lambda: json.dumps(self._search_entries(board, view, page), ensure_ascii=False),
         )
         self.search_entries += json.loads(entries)
-        return slot(board["key"])
 
     def _kept(self, key: str, part: str, make: Callable[[], str]) -> str:
         """`make()`, or what an earlier build kept of it under the block's digest `key`."""
