@@ -48,7 +48,10 @@ def machine_key() -> bytes | None:
     """The user's secret for signing kept build parts ($XDG_CACHE_HOME/segboard/build-key, or
     ~/.cache/...), made on first use; None when it cannot be read or made (builds then keep
     nothing)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no home folder to be found
+        return None
     path = Path(base) / "segboard" / "build-key"
     try:
         key = path.read_bytes()

@@ -199,3 +199,22 @@ def test_a_cache_that_came_with_the_repository_is_never_trusted(
     assert "onmouseover=alert" not in (site_repo / "site/datasets/ade20k/index.html").read_text()
     key = tmp_path / "ci/segboard/build-key"
     assert len(key.read_bytes()) == 32 and key.stat().st_mode & 0o077 == 0
+
+
+def test_without_a_key_a_build_keeps_nothing(
+    site_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import fingerprint
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # no key can be made below a file
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    fingerprint.machine_key.cache_clear()
+    try:
+        assert fingerprint.machine_key() is None
+        build_site(site_repo, parallel=False)
+    finally:
+        fingerprint.machine_key.cache_clear()
+    assert (site_repo / "site/index.html").is_file()
+    assert not (site_repo / "build/cache").exists()
