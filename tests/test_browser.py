@@ -7,13 +7,10 @@ with the reason, unless SEGBOARD_REQUIRE_BROWSER=1 (set by .ci/run), which makes
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,24 +21,11 @@ from generator.site.build import build_site
 
 from .conftest import REPO
 from .test_site import HOSTILE_MODEL, add_hostile_records
+from .tools.browse_site import FLAGS as CHROMIUM_FLAGS
+from .tools.browse_site import chromium as chromium_path
+from .tools.browse_site import served
 
 ARTIFACTS = REPO / "build" / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    candidates = [os.environ.get("SEGBOARD_CHROMIUM"), "/usr/bin/chromium"]
-    candidates += [shutil.which("chromium"), shutil.which("chromium-browser")]
-    return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
 def require_browser() -> str:
@@ -61,21 +45,10 @@ def require_browser() -> str:
     return executable
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *_args: object) -> None:
-        return None
-
-
 def serve(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The folder served on 127.0.0.1 (the browser check's server): its address, no '/'."""
+    with served(folder) as address:
+        yield address.rstrip("/")
 
 
 @pytest.fixture(scope="module")

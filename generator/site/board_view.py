@@ -17,7 +17,7 @@ from generator.site.badges import badge_path
 from generator.site.charts import Point, progress_svg
 from generator.site.markup import safe_url
 
-Row = dict[str, Any]
+Row = dict[str, Any]  # a leaderboard row, as ranking.boards gives it
 
 
 @dataclass

@@ -11,10 +11,8 @@ from generator.ranking.boards import leaderboards
 from generator.records.model import Catalog, Result
 from generator.records.places import evidence_file
 from generator.scores.evidence import read_evidence
-from generator.site.board_view import BoardView
+from generator.site.board_view import BoardView, Row
 from generator.site.reuse import BlockMemo
-
-Row = dict[str, Any]  # a leaderboard row, as ranking.boards gives it
 
 
 @dataclass

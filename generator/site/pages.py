@@ -25,7 +25,7 @@ from generator.records.model import SOURCE_KINDS, Catalog, Dataset, Metric, Pape
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site.badges import badge_path
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
-from generator.site.board_view import BoardView, board_chart, board_view
+from generator.site.board_view import BoardView, Row, board_chart, board_view
 from generator.site.charts import confusion_heatmap_svg
 from generator.site.content import Shared, SiteContent
 from generator.site.downloads import DOWNLOADS
@@ -38,8 +38,6 @@ from generator.site.slots import slot
 CHARTS = "charts"
 # placeholders of a leaderboard block's per-language text besides the interface words
 CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
-
-Row = dict[str, Any]  # a leaderboard row, as export.leaderboards gives it
 
 
 @functools.lru_cache(maxsize=4096)  # asked for every row's links

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 FLAGS += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LANGUAGES = ("", "zh/")
 PHONE = (390, 844)
