@@ -3,13 +3,14 @@ published). The site's downloads and `segboard export` both use these."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-
 from generator.ranking.boards import leaderboards
-from generator.records.model import Catalog
+from generator.records.model import Catalog, Result
 
 CSV_COLUMNS = [
     "result",
@@ -52,12 +53,16 @@ def to_csv(catalog: Catalog) -> str:
     return to_csv_rows(catalog, leaderboards(catalog))
 
 
-def to_csv_rows(catalog: Catalog, boards: list[dict[str, Any]]) -> str:
+def to_csv_rows(
+    catalog: Catalog, boards: list[dict[str, Any]], by_id: Mapping[str, Result] | None = None
+) -> str:
     """The CSV of the given (already ranked) leaderboards: the claims with their ranks, then the
-    reproductions and the aggregated rows (rank empty); numbers exactly as published."""
+    reproductions and the aggregated rows (rank empty); numbers exactly as published.
+    `by_id`: the catalog's results by id, from a caller that writes many boards' files."""
     rows = []
     metric_ids = list(catalog.metrics)
-    by_id = {result.id: result for result in catalog.results}
+    if by_id is None:
+        by_id = {result.id: result for result in catalog.results}
     for board in boards:
         unranked = [*board.get("reproductions", []), *board.get("aggregated", [])]
         for row in [*board["rows"], *unranked]:
@@ -68,7 +73,11 @@ def to_csv_rows(catalog: Catalog, boards: list[dict[str, Any]]) -> str:
                 record[f"metric:{metric_id}"] = result.published_text(metric_id) if present else ""
             rows.append(record)
     columns = [*CSV_COLUMNS, *(f"metric:{m}" for m in metric_ids)]
-    return pd.DataFrame(rows, columns=columns).to_csv(index=False, lineterminator="\n")
+    text = io.StringIO()
+    writer = csv.DictWriter(text, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return text.getvalue()
 
 
 def _csv_record(board: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:

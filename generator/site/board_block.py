@@ -9,15 +9,16 @@ record text never holds a NUL (markup.esc replaces it), so no placeholder can co
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from generator.site.rendering import environment, markup
 
-_PLACEHOLDER = re.compile("\x00([^\x00]+)\x00")
 TAG = "tag:"  # placeholders of tag labels are 'tag:<id>'
 
 
@@ -44,10 +45,27 @@ class _Words:
 
 def neutral_block(context: dict[str, Any]) -> str:
     """The board template rendered with placeholders for its words (`context`: the rest)."""
-    template = environment().get_template("board.html.j2")
-    return template.render(context, w=_Words(), tags=_Words(TAG))
+    return _board_template().render(context, w=_Words(), tags=_Words(TAG))
+
+
+# `{{ w.key }}`: a word the template names outright (not one it composes, as w["source_" ~ kind])
+_FIXED_WORD = re.compile(r"\{\{ w\.(\w+) \}\}")
+
+
+@functools.cache
+def _board_template() -> jinja2.Template:
+    """The board template with each word it names outright written in as its placeholder, as
+    rendering it would write it. A row names about forty words, and a table of 10,000 rows then
+    need not evaluate and escape 400,000 expressions that always give the same text."""
+    env = environment()
+    assert env.loader is not None  # rendering.environment() has one
+    source, _, _ = env.loader.get_source(env, "board.html.j2")
+    source = _FIXED_WORD.sub(lambda match: str(placeholder(match.group(1))), source)
+    return env.from_string(source)
 
 
 def worded(neutral: str, words: Mapping[str, str]) -> str:
     """The neutral rendering with each placeholder replaced by its (escaped) word."""
-    return _PLACEHOLDER.sub(lambda match: words[match.group(1)], neutral)
+    parts = neutral.split("\x00")  # text, word, text, word, ..., text
+    parts[1::2] = [words[key] for key in parts[1::2]]
+    return "".join(parts)

@@ -146,7 +146,7 @@ def prepare_pages(
             if boards is not None:
                 boards.remember(shared.boards, shared.blocks)
             keys = {key: made[2] for key, made in shared.blocks.items()}
-            downloads = download_files(catalog, shared.boards, blocks, keys)
+            downloads = download_files(catalog, shared.boards, blocks, keys, shared.by_id)
             contents[LANGUAGES[0]].downloads = downloads
 
     return contents, finish
@@ -238,21 +238,23 @@ def _build_and_swap(
                 keys[lang] = engine_inputs_key(inputs, lang, {**c.pages, **c.files}, c.nav, epoch)
                 if engine.restore(lang, keys[lang], staging / lang):
                     restored.add(lang)
+        shared = staging / ".shared"  # the data files, moved into the site once it is built
+
+        def meanwhile() -> None:
+            finish()
+            for relative_path, text in contents[LANGUAGES[0]].downloads.items():
+                _place(shared / relative_path, text, files)
+
         with environment("SOURCE_DATE_EPOCH", epoch):
-            warnings = _build_languages(root, staging, contents, finish, parallel, restored)
+            warnings = _build_languages(root, staging, contents, meanwhile, parallel, restored)
         if engine is not None:
             for lang in keys.keys() - restored:
                 engine.keep(lang, keys[lang], staging / lang)  # before its slots are filled
         for lang, content in contents.items():
             fill_slots(staging / lang, content.fragments)
             add_search_entries(staging / lang, content.search)
-            for relative_path, text in content.downloads.items():
-                path = staging / lang / relative_path
-                if files is not None:
-                    files.place(path, text)
-                else:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(text, encoding="utf-8")
+        if shared.is_dir():
+            _move_into(shared, staging / LANGUAGES[0])
         write_sitemap(
             {lang: staging / lang for lang in contents},
             site_address(root),
@@ -270,6 +272,28 @@ def _build_and_swap(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return warnings
+
+
+def _place(path: Path, text: str, files: FileStore | None) -> None:
+    """Write a data file: a link to the build cache's copy when there is a cache."""
+    if files is not None:
+        files.place(path, text)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _move_into(source: Path, target: Path) -> None:
+    """Move the files under `source` to the same places under `target`: whole folders where
+    `target` has none of that name (thousands of badges cost one rename), else one by one."""
+    for entry in source.iterdir():
+        there = target / entry.name
+        if entry.is_dir() and there.is_dir():
+            _move_into(entry, there)
+        else:
+            if there.is_dir():  # a file where the engine made a folder: the data file wins
+                shutil.rmtree(there)
+            os.replace(entry, there)
 
 
 @contextlib.contextmanager

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from generator.interop.leaderboard_files import to_csv_rows
-from generator.records.model import Catalog
+from generator.records.model import Catalog, Result
 from generator.records.places import SCHEMA, schema_path
 from generator.site.badges import badge_files
 from generator.site.reuse import BlockMemo, digest
@@ -23,13 +24,16 @@ def download_files(
     boards: list[dict[str, Any]],
     memo: BlockMemo | None = None,
     keys: dict[str, str] | None = None,
+    by_id: Mapping[str, Result] | None = None,
 ) -> dict[str, str]:
     """The data files beside the leaderboards, by their path in the site: the same in every
     language, so they are written once, into the first language's site (the site's root).
 
     With a `memo` and each board's digest in `keys` (site/pages.py: the digest of the board
     and its view, which hold every figure the files show), a board's files that an earlier
-    build made are reused."""
+    build made are reused. `by_id`: the catalog's results by id, when the caller has it."""
+    if by_id is None:
+        by_id = {result.id: result for result in catalog.results}
     files: dict[str, str] = {}
     whole = []  # segboard.json: the boards' compact JSON joined, as json.dumps would write it
     schema = schema_path(catalog.root / SCHEMA, LEADERBOARD_FILE)
@@ -40,24 +44,26 @@ def download_files(
         key = (keys or {}).get(board["key"], "")
         if memo is not None and key:
             name = f"{key}-files-{digest(columns)}"
-            made = memo.get_or_make(name, functools.partial(_board_json, catalog, board))
+            made = memo.get_or_make(name, functools.partial(_board_json, catalog, board, by_id))
             own: dict[str, str] = json.loads(made)
         else:
-            own = _board_files(catalog, board)
+            own = _board_files(catalog, board, by_id)
         whole.append(own[f"{DOWNLOADS}/{board['key']}.json"][:-1])
         files.update(own)
     files[f"{DOWNLOADS}/segboard.json"] = f"[{','.join(whole)}]\n"
     return dict(sorted(files.items()))
 
 
-def _board_json(catalog: Catalog, board: dict[str, Any]) -> str:
-    return json.dumps(_board_files(catalog, board), ensure_ascii=False)
+def _board_json(catalog: Catalog, board: dict[str, Any], by_id: Mapping[str, Result]) -> str:
+    return json.dumps(_board_files(catalog, board, by_id), ensure_ascii=False)
 
 
-def _board_files(catalog: Catalog, board: dict[str, Any]) -> dict[str, str]:
+def _board_files(
+    catalog: Catalog, board: dict[str, Any], by_id: Mapping[str, Result]
+) -> dict[str, str]:
     """One leaderboard's JSON and CSV, and its papers' badges."""
     stem = f"{DOWNLOADS}/{board['key']}"
-    files = {f"{stem}.json": _json(board), f"{stem}.csv": to_csv_rows(catalog, [board])}
+    files = {f"{stem}.json": _json(board), f"{stem}.csv": to_csv_rows(catalog, [board], by_id)}
     files.update(badge_files([board]))
     return files
 

@@ -13,7 +13,6 @@ only through the templates' escaping or, in Markdown headings, the `md` filter (
 from __future__ import annotations
 
 import functools
-import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -311,14 +310,11 @@ class PageWriter:
             neutral = self._kept(key, "", lambda: self._neutral_block(board, view))
             cached = self.shared.blocks[board["key"]] = (neutral, view, key)
         neutral, view, key = cached
-        block = self._kept(key, self.lang, lambda: worded(neutral, self._block_words(board, page)))
+        # the words and search entries are made again each time: that costs less than keeping
+        # them (reading a kept copy of a large block takes longer than wording it)
+        block = worded(neutral, self._block_words(board, page))
         self.fragments.setdefault(page_url(page), {})[board["key"]] = block
-        entries = self._kept(
-            key,
-            f"{self.lang}-search",
-            lambda: json.dumps(self._search_entries(board, view, page), ensure_ascii=False),
-        )
-        self.search_entries += json.loads(entries)
+        self.search_entries += self._search_entries(board, view, page)
 
     def _kept(self, key: str, part: str, make: Callable[[], str]) -> str:
         """`make()`, or what an earlier build kept of it under the block's digest `key`."""

@@ -40,7 +40,7 @@ def _html(value: object) -> Markup:
     Autoescaping would escape it too, but markupsafe writes quotes as &#34; and &#39;; escaping
     here first keeps the pages' bytes. What a template rendered (macros, blocks) is kept.
     """
-    return value if isinstance(value, Markup) else markup(esc(value))
+    return value if isinstance(value, Markup) else _MARKUP(Markup, esc(value))
 
 
 def _markdown(text: str) -> Markup:
@@ -66,4 +66,9 @@ def markup(text: str) -> Markup:
     (charts.py escapes every text it writes into the SVG), and hand-written
     Markdown from docs/ (the maintainers' own). Never record text as it is.
     """
-    return Markup(text)
+    return _MARKUP(Markup, text)
+
+
+# Markup(text) without its checks for objects that are not text (`text` always is): a table of
+# 10,000 rows marks about a million values
+_MARKUP = str.__new__
