@@ -218,3 +218,39 @@ def test_without_a_key_a_build_keeps_nothing(
         fingerprint.machine_key.cache_clear()
     assert (site_repo / "site/index.html").is_file()
     assert not (site_repo / "build/cache").exists()
+
+
+@pytest.mark.usefixtures("counted_engine")  # its settings: the fixture's files count as settled
+def test_unchanged_pages_carry_over_and_the_generated_markdown_is_synced(
+    site_repo: Path, tmp_path: Path
+) -> None:
+    """A rebuild links the pages that did not change from the site it replaces and rewrites
+    the changed ones; the Markdown folder loses what is no longer generated."""
+    build_site(site_repo, parallel=False)
+    site = site_repo / "site"
+    unchanged, changed = (
+        site / "datasets/ade20k/index.html",
+        site / "datasets/cityscapes/index.html",
+    )
+    docs = site_repo / "build/docs/en"
+    kept_markdown = docs / "datasets/ade20k.md"
+    before = {p: p.stat().st_ino for p in (unchanged, changed, kept_markdown)}
+    (docs / "stale.md").write_text("# Left over\n", encoding="utf-8")
+    (docs / "old-folder").mkdir()
+    (docs / "old-folder/page.md").write_text("# Left over\n", encoding="utf-8")
+    # a plain file in the old site with a page's exact content is linked; a symbolic link is not
+    zh_page = site / "zh/datasets/ade20k/index.html"
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(zh_page.read_bytes())
+    zh_page.unlink()
+    zh_page.symlink_to(outside)
+    change(site_repo / RECORD, "miou: 78.51", "miou: 81.51")
+    build_site(site_repo, parallel=False)
+    assert unchanged.stat().st_ino == before[unchanged]
+    assert changed.stat().st_ino != before[changed]
+    assert ">81.51<" in changed.read_text(encoding="utf-8")
+    assert not zh_page.is_symlink() and zh_page.read_bytes() == outside.read_bytes()
+    assert kept_markdown.stat().st_ino == before[kept_markdown]  # not written again
+    assert not (docs / "stale.md").exists() and not (docs / "old-folder").exists()
+    build_site(site_repo, tmp_path / "fresh", parallel=False, reuse=False)
+    assert tree(site) == tree(tmp_path / "fresh")

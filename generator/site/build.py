@@ -52,7 +52,14 @@ from generator.site.engine import (
 )
 from generator.site.i18n import LANGUAGES
 from generator.site.pages import PageWriter, page_url
-from generator.site.reuse import BlockMemo, BoardMemo, EngineMemo, FileStore, engine_inputs_key
+from generator.site.reuse import (
+    BlockMemo,
+    BoardMemo,
+    EngineMemo,
+    FileStore,
+    engine_inputs_key,
+    sync_folder,
+)
 from generator.site.sitemap import write_sitemap
 from generator.site.slots import add_search_entries, fill_slots
 
@@ -126,17 +133,11 @@ def prepare_pages(
         writer = PageWriter(catalog, lang, handwritten_pages(root, lang), shared, edit)
         writers.append(writer)
         content = writer.write(defer=True)
-        target = generated_dir(root, lang)
-        if target.exists():
-            shutil.rmtree(target)
-        for relative_path, text in {**content.pages, **content.files}.items():
-            path = target / relative_path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        (target / "assets").mkdir(parents=True, exist_ok=True)
+        written = {**content.pages, **content.files}
         for asset in assets.iterdir():
             if asset.name.endswith((".css", ".js")):
-                (target / "assets" / asset.name).write_text(asset.read_text(encoding="utf-8"))
+                written[f"assets/{asset.name}"] = asset.read_text(encoding="utf-8")
+        sync_folder(generated_dir(root, lang), written)
         contents[lang] = content
 
     def finish() -> None:
@@ -145,7 +146,7 @@ def prepare_pages(
                 writer.finish()
             if boards is not None:
                 boards.remember(shared.boards, shared.blocks)
-            keys = {key: made[2] for key, made in shared.blocks.items()}
+            keys = {key: made.key for key, made in shared.blocks.items()}
             downloads = download_files(catalog, shared.boards, blocks, keys, shared.by_id)
             contents[LANGUAGES[0]].downloads = downloads
 
@@ -251,8 +252,9 @@ def _build_and_swap(
             for lang in keys.keys() - restored:
                 engine.keep(lang, keys[lang], staging / lang)  # before its slots are filled
         for lang, content in contents.items():
-            fill_slots(staging / lang, content.fragments)
-            add_search_entries(staging / lang, content.search)
+            previous = _language_dir(site_dir, lang)  # the site this build replaces
+            fill_slots(staging / lang, content.fragments, previous)
+            add_search_entries(staging / lang, content.search, previous)
         if shared.is_dir():
             _move_into(shared, staging / LANGUAGES[0])
         write_sitemap(
@@ -274,6 +276,11 @@ def _build_and_swap(
     return warnings
 
 
+def _language_dir(site_dir: Path, lang: str) -> Path:
+    """Where a language's pages are in a built site: the first at its root, the others below."""
+    return site_dir if lang == LANGUAGES[0] else site_dir / lang
+
+
 def _place(path: Path, text: str, files: FileStore | None) -> None:
     """Write a data file: a link to the build cache's copy when there is a cache."""
     if files is not None:
@@ -284,16 +291,14 @@ def _place(path: Path, text: str, files: FileStore | None) -> None:
 
 
 def _move_into(source: Path, target: Path) -> None:
-    """Move the files under `source` to the same places under `target`: whole folders where
-    `target` has none of that name (thousands of badges cost one rename), else one by one."""
+    """Move the folders and files in `source` into `target`: thousands of badges cost one
+    rename. The engine makes no folder of these names (downloads/, badges/); one that is there
+    is replaced."""
     for entry in source.iterdir():
         there = target / entry.name
-        if entry.is_dir() and there.is_dir():
-            _move_into(entry, there)
-        else:
-            if there.is_dir():  # a file where the engine made a folder: the data file wins
-                shutil.rmtree(there)
-            os.replace(entry, there)
+        if there.is_dir() and not there.is_symlink():
+            shutil.rmtree(there)
+        os.replace(entry, there)
 
 
 @contextlib.contextmanager

@@ -16,6 +16,19 @@ from generator.site.reuse import BlockMemo
 
 
 @dataclass
+class Block:
+    """A leaderboard's block rendered with placeholders for its words (site/board_block.py),
+    its rows, the digest of what it is made from ('' when nothing is kept between builds), and
+    each language's worded block and search entries as far as they have been made: a process
+    that builds again (`segboard serve`) keeps the blocks of unchanged leaderboards whole."""
+
+    neutral: str
+    view: BoardView
+    key: str
+    worded: dict[str, tuple[str, list[Row]]] = field(default_factory=dict)
+
+
+@dataclass
 class Shared:
     """What every language's pages are made from, computed once per build."""
 
@@ -24,9 +37,8 @@ class Shared:
     by_paper: dict[str, list[tuple[dict[str, Any], Row]]] = field(default_factory=dict)
     # verified result id -> its evidence's confusion matrix
     matrices: dict[str, Any] = field(default_factory=dict)
-    # leaderboard key -> its block rendered with placeholders for words, its rows, and the
-    # digest of what it is made from ('' when nothing is kept between builds)
-    blocks: dict[str, tuple[str, BoardView, str]] = field(default_factory=dict)
+    # leaderboard key -> its block, made once for every language
+    blocks: dict[str, Block] = field(default_factory=dict)
     # blocks rendered by earlier builds (site/reuse.py), when the build may reuse them
     block_memo: BlockMemo | None = None
     by_id: dict[str, Result] = field(default_factory=dict)  # the catalog's results by id

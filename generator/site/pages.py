@@ -26,7 +26,7 @@ from generator.site.badges import badge_path
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
 from generator.site.board_view import BoardView, Row, board_chart, board_view
 from generator.site.charts import confusion_heatmap_svg
-from generator.site.content import Shared, SiteContent
+from generator.site.content import Block, Shared, SiteContent
 from generator.site.downloads import DOWNLOADS
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
@@ -308,13 +308,17 @@ class PageWriter:
             # what the block, its words and its search entries are made from: board and view
             key = digest(board, view) if self.shared.block_memo else ""
             neutral = self._kept(key, "", lambda: self._neutral_block(board, view))
-            cached = self.shared.blocks[board["key"]] = (neutral, view, key)
-        neutral, view, key = cached
-        # the words and search entries are made again each time: that costs less than keeping
-        # them (reading a kept copy of a large block takes longer than wording it)
-        block = worded(neutral, self._block_words(board, page))
+            cached = self.shared.blocks[board["key"]] = Block(neutral, view, key)
+        # the words and search entries are not kept in build/cache: reading a kept copy of a
+        # large block takes longer than wording it again
+        if self.lang not in cached.worded:
+            cached.worded[self.lang] = (
+                worded(cached.neutral, self._block_words(board, page)),
+                self._search_entries(board, cached.view, page),
+            )
+        block, entries = cached.worded[self.lang]
         self.fragments.setdefault(page_url(page), {})[board["key"]] = block
-        self.search_entries += self._search_entries(board, view, page)
+        self.search_entries += entries
 
     def _kept(self, key: str, part: str, make: Callable[[], str]) -> str:
         """`make()`, or what an earlier build kept of it under the block's digest `key`."""

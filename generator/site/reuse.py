@@ -22,12 +22,14 @@ ignored and one that cannot be written is skipped: removing build/cache only cos
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import pickle
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -195,10 +197,61 @@ def _link_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(_KEY_FILE), copy_function=link)
 
 
-def replace_text(path: Path, text: str) -> None:
-    """Write `path` as a new file: one placed from the cache is a link that must stay as it is."""
+def replace_text(path: Path, text: str, same_as: Path | None = None) -> None:
+    """Write `path` as a new file: one placed from the cache is a link that must stay as it is.
+
+    `same_as` is the file at the same place in the site this build replaces: when it is a plain
+    file that holds `text` already, it is linked instead, since comparing a large page costs
+    far less than writing it again (the old site is removed, so the two never differ).
+    """
+    data = text.encode("utf-8")
     path.unlink(missing_ok=True)
-    path.write_text(text, encoding="utf-8")
+    if same_as is not None and _same_file_content(same_as, data):
+        try:
+            os.link(same_as, path)
+            return
+        except OSError:
+            pass
+    path.write_bytes(data)
+
+
+def sync_folder(folder: Path, files: dict[str, str]) -> None:
+    """Make `folder` hold exactly `files` (relative path -> text): files whose text is the
+    same are left alone and the others written, files not listed removed, then empty folders.
+    Writing every page afresh costs more than reading the ones that have not changed."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = Path(directory, name)
+            if path.relative_to(folder).as_posix() not in files:
+                path.unlink()
+    made: set[Path] = set()
+    for relative_path, text in files.items():
+        path = folder / relative_path
+        data = text.encode("utf-8")
+        if _same_file_content(path, data):
+            continue
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        path.unlink(missing_ok=True)
+        path.write_bytes(data)
+    for directory, _, _ in sorted(os.walk(folder), key=lambda entry: -len(entry[0])):
+        with contextlib.suppress(OSError):  # only an empty folder can be removed
+            os.rmdir(directory)
+
+
+def _same_file_content(path: Path, data: bytes) -> bool:
+    try:
+        status = path.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 class BoardMemo:

@@ -25,8 +25,12 @@ def slot(key: str) -> str:
     return f'<div class="sb-slot" data-sb-slot="{key}"></div>'
 
 
-def fill_slots(site_dir: Path, fragments: dict[str, dict[str, str]]) -> None:
-    """Put each block into its built page (`fragments`: page URL -> slot key -> HTML)."""
+def fill_slots(
+    site_dir: Path, fragments: dict[str, dict[str, str]], previous: Path | None = None
+) -> None:
+    """Put each block into its built page (`fragments`: page URL -> slot key -> HTML).
+    `previous`: the same language's folder in the site being replaced, whose pages are reused
+    where they are the same (reuse.replace_text)."""
     for url, blocks in sorted(fragments.items()):
         path = site_dir / url / "index.html"
         text = path.read_text(encoding="utf-8")
@@ -38,12 +42,16 @@ def fill_slots(site_dir: Path, fragments: dict[str, dict[str, str]]) -> None:
                     "written; a Markdown extension or theme rewrote it"
                 )
             text = text.replace(marker, html)
-        replace_text(path, text)  # the engine's page may be linked from the cache
+        # the engine's page may be linked from the cache
+        replace_text(path, text, previous / url / "index.html" if previous else None)
 
 
-def add_search_entries(site_dir: Path, entries: list[dict[str, Any]]) -> None:
+def add_search_entries(
+    site_dir: Path, entries: list[dict[str, Any]], previous: Path | None = None
+) -> None:
     """Add one entry per leaderboard row to the engine's search index (MkDocs and Material's
-    `search/search_index.json`), so that a model's name finds its row; nothing without one."""
+    `search/search_index.json`), so that a model's name finds its row; nothing without one.
+    `previous` as for fill_slots."""
     index = site_dir / SEARCH_INDEX
     if not entries or not index.is_file():
         return
@@ -52,4 +60,5 @@ def add_search_entries(site_dir: Path, entries: list[dict[str, Any]]) -> None:
     if not isinstance(docs, list):
         return
     docs.extend(entries)
-    replace_text(index, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    replace_text(index, text, previous / SEARCH_INDEX if previous else None)

@@ -3,6 +3,7 @@ different models, is a warning (acknowledged by a 'kept' curation entry)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from generator.records.rules.results import model_identity
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a serving process checks the same links each time
 def _normal_url(url: str) -> str:
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
