@@ -10,7 +10,7 @@ Measured in one run, on the same generated repository:
     Like `segboard build`, it is timed as a new process (starting Python, importing MkDocs),
     the languages built side by side as the build builds them;
   * generation: validation plus writing every page of both languages (no MkDocs, no cache);
-  * segboard build, cold: the whole command with build/cache removed first (a fresh clone);
+  * segboard build, cold: the whole command with build/ and site/ removed first (a fresh clone);
   * segboard build, warm: the command again with nothing changed (what it kept is reused);
   * segboard build, one record changed: a result's score changed before the command;
   * segboard serve: from saving a changed record until the served page shows the new score,
@@ -223,9 +223,11 @@ ENV = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "0
 
 
 def time_build(root: Path, cold: bool = True) -> float:
-    """`segboard build`; `cold`: with nothing kept from earlier builds (build/cache removed)."""
+    """`segboard build`; `cold`: as in a fresh clone, with nothing from earlier builds (build/
+    and site/ removed)."""
     if cold:
-        shutil.rmtree(root / "build" / "cache", ignore_errors=True)
+        shutil.rmtree(root / "build", ignore_errors=True)
+        shutil.rmtree(root / "site", ignore_errors=True)
     start = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), "build"],

@@ -146,8 +146,7 @@ def prepare_pages(
                 writer.finish()
             if boards is not None:
                 boards.remember(shared.boards, shared.blocks)
-            keys = {key: made.key for key, made in shared.blocks.items()}
-            downloads = download_files(catalog, shared.boards, blocks, keys, shared.by_id)
+            downloads = download_files(catalog, shared.boards, blocks, shared.blocks, shared.by_id)
             contents[LANGUAGES[0]].downloads = downloads
 
     return contents, finish

@@ -19,13 +19,15 @@ from generator.site.reuse import BlockMemo
 class Block:
     """A leaderboard's block rendered with placeholders for its words (site/board_block.py),
     its rows, the digest of what it is made from ('' when nothing is kept between builds), and
-    each language's worded block and search entries as far as they have been made: a process
-    that builds again (`segboard serve`) keeps the blocks of unchanged leaderboards whole."""
+    each language's worded block and search entries and the board's data files as far as they
+    have been made: a process that builds again (`segboard serve`) keeps the blocks of
+    unchanged leaderboards whole."""
 
     neutral: str
     view: BoardView
     key: str
     worded: dict[str, tuple[str, list[Row]]] = field(default_factory=dict)
+    files: dict[str, str] | None = None  # its data files (site/downloads.py), once made
 
 
 @dataclass

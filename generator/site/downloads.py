@@ -13,6 +13,7 @@ from generator.interop.leaderboard_files import to_csv_rows
 from generator.records.model import Catalog, Result
 from generator.records.places import SCHEMA, schema_path
 from generator.site.badges import badge_files
+from generator.site.content import Block
 from generator.site.reuse import BlockMemo, digest
 
 DOWNLOADS = "downloads"
@@ -23,15 +24,17 @@ def download_files(
     catalog: Catalog,
     boards: list[dict[str, Any]],
     memo: BlockMemo | None = None,
-    keys: dict[str, str] | None = None,
+    blocks: Mapping[str, Block] | None = None,
     by_id: Mapping[str, Result] | None = None,
 ) -> dict[str, str]:
     """The data files beside the leaderboards, by their path in the site: the same in every
     language, so they are written once, into the first language's site (the site's root).
 
-    With a `memo` and each board's digest in `keys` (site/pages.py: the digest of the board
-    and its view, which hold every figure the files show), a board's files that an earlier
-    build made are reused. `by_id`: the catalog's results by id, when the caller has it."""
+    `blocks` are the boards' blocks (site/content.py): a block keeps its board's files once
+    they are made, for a process that builds again. With a `memo` too, a board's files that an
+    earlier build made are reused, under the digest of the block (the digest of the board and
+    its view, which hold every figure the files show). `by_id`: the catalog's results by id,
+    when the caller has it."""
     if by_id is None:
         by_id = {result.id: result for result in catalog.results}
     files: dict[str, str] = {}
@@ -39,15 +42,18 @@ def download_files(
     schema = schema_path(catalog.root / SCHEMA, LEADERBOARD_FILE)
     if schema.is_file():  # published beside the files it describes
         files[f"{DOWNLOADS}/{schema.name}"] = schema.read_text(encoding="utf-8")
-    columns = list(catalog.metrics)  # the CSV has a column per metric of the catalogue
+    columns = digest(list(catalog.metrics)) if memo is not None else ""  # a column per metric
     for board in boards:
-        key = (keys or {}).get(board["key"], "")
-        if memo is not None and key:
-            name = f"{key}-files-{digest(columns)}"
+        block = (blocks or {}).get(board["key"])
+        own = block.files if block is not None else None
+        if own is None and memo is not None and block is not None and block.key:
+            name = f"{block.key}-files-{columns}"
             made = memo.get_or_make(name, functools.partial(_board_json, catalog, board, by_id))
-            own: dict[str, str] = json.loads(made)
-        else:
+            own = json.loads(made)
+        elif own is None:
             own = _board_files(catalog, board, by_id)
+        if block is not None:
+            block.files = own
         whole.append(own[f"{DOWNLOADS}/{board['key']}.json"][:-1])
         files.update(own)
     files[f"{DOWNLOADS}/segboard.json"] = f"[{','.join(whole)}]\n"

@@ -147,27 +147,50 @@ class FileStore:
 
     def place(self, target: Path, text: str) -> None:
         """Give `target` the content `text`: a link to the kept file with that content."""
-        data = text.encode("utf-8")
-        name = signed(data)[:32]  # a name no file that came with the repository can have
+        data = None
+        key = machine_key()
+        known = _STORED_AS.get(text)
+        if known is None or known[2] != key:
+            data = text.encode("utf-8")
+            # a name no file that came with the repository can have
+            known = _STORED_AS[text] = (signed(data)[:32], len(data), key)
+        name, size, _ = known
         self.used.add(name)
         kept = self.folder / name
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         try:
-            if not _holds(kept, len(data)):  # missing, or cut short
+            if not _holds(kept, size):  # missing, or cut short
                 kept.unlink(missing_ok=True)
                 self.folder.mkdir(parents=True, exist_ok=True)
                 partial = kept.with_name(f"{name}.{os.getpid()}.part")
-                partial.write_bytes(data)
+                partial.write_bytes(data or text.encode("utf-8"))
                 partial.chmod(0o444)
                 partial.replace(kept)
             os.link(kept, target)
         except OSError:  # no cache, or the site on another file system: a file of its own
-            target.write_bytes(data)
+            target.write_bytes(data or text.encode("utf-8"))
 
     def forget_unused(self) -> None:
         _forget_unused(self.folder, self.used)
+
+
+class _StoredAs(dict[str, tuple[str, int, bytes | None]]):
+    """Each text a FileStore placed in this process: its name in the store, its size and the
+    key that signed the name. A
+    process that builds again (`segboard serve`) places the same texts again, and the name
+    of a text it has seen is found without encoding and signing it."""
+
+    LIMIT = 50_000  # texts; then it starts again
+
+    def __setitem__(self, text: str, value: tuple[str, int, bytes | None]) -> None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        super().__setitem__(text, value)
+
+
+_STORED_AS = _StoredAs()
 
 
 def _forget_unused(folder: Path, used: set[str]) -> None:

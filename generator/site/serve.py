@@ -21,7 +21,7 @@ from generator.records.places import SITE_SOURCES, default_site_dir
 # what counts as a change (the build opens and reads every record: those events are not asked
 # for, so the system does not even report them)
 CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
-QUIET_SECONDS = 0.1  # a save often comes as several events: rebuild once they stop
+QUIET_SECONDS = 0.05  # a save often comes as several events: rebuild once they stop
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
