@@ -63,7 +63,7 @@ def test_the_package_folders_are_the_stages() -> None:
         "reading.py",
         "reporting.py",
     ]
-    shared.append("settings.py")
+    shared += ["settings.py", "workers.py"]
     assert loose == ["__init__.py", "__main__.py", *shared]
 
 

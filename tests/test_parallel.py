@@ -116,3 +116,31 @@ def test_workers_that_never_answer_are_given_up_on(repo: Path) -> None:
     seconds, problems = json.loads(completed.stdout)
     assert problems == [["many-net-7-coco.yaml", 8, "yaml-duplicate-key"]]
     assert seconds < 60
+
+
+def _frozen_in_worker(_: int) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_forked_workers_leave_what_they_inherit_out_of_their_collections() -> None:
+    """The parent's objects are frozen in the workers (their collector never walks, and so
+    never copies, the inherited memory) but not in the parent, whose collector goes on."""
+    import gc
+
+    from generator.workers import forked_pool
+
+    inherited = [{"row": n} for n in range(1000)]  # containers the collector would walk
+    assert gc.get_freeze_count() == 0
+    with forked_pool(2) as pool:
+        frozen = pool.map(_frozen_in_worker, range(2))
+    assert min(frozen) >= len(inherited)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own frozen objects stay frozen
+    try:
+        with forked_pool(1) as pool:
+            pool.map(_frozen_in_worker, range(1))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import ignore_interrupts
 from generator.problems import Problem, error
 from generator.records.memo import LoadMemo, file_status
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result
 from generator.records.places import SCHEMA, RecordFile, discover, metrics_path, schema_path
 from generator.records.schemas import RECORD_KINDS, SchemaChecker
 from generator.records.yamlfile import Document, JsonPath, LoadResult, load_file
+from generator.workers import forked_pool
 
 # Below this many files one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2000
@@ -149,7 +149,7 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
     try:
         step = -(-len(files) // (workers * 4))
         bounds = [(start, min(start + step, len(files))) for start in range(0, len(files), step)]
-        with multiprocessing.get_context("fork").Pool(workers, ignore_interrupts) as pool:
+        with forked_pool(workers) as pool:
             pending = pool.map_async(_check_slice, bounds)
             try:  # a worker that never answers is given up on: the pool's exit ends it
                 chunks = pending.get(timeout=PATIENCE_SECONDS + len(files) * PATIENCE_PER_FILE)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from generator.errors import DataError, UsageError, ignore_interrupts
+from generator.errors import DataError, UsageError
 from generator.fingerprint import machine_key
 from generator.reading import UnreadableInput, read_text
 from generator.records.loading import collector_paused
@@ -62,6 +61,7 @@ from generator.site.reuse import (
 )
 from generator.site.sitemap import write_sitemap
 from generator.site.slots import add_search_entries, fill_slots
+from generator.workers import forked_pool
 
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page
 
@@ -363,9 +363,8 @@ def _build_languages(
             for lang in languages
             for m in _build_language(root, staging, lang, contents[lang].nav)
         ]
-    context = multiprocessing.get_context("fork")
     workers = min(len(languages), os.cpu_count() or 1)
-    with context.Pool(workers, ignore_interrupts) as pool:
+    with forked_pool(workers) as pool:
         pending = [
             pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
             for lang in languages
