@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from .conftest import child_environment
 
 
@@ -64,3 +66,38 @@ def test_serve_rebuilds_when_a_record_changes(site_repo: Path) -> None:
     assert server.returncode == 130, lines  # Ctrl-C: see test_interrupt.py
     assert not any("Traceback" in line for line in lines), lines
     assert os.path.isdir(site_repo / "site")
+
+
+def test_the_watcher_rebuilds_once_per_burst_and_tidies_only_when_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A burst of events is one rebuild; the memory is tidied once after it, only when no
+    change has come for a while (a full collection would hold up the server's answers)."""
+    from types import SimpleNamespace
+
+    from generator.site import serve as serving
+
+    monkeypatch.setattr(serving, "IDLE_SECONDS", 0.2)
+    changes = SimpleNamespace(changed=threading.Event())
+    stop = threading.Event()
+    calls: list[str] = []
+    watcher = threading.Thread(
+        target=serving.watch,
+        args=(changes, lambda: calls.append("rebuild"), stop, lambda: calls.append("idle")),
+    )
+    watcher.start()
+    try:
+        for _ in range(5):  # an editor's save: several events in quick succession
+            changes.changed.set()
+            time.sleep(0.01)
+        deadline = time.monotonic() + 5
+        while "rebuild" not in calls and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert calls == ["rebuild"]  # not tidied yet: a reader may be fetching the new page
+        time.sleep(0.6)
+        assert calls == ["rebuild", "idle"]
+        time.sleep(0.5)
+        assert calls == ["rebuild", "idle"]  # once per rebuild
+    finally:
+        stop.set()
+        watcher.join(5)

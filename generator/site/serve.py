@@ -21,6 +21,7 @@ from generator.records.places import SITE_SOURCES, default_site_dir
 # what counts as a change (the build opens and reads every record: those events are not asked
 # for, so the system does not even report them)
 CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
+IDLE_SECONDS = 0.5  # no change for this long after a rebuild: time to tidy memory
 QUIET_SECONDS = 0.05  # a save often comes as several events: rebuild once they stop
 
 
@@ -87,23 +88,36 @@ class SourceWatch:
         self.observer.join(timeout=5)
 
 
-def watch(changes: SourceWatch, rebuild: Callable[[], None], stop: threading.Event) -> None:
+def watch(
+    changes: SourceWatch,
+    rebuild: Callable[[], None],
+    stop: threading.Event,
+    idle: Callable[[], None] = lambda: None,
+) -> None:
     """Call `rebuild` once the sources have changed and the changes have stopped coming,
-    until `stop` is set."""
+    until `stop` is set; `idle` once after each rebuild, when no change has come for
+    IDLE_SECONDS (work that would hold up the server's answers if done at once)."""
+    pending = False
     while not stop.is_set():
-        if not changes.changed.wait(0.5):
+        if not changes.changed.wait(IDLE_SECONDS):
+            if pending:
+                idle()
+                pending = False
             continue
         while changes.changed.wait(QUIET_SECONDS):  # let an editor finish writing
             changes.changed.clear()
             if stop.is_set():
                 return
         rebuild()
+        pending = True
 
 
 def _settle_memory() -> None:
     """Between builds, once the site is served: collect what the build left, then freeze what
     stays (what is kept for the next build), so that the collector's runs during the next
-    build do not walk it again and again. Unfrozen first: nothing stays frozen for good."""
+    build do not walk it again and again. Unfrozen first: nothing stays frozen for good.
+    A full collection holds the interpreter for a fifth of a second at 10,000 records, and
+    the server's threads with it, so it waits until a rebuilt page has had time to be read."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
@@ -136,12 +150,13 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
             say(f"rebuilt the site in {time.perf_counter() - started:.2f} s")
         except SegboardError as exc:
             say(f"segboard: rebuild failed, still serving the last good site: {exc}")
-        _settle_memory()
 
     server = make_server(site_dir, host, port)
     changes = SourceWatch(root)
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(changes, rebuild, stop), daemon=True)
+    watcher = threading.Thread(
+        target=watch, args=(changes, rebuild, stop, _settle_memory), daemon=True
+    )
     watcher.start()
     say(f"serving {site_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
     try:
