@@ -15,6 +15,10 @@ Measured in one run, on the same generated repository:
   * segboard build, one record changed: a result's score changed before the command;
   * segboard serve: from saving a changed record until the served page shows the new score,
     read over HTTP, beside the cold build (the issue's bar: under a quarter of it).
+
+A cold build creates thousands of files; a file system that is slow to create files soon after
+many were removed (the runs remove build/ and site/) slows it more than the baseline. Give
+`--keep /dev/shm/DIR` (a memory file system) to time the work rather than the disk.
 """
 
 from __future__ import annotations
