@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import time
 from pathlib import Path
 
@@ -236,6 +237,10 @@ def test_unchanged_pages_carry_over_and_the_generated_markdown_is_synced(
     kept_markdown = docs / "datasets/ade20k.md"
     before = {p: p.stat().st_ino for p in (unchanged, changed, kept_markdown)}
     (docs / "stale.md").write_text("# Left over\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"  # a folder the Markdown must never be written through
+    elsewhere.mkdir()
+    shutil.rmtree(docs / "papers")
+    (docs / "papers").symlink_to(elsewhere, target_is_directory=True)
     (docs / "old-folder").mkdir()
     (docs / "old-folder/page.md").write_text("# Left over\n", encoding="utf-8")
     # a plain file in the old site with a page's exact content is linked; a symbolic link is not
@@ -252,5 +257,7 @@ def test_unchanged_pages_carry_over_and_the_generated_markdown_is_synced(
     assert not zh_page.is_symlink() and zh_page.read_bytes() == outside.read_bytes()
     assert kept_markdown.stat().st_ino == before[kept_markdown]  # not written again
     assert not (docs / "stale.md").exists() and not (docs / "old-folder").exists()
+    assert not (docs / "papers").is_symlink() and list(elsewhere.iterdir()) == []
+    assert (docs / "papers/1612.01105.md").is_file()
     build_site(site_repo, tmp_path / "fresh", parallel=False, reuse=False)
     assert tree(site) == tree(tmp_path / "fresh")

@@ -244,7 +244,10 @@ def sync_folder(folder: Path, files: dict[str, str]) -> None:
     Writing every page afresh costs more than reading the ones that have not changed."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         folder.unlink()
-    for directory, _, names in os.walk(folder):
+    for directory, folders, names in os.walk(folder):
+        for name in [name for name in folders if os.path.islink(os.path.join(directory, name))]:
+            os.unlink(os.path.join(directory, name))  # never write through a link
+            folders.remove(name)
         for name in names:
             path = Path(directory, name)
             if path.relative_to(folder).as_posix() not in files:
