@@ -261,3 +261,17 @@ def test_unchanged_pages_carry_over_and_the_generated_markdown_is_synced(
     assert (docs / "papers/1612.01105.md").is_file()
     build_site(site_repo, tmp_path / "fresh", parallel=False, reuse=False)
     assert tree(site) == tree(tmp_path / "fresh")
+
+
+def test_data_files_made_in_a_worker_are_kept_for_the_next_build(
+    site_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, the data files are made and placed in one of them; what it kept in the
+    store and the memo must outlive the build's clean-up of unused parts."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_site(site_repo)  # forks: the data files are made in a worker
+    site = site_repo / "site"
+    data = [p for p in [*site.glob("downloads/*"), *site.glob("badges/*/*")] if p.is_file()]
+    assert data and all(p.stat().st_nlink == 2 for p in data)  # still linked from the store
+    bundles = list((site_repo / "build/cache/blocks").glob("*-files"))
+    assert len(bundles) == len(list(site.glob("downloads/*.csv")))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.errors import DataError, UsageError
 from generator.fingerprint import machine_key
@@ -64,6 +64,7 @@ from generator.site.slots import add_search_entries, fill_slots
 from generator.workers import forked_pool
 
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page
+T = TypeVar("T")
 
 
 @dataclass
@@ -114,16 +115,29 @@ def write_pages(
     downloads, which go straight into the built site, are the first language's `downloads`).
     With `blocks`, leaderboard blocks that earlier builds rendered are reused; with `boards`,
     the leaderboards of splits that have not changed since the last build of this process."""
-    contents, finish = prepare_pages(root, catalog, blocks, boards)
-    finish()
+    contents, pending = prepare_pages(root, catalog, blocks, boards)
+    pending.fill()
+    contents[LANGUAGES[0]].downloads = pending.data_files()
     return contents
+
+
+@dataclass
+class Pending:
+    """What `prepare_pages` leaves to do while the engine builds the pages: `fill` makes what
+    fills their slots; `data_files` makes the data files (the same in every language, and
+    independent of `fill`, so a worker process can make them); `memo` is the block memo both
+    use (or None)."""
+
+    fill: Callable[[], None]
+    data_files: Callable[[], dict[str, str]]
+    memo: BlockMemo | None
 
 
 def prepare_pages(
     root: Path, catalog: Catalog, blocks: BlockMemo | None = None, boards: BoardMemo | None = None
-) -> tuple[dict[str, SiteContent], Callable[[], None]]:
-    """`write_pages` in two steps: the Markdown pages are written now, and the returned
-    function makes what fills their slots, and the downloads, while the engine builds them."""
+) -> tuple[dict[str, SiteContent], Pending]:
+    """`write_pages` in two steps: the Markdown pages are written now, and what is pending is
+    made while the engine builds them."""
     edit = edit_base(root)
     kept = boards.leaderboards(catalog, edit) if boards is not None else None
     shared = Shared.from_catalog(catalog, blocks, kept)  # ranked once, for every language
@@ -140,16 +154,18 @@ def prepare_pages(
         sync_folder(generated_dir(root, lang), written)
         contents[lang] = content
 
-    def finish() -> None:
+    def fill() -> None:
         with collector_paused():
             for writer in writers:  # the first language renders each block for all
                 writer.finish()
             if boards is not None:
                 boards.remember(shared.boards, shared.blocks)
-            downloads = download_files(catalog, shared.boards, blocks, shared.blocks, shared.by_id)
-            contents[LANGUAGES[0]].downloads = downloads
 
-    return contents, finish
+    def data_files() -> dict[str, str]:
+        with collector_paused():
+            return download_files(catalog, shared.boards, blocks, shared.blocks, shared.by_id)
+
+    return contents, Pending(fill, data_files, blocks)
 
 
 def records_memo(root: Path) -> LoadMemo:
@@ -199,12 +215,12 @@ def build_site(
         started = time.perf_counter()
         blocks = BlockMemo(root) if reuse else None
         with collector_paused():
-            contents, finish = prepare_pages(
+            contents, pending = prepare_pages(
                 root, report.catalog, blocks, boards if reuse else None
             )
         generated = time.perf_counter()
         engine = EngineMemo(root) if reuse else None
-        warnings = _build_and_swap(root, site_dir, contents, epoch, parallel, engine, finish)
+        warnings = _build_and_swap(root, site_dir, contents, epoch, parallel, engine, pending)
         if blocks is not None:
             blocks.forget_unused()
     built = time.perf_counter()
@@ -219,10 +235,10 @@ def _build_and_swap(
     epoch: str,
     parallel: bool,
     engine: EngineMemo | None,
-    finish: Callable[[], None],
+    pending: Pending,
 ) -> list[str]:
     """Build every language into a staging folder beside `site_dir`, then put it in place.
-    `finish` makes what fills the pages' slots; it runs while the engine builds them."""
+    What is `pending` is made while the engine builds the pages."""
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -240,13 +256,21 @@ def _build_and_swap(
                     restored.add(lang)
         shared = staging / ".shared"  # the data files, moved into the site once it is built
 
-        def meanwhile() -> None:
-            finish()
-            for relative_path, text in contents[LANGUAGES[0]].downloads.items():
+        def data_files() -> tuple[set[str], set[str]]:
+            """Make and place the data files; the names they used in the store and the memo
+            (from a worker, the parent's copies of those sets do not see its additions)."""
+            for relative_path, text in pending.data_files().items():
                 _place(shared / relative_path, text, files)
+            return (files.used if files else set()), (pending.memo.used if pending.memo else set())
 
         with environment("SOURCE_DATE_EPOCH", epoch):
-            warnings = _build_languages(root, staging, contents, meanwhile, parallel, restored)
+            warnings, (stored, kept) = _build_languages(
+                root, staging, contents, pending.fill, parallel, restored, data_files
+            )
+        if files is not None:
+            files.used |= stored
+        if pending.memo is not None:
+            pending.memo.used |= kept
         if engine is not None:
             for lang in keys.keys() - restored:
                 engine.keep(lang, keys[lang], staging / lang)  # before its slots are filled
@@ -337,43 +361,59 @@ def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> lis
     return mkdocs_build(config)
 
 
+_FORKED_TASK: list[Callable[[], Any]] = []  # set while a pool forks: its workers inherit it
+
+
+def _run_forked_task() -> Any:
+    return _FORKED_TASK[0]()
+
+
 def _build_languages(
     root: Path,
     staging: Path,
     contents: dict[str, SiteContent],
     meanwhile: Callable[[], None],
-    parallel: bool = True,
-    skip: set[str] | frozenset[str] = frozenset(),
-) -> list[str]:
-    """Run MkDocs once per language but those in `skip`, in forked workers when there are
-    cores to spare, and `meanwhile` in this process as they run.
+    parallel: bool,
+    skip: set[str] | frozenset[str],
+    task: Callable[[], T],
+) -> tuple[list[str], T]:
+    """Run MkDocs once per language but those in `skip`, and `task`, in forked workers when
+    there are cores to spare, and `meanwhile` in this process as they run; give MkDocs'
+    warnings and what `task` returned.
 
     The builds are independent (each has its own pages and output folder), MkDocs uses one
     core, and what `meanwhile` makes (the tables that fill the built pages' slots) is not
-    needed until the builds are done, so on a machine with two or more cores the three overlap.
+    needed until the builds are done, so on a machine with two or more cores they overlap.
+    `task` (the data files) goes to the first worker that is free.
     """
     languages = [lang for lang in LANGUAGES if lang not in skip]
     # fork only a process without other threads: a lock held by one would be copied held
     alone = threading.active_count() == 1
     parallel = parallel and alone and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
-    if not languages or not parallel:
+    if not parallel:
         meanwhile()
+        result = task()
         return [
             m
             for lang in languages
             for m in _build_language(root, staging, lang, contents[lang].nav)
-        ]
-    workers = min(len(languages), os.cpu_count() or 1)
-    with forked_pool(workers) as pool:
-        pending = [
-            pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
-            for lang in languages
-        ]
-        meanwhile()
-        warnings: list[str] = []
-        for job in pending:
-            warnings += job.get()
-    return warnings
+        ], result
+    workers = min(max(len(languages), 1), os.cpu_count() or 1)
+    _FORKED_TASK[:] = [task]  # forked workers find it here: a closure cannot be pickled
+    try:
+        with forked_pool(workers) as pool:
+            pending = [
+                pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
+                for lang in languages
+            ]
+            made = pool.apply_async(_run_forked_task)
+            meanwhile()
+            warnings: list[str] = []
+            for job in pending:
+                warnings += job.get()
+            return warnings, made.get()
+    finally:
+        _FORKED_TASK.clear()
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

@@ -30,11 +30,11 @@ def download_files(
     """The data files beside the leaderboards, by their path in the site: the same in every
     language, so they are written once, into the first language's site (the site's root).
 
-    `blocks` are the boards' blocks (site/content.py): a block keeps its board's files once
-    they are made, for a process that builds again. With a `memo` too, a board's files that an
-    earlier build made are reused, under the digest of the block (the digest of the board and
-    its view, which hold every figure the files show). `by_id`: the catalog's results by id,
-    when the caller has it."""
+    With a `memo`, a board's files that an earlier build made are reused, under the digest of
+    all they show: the board, and the published figures of its rows' results. `blocks` are
+    the boards' blocks (site/content.py) where they are made already: a block keeps its
+    board's files, for a process that builds again. `by_id`: the catalog's results by id, when
+    the caller has it."""
     if by_id is None:
         by_id = {result.id: result for result in catalog.results}
     files: dict[str, str] = {}
@@ -42,12 +42,12 @@ def download_files(
     schema = schema_path(catalog.root / SCHEMA, LEADERBOARD_FILE)
     if schema.is_file():  # published beside the files it describes
         files[f"{DOWNLOADS}/{schema.name}"] = schema.read_text(encoding="utf-8")
-    columns = digest(list(catalog.metrics)) if memo is not None else ""  # a column per metric
+    columns = list(catalog.metrics)  # the CSV has a column per metric of the catalogue
     for board in boards:
         block = (blocks or {}).get(board["key"])
         own = block.files if block is not None else None
-        if own is None and memo is not None and block is not None and block.key:
-            name = f"{block.key}-files-{columns}"
+        if own is None and memo is not None:
+            name = f"{digest(columns, board, _figures(board, by_id, columns))}-files"
             made = memo.get_or_make(name, functools.partial(_board_json, catalog, board, by_id))
             own = json.loads(made)
         elif own is None:
@@ -58,6 +58,18 @@ def download_files(
         files.update(own)
     files[f"{DOWNLOADS}/segboard.json"] = f"[{','.join(whole)}]\n"
     return dict(sorted(files.items()))
+
+
+def _figures(
+    board: dict[str, Any], by_id: Mapping[str, Result], columns: list[str]
+) -> list[list[str | None]]:
+    """The published figures of every metric for each of the board's rows, as the CSV has them."""
+    rows = [*board["rows"], *board.get("reproductions", []), *board.get("aggregated", [])]
+    return [
+        [by_id[row["result"]].published_text(m) if m in by_id[row["result"]].metrics else None
+         for m in columns]
+        for row in rows
+    ]  # fmt: skip
 
 
 def _board_json(catalog: Catalog, board: dict[str, Any], by_id: Mapping[str, Result]) -> str:
