@@ -131,6 +131,9 @@ class Pending:
     fill: Callable[[], None]
     data_files: Callable[[], dict[str, str]]
     memo: BlockMemo | None
+    # a process that builds again keeps each board's data files with its block, so it makes
+    # them itself (not in a worker, whose memory is gone when the build ends)
+    here: bool = False
 
 
 def prepare_pages(
@@ -165,7 +168,7 @@ def prepare_pages(
         with collector_paused():
             return download_files(catalog, shared.boards, blocks, shared.blocks, shared.by_id)
 
-    return contents, Pending(fill, data_files, blocks)
+    return contents, Pending(fill, data_files, blocks, here=boards is not None)
 
 
 def records_memo(root: Path) -> LoadMemo:
@@ -265,7 +268,7 @@ def _build_and_swap(
 
         with environment("SOURCE_DATE_EPOCH", epoch):
             warnings, (stored, kept) = _build_languages(
-                root, staging, contents, pending.fill, parallel, restored, data_files
+                root, staging, contents, pending.fill, parallel, restored, data_files, pending.here
             )
         if files is not None:
             files.used |= stored
@@ -376,6 +379,7 @@ def _build_languages(
     parallel: bool,
     skip: set[str] | frozenset[str],
     task: Callable[[], T],
+    task_here: bool = False,
 ) -> tuple[list[str], T]:
     """Run MkDocs once per language but those in `skip`, and `task`, in forked workers when
     there are cores to spare, and `meanwhile` in this process as they run; give MkDocs'
@@ -384,7 +388,8 @@ def _build_languages(
     The builds are independent (each has its own pages and output folder), MkDocs uses one
     core, and what `meanwhile` makes (the tables that fill the built pages' slots) is not
     needed until the builds are done, so on a machine with two or more cores they overlap.
-    `task` (the data files) goes to the first worker that is free.
+    `task` (the data files) goes to the first worker that is free, or runs here after
+    `meanwhile` when `task_here`.
     """
     languages = [lang for lang in LANGUAGES if lang not in skip]
     # fork only a process without other threads: a lock held by one would be copied held
@@ -406,12 +411,13 @@ def _build_languages(
                 pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
                 for lang in languages
             ]
-            made = pool.apply_async(_run_forked_task)
+            made = None if task_here else pool.apply_async(_run_forked_task)
             meanwhile()
+            result = task() if made is None else made.get()
             warnings: list[str] = []
             for job in pending:
                 warnings += job.get()
-            return warnings, made.get()
+            return warnings, result
     finally:
         _FORKED_TASK.clear()
 
