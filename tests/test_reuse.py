@@ -275,3 +275,25 @@ def test_data_files_made_in_a_worker_are_kept_for_the_next_build(
     assert data and all(p.stat().st_nlink == 2 for p in data)  # still linked from the store
     bundles = list((site_repo / "build/cache/blocks").glob("*-files"))
     assert len(bundles) == len(list(site.glob("downloads/*.csv")))
+
+
+@pytest.mark.usefixtures("counted_engine")  # its settings: the fixture's files count as settled
+def test_a_building_process_remembers_only_its_last_builds_data_files(site_repo: Path) -> None:
+    """What a process remembers of the data files it placed (to find their names in the store
+    without signing them again) is the last build's only, so a server's memory does not grow
+    with every rebuild."""
+    from generator.site import reuse
+
+    def data_texts() -> set[str]:
+        site = site_repo / "site"
+        paths = [*site.glob("downloads/*"), *site.glob("badges/*/*")]
+        return {p.read_text(encoding="utf-8") for p in paths if p.is_file()}
+
+    build_site(site_repo, parallel=False)  # in this process, as serve builds
+    first = set(reuse._LAST_PLACED)
+    assert first == data_texts()
+    change(site_repo / RECORD, "miou: 78.51", "miou: 81.51")
+    build_site(site_repo, parallel=False)
+    last = set(reuse._LAST_PLACED)
+    assert last == data_texts()
+    assert first - last  # the files the change replaced are forgotten

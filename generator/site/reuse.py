@@ -144,16 +144,18 @@ class FileStore:
         self.folder = cache_dir(root, "files")
         self.used: set[str] = set()
         self._folders: set[Path] = set()  # folders made so far (most files share one)
+        self.placed: dict[str, Placed] = {}  # each text this build placed (see _LAST_PLACED)
 
     def place(self, target: Path, text: str) -> None:
         """Give `target` the content `text`: a link to the kept file with that content."""
         data = None
         key = machine_key()
-        known = _STORED_AS.get(text)
+        known = self.placed.get(text) or _LAST_PLACED.get(text)
         if known is None or known[2] != key:
             data = text.encode("utf-8")
             # a name no file that came with the repository can have
-            known = _STORED_AS[text] = (signed(data)[:32], len(data), key)
+            known = (signed(data)[:32], len(data), key)
+        self.placed[text] = known
         name, size, _ = known
         self.used.add(name)
         kept = self.folder / name
@@ -173,24 +175,19 @@ class FileStore:
             target.write_bytes(data or text.encode("utf-8"))
 
     def forget_unused(self) -> None:
+        """Remove the files this build did not use; what it placed is remembered for the next
+        build of this process."""
+        global _LAST_PLACED
         _forget_unused(self.folder, self.used)
+        _LAST_PLACED = self.placed
 
 
-class _StoredAs(dict[str, tuple[str, int, bytes | None]]):
-    """Each text a FileStore placed in this process: its name in the store, its size and the
-    key that signed the name. A
-    process that builds again (`segboard serve`) places the same texts again, and the name
-    of a text it has seen is found without encoding and signing it."""
+Placed = tuple[str, int, bytes | None]  # a text's name in the store, its size, the signing key
 
-    LIMIT = 50_000  # texts; then it starts again
-
-    def __setitem__(self, text: str, value: tuple[str, int, bytes | None]) -> None:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        super().__setitem__(text, value)
-
-
-_STORED_AS = _StoredAs()
+# Each text the last build of this process placed, with its name and size. A process that builds
+# again (`segboard serve`) places mostly the same texts, and the name of one it has seen is found
+# without encoding and signing it again. Only the last build's: memory does not grow.
+_LAST_PLACED: dict[str, Placed] = {}
 
 
 def _forget_unused(folder: Path, used: set[str]) -> None:
