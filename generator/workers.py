@@ -9,21 +9,52 @@ workers' collections; the parent unfreezes them at once.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
+from collections.abc import Iterator
+from multiprocessing.context import BaseContext
 from multiprocessing.pool import Pool
 
 from generator.errors import ignore_interrupts
 
 
-def forked_pool(workers: int) -> Pool:
-    """A pool of `workers` forked processes that leave Ctrl-C to this one. Callers fork only
-    when no other thread runs (a lock one holds would be copied held) and use the pool as a
-    context manager, which ends the workers however the block is left."""
+@contextlib.contextmanager
+def forked_pool(workers: int) -> Iterator[Pool]:
+    """A pool of `workers` forked processes that leave Ctrl-C to this one, for a `with` block.
+    Callers fork only when no other thread runs (a lock one holds would be copied held)."""
     frozen_before = gc.get_freeze_count()  # a caller's own frozen objects stay frozen
     gc.freeze()
     try:
-        return multiprocessing.get_context("fork").Pool(workers, ignore_interrupts)
+        pool = multiprocessing.get_context("fork").Pool(workers, ignore_interrupts)
     finally:
         if not frozen_before:
             gc.unfreeze()
+    with ended(pool):
+        yield pool
+
+
+@contextlib.contextmanager
+def pool_of(context: BaseContext, workers: int) -> Iterator[Pool]:
+    """A pool of `workers` processes started by `context`, for a `with` block (see `ended`)."""
+    with ended(context.Pool(workers, ignore_interrupts)) as pool:
+        yield pool
+
+
+@contextlib.contextmanager
+def ended(pool: Pool) -> Iterator[Pool]:
+    """Leave `pool` ended: when the block ends normally its workers are let finish (close, then
+    join); when it raises (Ctrl-C included) or calls `pool.terminate()` itself, they are killed.
+
+    Killing workers that wait for work, as `Pool.__exit__` always does, can kill one while it
+    holds the task queue's lock; another worker that is just starting then waits for that lock
+    forever, and so does the join that follows (seen with spawned workers). A pool whose work
+    is done is therefore closed, not terminated.
+    """
+    try:
+        yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()

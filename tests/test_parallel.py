@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,31 @@ def test_forked_workers_leave_what_they_inherit_out_of_their_collections() -> No
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _write_after(path: str, delay: float) -> None:
+    time.sleep(delay)
+    Path(path).write_text("done", encoding="utf-8")
+
+
+def test_a_pool_whose_block_ends_lets_its_workers_finish_and_one_that_raises_ends_them(
+    tmp_path: Path,
+) -> None:
+    """Leaving the block normally closes the pool and waits for its work (killing idle workers
+    can leave a queue's lock held and the next join waiting forever); an exception, Ctrl-C
+    included, ends the workers at once."""
+    from generator.workers import forked_pool
+
+    finished = tmp_path / "finished"
+    with forked_pool(1) as pool:
+        pool.apply_async(_write_after, (str(finished), 0.3))  # its result is never asked for
+    assert finished.read_text(encoding="utf-8") == "done"
+
+    killed = tmp_path / "killed"
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), forked_pool(1) as pool:
+        pool.apply_async(_write_after, (str(killed), 5))
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 4
+    time.sleep(0.2)
+    assert not killed.exists()

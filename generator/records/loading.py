@@ -151,10 +151,11 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
         bounds = [(start, min(start + step, len(files))) for start in range(0, len(files), step)]
         with forked_pool(workers) as pool:
             pending = pool.map_async(_check_slice, bounds)
-            try:  # a worker that never answers is given up on: the pool's exit ends it
+            try:  # a worker that never answers is given up on, and the pool ended
                 chunks = pending.get(timeout=PATIENCE_SECONDS + len(files) * PATIENCE_PER_FILE)
             except multiprocessing.TimeoutError:
                 chunks = None
+                pool.terminate()
         if chunks is None:  # the same results, one process
             return [_check_one(record, checkers) for record in files]
         shipped = [item for chunk in chunks for item in chunk]

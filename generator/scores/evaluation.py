@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 import numpy as np
 from numpy.typing import NDArray
 
-from generator.errors import DataError, UsageError, ignore_interrupts
+from generator.errors import DataError, UsageError
 from generator.reading import kind_of
 from generator.records.model import Catalog
 from generator.scores.files import RefusedFile, open_regular, png_size
@@ -38,6 +38,7 @@ from generator.scores.metrics import (
     reduce_zero_label,
     scores,
 )
+from generator.workers import pool_of
 
 LABEL_SUFFIXES = (".png",)
 MAX_PIXELS = 64_000_000  # a label map larger than this is treated as a decompression bomb
@@ -255,8 +256,8 @@ def evaluate(
         # fork is fast, but only safe without other threads (a copied lock could hang a worker)
         method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
         context = multiprocessing.get_context(method)
-        # leaving the block (an interrupt included) terminates the workers at once
-        with context.Pool(jobs, initializer=ignore_interrupts) as pool:
+        # an interrupt ends the workers at once; otherwise they finish (generator/workers.py)
+        with pool_of(context, jobs) as pool:
             work = functools.partial(_evaluate_chunk, conventions=conventions)
             for matrix, count, errors, size in pool.imap_unordered(work, chunks):
                 total += matrix
