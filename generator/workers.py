@@ -1,10 +1,12 @@
-"""Pools of worker processes forked from this one.
+"""Pools of worker processes, and how they end.
 
 A forked worker shares the parent's memory until either writes to a page of it. Python's cyclic
 collector writes to every object it walks, so a worker's first collection would copy most of
 what it inherited: at 10,000 records, tens of thousands of pages for nothing. The parent's
 objects are therefore frozen while the pool forks (`gc.freeze`), which leaves them out of the
 workers' collections; the parent unfreezes them at once.
+
+Every pool ends through `ended`: let finish when its work is done, killed on an exception.
 """
 
 from __future__ import annotations
