@@ -62,7 +62,7 @@ def to_csv_rows(
     rows = []
     metric_ids = list(catalog.metrics)
     if by_id is None:
-        by_id = {result.id: result for result in catalog.results}
+        by_id = catalog.results_by_id()
     for board in boards:
         unranked = [*board.get("reproductions", []), *board.get("aggregated", [])]
         for row in [*board["rows"], *unranked]:

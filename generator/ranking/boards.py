@@ -113,13 +113,14 @@ def leaderboards(
 ) -> list[dict[str, Any]]:
     """Every leaderboard with its rows, best first (see ranking for the tie-break); `only`:
     just the leaderboards of these datasets and splits."""
-    by_id = {result.id: result for result in catalog.results}
+    by_id = catalog.results_by_id()
     unranked = _unranked(catalog)
     out: list[dict[str, Any]] = []
     ranked = ranked_leaderboards(catalog, only=only)
-    per_split = Counter((board.dataset, board.split) for board in catalog.leaderboards())
+    every = catalog.leaderboards()
+    per_split = Counter((board.dataset, board.split) for board in every)
     firsts: dict[tuple[str, str], str] = {}  # the first board of a split: the short key (_key)
-    for board in catalog.leaderboards():
+    for board in every:
         firsts.setdefault((board.dataset, board.split), board.metric)
     for board, table in ranked:
         place = (board.dataset, board.split)

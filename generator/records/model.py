@@ -303,6 +303,10 @@ class Catalog:
     # results whose every metric was recomputed from their evidence file
     verified: set[str] = field(default_factory=set)
 
+    def results_by_id(self) -> dict[str, Result]:
+        """The results by id (a new index: callers that need it often make it once)."""
+        return {result.id: result for result in self.results}
+
     def leaderboards(self) -> list[Leaderboard]:
         return [
             board

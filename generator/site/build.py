@@ -111,7 +111,7 @@ def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
 def write_pages(
     root: Path, catalog: Catalog, blocks: BlockMemo | None = None, boards: BoardMemo | None = None
 ) -> dict[str, SiteContent]:
-    """Write build/docs/<lang>/ afresh for every language; return what was written (the
+    """Write build/docs/<lang>/ for every language; return what was written (the
     downloads, which go straight into the built site, are the first language's `downloads`).
     With `blocks`, leaderboard blocks that earlier builds rendered are reused; with `boards`,
     the leaderboards of splits that have not changed since the last build of this process."""
@@ -395,7 +395,8 @@ def _build_languages(
     # fork only a process without other threads: a lock held by one would be copied held
     alone = threading.active_count() == 1
     parallel = parallel and alone and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
-    if not parallel:
+    for_workers = bool(languages) or not task_here  # MkDocs builds, or the task, to hand over
+    if not parallel or not for_workers:
         meanwhile()
         result = task()
         return [

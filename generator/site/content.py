@@ -55,7 +55,7 @@ class Shared:
         """`kept`: the leaderboards, and blocks of unchanged ones, that a BoardMemo gave."""
         boards, blocks = kept if kept is not None else (leaderboards(catalog), {})
         shared = cls(boards, blocks=dict(blocks), block_memo=block_memo)
-        shared.by_id = {result.id: result for result in catalog.results}
+        shared.by_id = catalog.results_by_id()
         for board in shared.boards:
             for row in board["rows"]:
                 shared.by_paper.setdefault(row["paper_id"], []).append((board, row))

@@ -36,7 +36,7 @@ def download_files(
     board's files, for a process that builds again. `by_id`: the catalog's results by id, when
     the caller has it."""
     if by_id is None:
-        by_id = {result.id: result for result in catalog.results}
+        by_id = catalog.results_by_id()
     files: dict[str, str] = {}
     whole = []  # segboard.json: the boards' compact JSON joined, as json.dumps would write it
     schema = schema_path(catalog.root / SCHEMA, LEADERBOARD_FILE)

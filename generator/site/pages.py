@@ -273,14 +273,15 @@ class PageWriter:
         metric = self.catalog.metrics[board["metric"]]
         stem = relative(page, f"{self.site_root}{DOWNLOADS}/{board['key']}")
         split = self._split_name(dataset, board["split"])
+        definition, formula = self._explained(metric.id)
         return {
             # a split with several leaderboards names the metric in each heading
             "split": f"{split} ({metric.short_name})" if board["shares_split"] else split,
             "metric": metric,
             "metric_name": self._name(metric),
             "metric_href": relative(page, f"{page_url('metrics.md')}#{metric.id}"),
-            "definition": self._explained(metric.id)[0],
-            "formula": self._explained(metric.id)[1],
+            "definition": definition,
+            "formula": formula,
             "csv": f"{stem}.csv",
             "json": f"{stem}.json",
             "block": markup(self._board_block(board, page)),

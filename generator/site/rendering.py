@@ -40,7 +40,7 @@ def _html(value: object) -> Markup:
     Autoescaping would escape it too, but markupsafe writes quotes as &#34; and &#39;; escaping
     here first keeps the pages' bytes. What a template rendered (macros, blocks) is kept.
     """
-    return value if isinstance(value, Markup) else _MARKUP(Markup, esc(value))
+    return value if isinstance(value, Markup) else markup(esc(value))
 
 
 def _markdown(text: str) -> Markup:

@@ -10,7 +10,7 @@ from generator.records.model import Catalog
 
 
 def reproductions_name_their_claims(catalog: Catalog) -> Iterator[Problem]:
-    by_id = {result.id: result for result in catalog.results}
+    by_id = catalog.results_by_id()
     for result in catalog.results:
         if result.reproduces is None:
             continue
