@@ -184,9 +184,9 @@ def test_names_cannot_inject_markup(hostile_site: Path) -> None:
         assert "<b>bold</b>" not in text, path
     page = (hostile_site / "datasets/ade20k/index.html").read_text()
     assert (
-        '<td data-label="Model" data-sb-value="&lt;script&gt;alert(&quot;model&quot;)&lt;/script'
-        '&gt; | *star* _under_ `tick` &amp; &lt;b&gt;bold&lt;/b&gt;">&lt;script&gt;alert(&quot;'
-        "model&quot;)&lt;/script&gt; | *star* _under_ `tick` &amp; &lt;b&gt;bold&lt;/b&gt;<details"
+        '<td data-label="Model" data-sb-value="&lt;script&gt;alert(&#34;model&#34;)&lt;/script'
+        '&gt; | *star* _under_ `tick` &amp; &lt;b&gt;bold&lt;/b&gt;">&lt;script&gt;alert(&#34;'
+        "model&#34;)&lt;/script&gt; | *star* _under_ `tick` &amp; &lt;b&gt;bold&lt;/b&gt;<details"
     ) in page
     paper = (hostile_site / "papers/hostile2020/index.html").read_text()
     assert "<title>&lt;/title&gt;&lt;script&gt;" in paper
@@ -235,7 +235,7 @@ def test_every_kind_of_page_shows_record_text_only_as_text(repo: Path) -> None:
             assert "<script" not in text and "<b>bold</b>" not in text, (lang, page)  # as text
             assert '"onmouseover="' not in text, (lang, page)
     paper = contents["en"].pages["papers/hostile2020.md"]
-    assert "<td>https://example.org/paper&quot;onmouseover=&quot;alert(1)</td>" in paper
+    assert "<td>https://example.org/paper&#34;onmouseover=&#34;alert(1)</td>" in paper
 
 
 def test_build_command_reports_what_it_did(site_repo: Path) -> None:
@@ -253,7 +253,7 @@ def test_the_home_page_counts_results_by_source_kind(built_site: Path) -> None:
     model_zoo = sum("  kind: model-zoo" in p.read_text() for p in fixture.rglob("*.yaml"))
     page = (built_site / "index.html").read_text()
     table = page.split('class="sb-home sb-sources"', 1)[1].split("</table>", 1)[0]
-    assert f"<tr><td>the authors&#x27; repository or model zoo</td><td>{model_zoo}</td></tr>" in (
+    assert f"<tr><td>the authors&#39; repository or model zoo</td><td>{model_zoo}</td></tr>" in (
         table
     )
     assert "一手" not in table and "第三方" not in table  # the English page is in English
@@ -347,7 +347,7 @@ def test_each_paper_has_a_rank_badge_per_leaderboard_for_its_best_row(built_site
     papers = {r["paper_id"] for r in board["rows"]}
     assert {p.stem for p in (built_site / "badges/cityscapes--test").iterdir()} == papers
     page = (built_site / "datasets/cityscapes/index.html").read_text()
-    link = f'<a href="../../badges/cityscapes--test/{paper}.svg">the paper&#x27;s rank badge (SVG)'
+    link = f'<a href="../../badges/cityscapes--test/{paper}.svg">the paper&#39;s rank badge (SVG)'
     assert link in page
     assert (
         'href="../../../badges/cityscapes--test/'
@@ -355,3 +355,23 @@ def test_each_paper_has_a_rank_badge_per_leaderboard_for_its_best_row(built_site
     )
     paper_page = (built_site / f"papers/{paper}/index.html").read_text()
     assert f'<a href="../../badges/cityscapes--test/{paper}.svg">' in paper_page
+
+
+def test_a_nul_in_record_text_never_reaches_a_page(repo: Path) -> None:
+    """A NUL (YAML's "\\0" escape) in a name is shown as U+FFFD on every page. Pages never hold a
+    NUL: a board's words are placeholders between NULs, so one from a record would be taken
+    for a word (here, the word 'rank')."""
+    path = repo / "data/results/synthetic-streets/val/example-net.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "model: Example-Net" in text
+    path.write_text(text.replace("model: Example-Net", 'model: "Example\\0rank\\0Net"', 1))
+    report = validate_repository(repo)
+    assert report.ok, report.errors
+    contents = write_pages(repo, report.catalog)
+    for lang, content in contents.items():
+        fragments = [t for slots in content.fragments.values() for t in slots.values()]
+        for text in [*content.pages.values(), *fragments]:
+            assert "\x00" not in text, lang
+        board = "".join(content.fragments[page_url("datasets/synthetic-streets.md")].values())
+        assert '"Example\ufffdrank\ufffdNet"><a href="../../results/' in board
+        assert '/">Example\ufffdrank\ufffdNet</a>' in board

@@ -8,21 +8,28 @@ cannot become markup, and link only to URLs that `safe_url` lets through.
 
 from __future__ import annotations
 
-import html
 import re
+
+from markupsafe import escape
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
 
 
 def esc(text: object) -> str:
-    """HTML-escaped text. A NUL (which YAML's "\\0" escape can put in a record) becomes U+FFFD:
-    pages never hold one, and site/board_block.py relies on that for its placeholders."""
-    return html.escape(str(text), quote=True).replace("\x00", "\ufffd")
+    """HTML-escaped text, escaped as the templates' autoescaping escapes it (quotes as &#34;
+    and &#39;). A NUL (which YAML's "\\0" escape can put in a record) becomes U+FFFD: pages
+    never hold one, and site/board_block.py relies on that for its placeholders."""
+    return str(escape(visible(str(text))))
+
+
+def visible(text: str) -> str:
+    """`text` without NUL characters (each becomes U+FFFD)."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def md_text(text: str) -> str:
     """Text for a Markdown heading: every character that Markdown could interpret is escaped."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
     return escaped.replace("\\<", "&lt;").replace("\\>", "&gt;").replace("\\&", "&amp;")
 
 

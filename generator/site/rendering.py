@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from generator.site.markup import esc, md_text, safe_url
+from generator.site.markup import esc, md_text, safe_url, visible
 
 # Found beside this file (not through the package's name), so the two can move together.
 TEMPLATES = Path(__file__).with_name("templates")
@@ -27,19 +27,21 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=_html,
+        finalize=_without_nul,
     )
     env.filters.update(md=_markdown, front_matter=_front_matter, fill=_fill)
     env.filters.update(safe_url=safe_url, thousands="{:,}".format)
     return env
 
 
-def _html(value: object) -> Markup:
-    """Every `{{ value }}` of a template: escaped as markup.esc escapes (&quot;, &#x27;).
+def _without_nul(value: object) -> object:
+    """Every `{{ value }}` of a template, before autoescaping escapes it: text without NUL
+    characters (see markup.esc), and anything else as it is."""
+    return visible(value) if type(value) is str else value
 
-    Autoescaping would escape it too, but markupsafe writes quotes as &#34; and &#39;; escaping
-    here first keeps the pages' bytes. What a template rendered (macros, blocks) is kept.
-    """
+
+def _html(value: object) -> Markup:
+    """A value as markup: escaped as markup.esc escapes it, unless it is markup already."""
     return value if isinstance(value, Markup) else markup(esc(value))
 
 
