@@ -23,6 +23,16 @@ class UnreadableInput(OSError):
         self.reason = reason
 
 
+def real_path(path: Path) -> Path:
+    """`path` made absolute with its symbolic links followed (Path.resolve), or only made
+    absolute when a link on the way loops, which resolve() reports with an exception; opening
+    such a path then fails, and says so, where the file is read."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
 def kind_of(mode: int) -> str:
     """What a file that is not a regular one is: 'a folder', 'a named pipe (FIFO)', ..."""
     if stat.S_ISDIR(mode):

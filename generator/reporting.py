@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.problems import Problem
+from generator.reading import real_path
 
 FORMATS = ("text", "github", "json")
 
@@ -30,7 +31,7 @@ def display_path(path: Path, base: Path | None = None) -> str:
 
 
 def _inside(path: Path, base: Path) -> bool:
-    resolved, base = path.resolve(), base.resolve()
+    resolved, base = real_path(path), real_path(base)
     return resolved == base or base in resolved.parents
 
 

@@ -81,6 +81,15 @@ def test_a_symbolic_link_in_data_is_reported_and_never_followed(repo: Path, targ
     assert problem.message.startswith("a symbolic link; records must be real files")
 
 
+def test_a_symbolic_link_that_loops_is_reported_in_the_usual_form(repo: Path) -> None:
+    """Resolving a link that points at itself raises; the report still names it by its path."""
+    link = repo / PLACE
+    link.symlink_to(link.name)
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 1, completed.stderr
+    assert f"{PLACE}:1:1: error: a symbolic link; records must be real files" in completed.stdout
+
+
 def test_a_fifo_in_data_is_reported_without_blocking(repo: Path) -> None:
     fifo = repo / PLACE
     os.mkfifo(fifo)

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from generator.atomic_files import write_atomic
 from generator.errors import DataError, UsageError
 from generator.problems import Problem, Severity
-from generator.reading import UnreadableInput, read_text
+from generator.reading import UnreadableInput, read_text, real_path
 from generator.records.places import default_site_dir, discover, documentation_files
 from generator.records.yamlfile import JsonPath, load_file
 from generator.settings import tool_settings
@@ -132,7 +132,7 @@ def changed_files(root: Path, ref: str) -> set[Path]:
         raise UsageError(f"--changed-since {ref!r} is not a git revision")
     changed = _git(root, ref, "diff", "-z", "--name-only", "--relative", "--end-of-options", ref)
     untracked = _git(root, ref, "ls-files", "-z", "--others", "--exclude-standard")
-    return {(root / name).resolve() for name in changed + untracked if name}
+    return {real_path(root / name) for name in changed + untracked if name}
 
 
 def _git(root: Path, ref: str, *args: str) -> list[str]:
@@ -158,7 +158,7 @@ def collect(
     found: dict[str, list[Source]] = {}
 
     def add(url: str, source: Source) -> None:
-        if only is None or source.path.resolve() in only:
+        if only is None or real_path(source.path) in only:
             found.setdefault(url, []).append(source)
 
     records, _ = discover(root)

@@ -46,6 +46,7 @@ from generator.interop.names import number_text, plain_text
 from generator.interop.outcome import ImportPlan, left_out
 from generator.interop.own import OWN_KEY, OwnEntry, is_own, own_plan, plan_beside_own
 from generator.problems import Problem
+from generator.reading import real_path
 from generator.records.model import Catalog, Result
 
 FOLDER = ".eval_results"
@@ -215,7 +216,7 @@ class HfEvalResults:
             except UnreadableFile as exc:
                 problems.append(left_out(exc.path, exc.reason))
         paper, no_paper = card_paper(front, body, self.options)
-        name = model.resolve().name
+        name = real_path(model).name
         entries = []
         for group in groups:
             label = f"model {name!r}, benchmark {group.dataset!r}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import UsageError
+from generator.reading import real_path
 from generator.records.places import SITE_SOURCES
 
 # What segboard reads, besides the site's sources: writing into any of these could lose work.
@@ -25,14 +26,14 @@ def _within(path: Path, folder: Path) -> bool:
 def _protected(root: Path, target: Path, allowed: tuple[str, ...] = ()) -> str | None:
     """The protected part of the repository that `target` is (or is in), if any."""
     for name in PROTECTED:
-        if name not in allowed and _within(target, (root / name).resolve()):
+        if name not in allowed and _within(target, real_path(root / name)):
             return name
     return None
 
 
 def check_site_dir(root: Path, site_dir: Path, default: Path) -> Path:
     """The resolved folder a site may be built into, or a usage error saying why not."""
-    target, repository = site_dir.resolve(), root.resolve()
+    target, repository = real_path(site_dir), real_path(root)
     if _within(repository, target):
         raise UsageError(
             f"--site-dir {site_dir} is the repository or a folder above it: the site would "
@@ -47,7 +48,7 @@ def check_site_dir(root: Path, site_dir: Path, default: Path) -> Path:
     if target.exists() and not target.is_dir():
         raise UsageError(f"--site-dir {site_dir} is a file, not a folder")
     foreign = target.is_dir() and any(target.iterdir()) and not (target / SITE_MARKER).exists()
-    if foreign and target != default.resolve():
+    if foreign and target != real_path(default):
         raise UsageError(
             f"--site-dir {site_dir} holds files that segboard did not build, and a build "
             "replaces the folder whole; give an empty or new folder"
@@ -59,7 +60,7 @@ def check_output_file(root: Path | None, output: Path, allowed: tuple[str, ...] 
     """Refuse an output file among the records or sources (folders in `allowed` excepted)."""
     if root is None:
         return
-    target, repository = output.resolve(), root.resolve()
+    target, repository = real_path(output), real_path(root)
     if _within(repository, target):
         raise UsageError(f"{output} is the repository or a folder above it, not a file")
     source = _protected(repository, target, allowed)
@@ -82,7 +83,7 @@ def check_output_dir(root: Path | None, output: Path) -> None:
         )
     if root is None:
         return
-    target, repository = output.resolve(), root.resolve()
+    target, repository = real_path(output), real_path(root)
     if _within(repository, target):
         raise UsageError(f"{output} is the repository or a folder above it")
     source = _protected(repository, target)

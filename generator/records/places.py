@@ -23,6 +23,7 @@ from pathlib import Path
 
 from generator.errors import UsageError
 from generator.problems import Problem, error
+from generator.reading import real_path
 
 DATA = "data"
 SCHEMA = "schema"
@@ -174,7 +175,7 @@ def schema_comment(kind: str) -> str:
 
 def evidence_file(root: Path, name: str) -> Path | None:
     """The evidence file a record names, if it is a regular file inside the repository."""
-    return None if evidence_problem(root, name) else (root / name).resolve()
+    return None if evidence_problem(root, name) else real_path(root / name)
 
 
 def evidence_problem(root: Path, name: str) -> str | None:
@@ -186,8 +187,8 @@ def evidence_problem(root: Path, name: str) -> str | None:
     relative = Path(name)
     if relative.is_absolute() or ".." in relative.parts:
         return f"the evidence file {name} must be a path inside the repository, without '..'"
-    target = (root / relative).resolve()
-    if root.resolve() not in target.parents:
+    target = real_path(root / relative)
+    if real_path(root) not in target.parents:
         return f"the evidence file {name} leads outside the repository"
     if not target.exists():
         return f"the evidence file {name} does not exist"
@@ -199,11 +200,11 @@ def evidence_problem(root: Path, name: str) -> str | None:
 def find_root(start: Path | None = None, explicit: Path | None = None) -> Path:
     """The repository root: `explicit` (--root), or the nearest folder holding data/."""
     if explicit is not None:
-        root = explicit.resolve()
+        root = real_path(explicit)
         if not data_dir(root).is_dir():
             raise UsageError(f"{explicit} holds no data/ folder; give --root a segboard repository")
         return root
-    here = (start or Path.cwd()).resolve()
+    here = real_path(start or Path.cwd())
     for folder in (here, *here.parents):
         if data_dir(folder).is_dir():
             return folder

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.errors import DataError, UsageError
 from generator.problems import Problem
+from generator.reading import real_path
 from generator.records.loading import collector_paused, load_repository
 from generator.records.memo import LoadMemo
 from generator.records.model import Catalog
@@ -73,17 +74,17 @@ def validate_repository(
 
 
 def _inside(root: Path, path: Path) -> Path:
-    resolved = path.resolve()
+    resolved = real_path(path)
     if not resolved.exists():
         raise UsageError(f"{path} does not exist")
-    data = data_dir(root).resolve()
+    data = real_path(data_dir(root))
     if resolved != data and data not in resolved.parents:
         raise UsageError(f"{path} is not inside {data}; validate checks the repository's records")
     return resolved
 
 
 def _selected(path: Path, selected: list[Path]) -> bool:
-    resolved = path.resolve()
+    resolved = real_path(path)
     return any(resolved == s or s in resolved.parents for s in selected)
 
 

@@ -135,9 +135,9 @@ class Builder:
             key = key_node.value
             # the common case: a plain, untagged word that cannot mean anything but text
             if not (
-                key_node.tag == _IMPLICIT
+                isinstance(key, str)  # a scalar's (a sequence or mapping holds a list)
+                and key_node.tag == _IMPLICIT
                 and key_node.style == ""
-                and isinstance(key, str)
                 and key
                 and key[0] not in _NUMERIC_START
                 and key not in _SPECIAL_WORDS

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DataError, UsageError
-from generator.reading import UnreadableInput, read_text
+from generator.reading import UnreadableInput, read_text, real_path
 from generator.site.i18n import LANGUAGE_NAMES, LANGUAGES
 from generator.site.markup import safe_url
 
@@ -115,8 +115,8 @@ def engine_inputs(root: Path) -> list[Path]:
     inputs = [config_file]
     custom = base.get("theme", {}).get("custom_dir")
     if isinstance(custom, str):
-        folder = (root / custom).resolve()
-        if folder.is_dir() and root.resolve() in folder.parents:
+        folder = real_path(root / custom)
+        if folder.is_dir() and real_path(root) in folder.parents:
             inputs += sorted(p for p in folder.rglob("*") if p.is_file())
     return inputs
 
