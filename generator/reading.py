@@ -63,12 +63,14 @@ def open_regular(path: Path, follow_links: bool = False) -> BinaryIO:
         if not follow_links and path.is_symlink():
             raise UnreadableInput(path, "a symbolic link; input files must be real files") from None
         raise UnreadableInput(path, f"cannot be read ({exc.strerror})") from None
-    handle = os.fdopen(descriptor, "rb")
-    mode = os.fstat(handle.fileno()).st_mode
-    if not stat.S_ISREG(mode):
-        handle.close()
-        raise UnreadableInput(path, f"{kind_of(mode)}, not a regular file")
-    return handle
+    try:  # checked before a file object is made: making one of a folder raises
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableInput(path, f"{kind_of(mode)}, not a regular file")
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def read_bytes(path: Path, max_bytes: int, follow_links: bool = False) -> bytes:

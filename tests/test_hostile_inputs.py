@@ -76,6 +76,33 @@ def test_model_index_imports_only_below_its_folder(repo: Path, tmp_path: Path) -
     assert "Import '../*.yml': only files below" in completed.stderr
 
 
+def test_model_index_entries_of_odd_shapes_and_links_out_are_left_out(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Import entries that are no paths, a pattern glob refuses, a folder named outright, and a
+    metafile reached through a linked folder: each one finding, no traceback, nothing read from
+    outside the model-index's folder."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.yml").write_text("Models: [{Name: secret-net}]\n")
+    folder = tmp_path / "zoo"
+    (folder / "configs").mkdir(parents=True)
+    (folder / "linked").symlink_to(tmp_path / "outside")
+    index = folder / "model-index.yml"
+    index.write_text(
+        'Models:\nImport:\n- "."\n- 5\n- "a/**b"\n- configs\n- "**/*.yml"\n- linked/secret.yml\n'
+    )
+    completed = run_segboard(
+        "import", "model-index", str(index), "--source-url", "https://example.org/", cwd=repo
+    )
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr and "secret-net" not in completed.stderr
+    assert "Import '.': not the path of a file (or a pattern)" in completed.stderr
+    assert "Import 5: not the path of a file (or a pattern)" in completed.stderr
+    assert "Import 'a/**b': Invalid pattern" in completed.stderr
+    assert "zoo/configs: error: not readable (a folder, not a regular file)" in completed.stderr
+    assert "linked/secret.yml: error: a link leads it out of the model-index's" in completed.stderr
+
+
 def test_a_fifo_given_to_an_importer_does_not_block(repo: Path, tmp_path: Path) -> None:
     cards = tmp_path / "cards" / "a"
     cards.mkdir(parents=True)

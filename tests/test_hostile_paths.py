@@ -29,6 +29,7 @@ def everything(folder: Path) -> set[Path]:
         (["--dataset", "../../../escape", "--model", "M"], "dataset '../../../escape' is not a"),
         (["--dataset", "/tmp/escape", "--model", "M"], "dataset '/tmp/escape' is not a valid id"),
         (["--dataset", "cityscapes", "--model", "!!!"], "gives an empty file name"),
+        (["--dataset", "cityscapes", "--model", "N" * 400], "a file name of 400 characters"),
         (["--dataset", "Cityscapes", "--model", "M"], "dataset 'Cityscapes'; did you mean"),
     ],
 )

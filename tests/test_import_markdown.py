@@ -166,3 +166,25 @@ def test_a_code_link_an_existing_paper_lacks_is_reported(repo: Path, tmp_path: P
     assert "https://github.com/x/pspnet" in completed.stderr
     assert "data/papers/1612.01105.yaml" in completed.stderr
     assert "hszhao" not in completed.stderr  # the paper lists that one already
+
+
+def test_a_name_too_long_for_a_file_name_is_left_out(repo: Path, tmp_path: Path) -> None:
+    """A model name whose file name would pass the file system's limit is a finding, not a
+    crash, in a dry run and in a real one."""
+    table = tmp_path / "t.md"
+    table.write_text(
+        "| Model | Score | Weights | Paper | Code |\n|---|---|---|---|---|\n"
+        f"| {'N' * 400} | 70.10 | N/A | [paper](https://arxiv.org/abs/1612.01105) | N/A |\n"
+    )
+    before = sorted((repo / "data").rglob("*.yaml"))
+    for dry_run in (["--dry-run"], []):
+        completed = run_segboard(
+            "import", "markdown", str(table), "--dataset", "cityscapes", "--split", "val",
+            "--source-url", "https://example.org/t", *dry_run, cwd=repo,
+        )  # fmt: skip
+        assert completed.returncode == 1, completed.stderr
+        assert "t.md:3:1: error: the name 'NNN" in completed.stderr
+        assert "gives a file name of 400 characters, more than 100; shorten the name" in (
+            completed.stderr
+        )
+    assert sorted((repo / "data").rglob("*.yaml")) == before

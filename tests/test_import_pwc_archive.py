@@ -183,6 +183,12 @@ def test_alias_split_must_be_a_split_of_the_dataset(repo: Path) -> None:
         ("", "not a JSON array of tasks (it is empty)"),
         ('[{"task": "x"}, "not json', "not valid JSON after 1 tasks"),
         (b"[\xff\xfe]", "not valid JSON after 0 tasks"),
+        # nesting that would take the parser gigabytes, and numbers that would crash it
+        ("[" * 100_000 + "]" * 100_000, "task 1 holds arrays or objects nested more than 1,000"),
+        ('[{"a": 1}, ' + '{"a": ' * 2_000 + "1" + "}" * 2_000 + "]", "task 2 holds arrays or"),
+        ("[" + "9" * 4_400 + "]", "task 1 holds a number of more than 1,000 digits"),
+        ("[" + " " * 4_000 + "9" * 1_200 + "]", "task 1 holds a number of more than 1,000"),
+        ("[" + "9" * 20_000 + "]", "task 1 holds a number of more than 1,000 digits"),
     ],
 )
 def test_hostile_archives_are_refused_in_one_line(

@@ -9,13 +9,14 @@ again at once for a bad answer instead of failing after the last prompt.
 from __future__ import annotations
 
 import re
+import reprlib
 from functools import cached_property
 from pathlib import Path
 
 from generator.errors import UsageError
 from generator.records.model import Catalog, Dataset
 from generator.records.paper_ids import paper_id
-from generator.records.places import checked_id, result_path, slug
+from generator.records.places import checked_id, result_path, slug, slug_problem
 from generator.records.suggestions import dataset_aliases, did_you_mean, metric_aliases
 from generator.records.texts import PLAIN_NUMBER
 
@@ -75,8 +76,9 @@ class ResultAnswers:
 
     def model(self, text: str) -> str:
         value = text.strip()
-        if not slug(value):
-            raise UsageError(f"the model name {value!r} gives an empty file name; use letters")
+        why = slug_problem(value)
+        if why is not None:
+            raise UsageError(f"the model name {reprlib.repr(value)} {why}")
         if self.dataset_id and self.split_id:
             path = result_path(self.root, self.dataset_id, self.split_id, slug(value))
             if path.exists():

@@ -7,13 +7,14 @@ records.store; this module only decides which files a new record needs.
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import UsageError
 from generator.problems import Problem
 from generator.records.paper_ids import paper_id
-from generator.records.places import dataset_path, paper_path, result_path, slug
+from generator.records.places import dataset_path, paper_path, result_path, slug, slug_problem
 from generator.records.store import write_validated
 from generator.records.texts import NewResult, paper_text, result_text
 
@@ -31,9 +32,10 @@ def create_result(root: Path, new: NewResult, warnings: list[Problem] | None = N
     added to `warnings`.
     """
     new = replace(new, paper=paper_id(new.paper))
+    why = slug_problem(new.model)
+    if why is not None:
+        raise UsageError(f"the model name {reprlib.repr(new.model)} {why}")
     name = slug(new.model)
-    if not name:
-        raise UsageError(f"the model name {new.model!r} gives an empty file name; use letters")
     files = {result_path(root, new.dataset, new.split, name): result_text(new)}
     if paper_is_new(root, new.paper):
         if not new.paper_title:

@@ -7,13 +7,21 @@ itself is built whole, so one item's size is the bound; `MAX_ITEM_BYTES` caps it
 bytes read from the file since the previous item, so a file of one endless string or one giant
 object is refused before it fills the memory. A `.gz` file is decompressed as it is read.
 
+Two shapes crash or swamp the parser, so the bytes are checked as they are read, before it sees
+them: a run of more digits than Python turns into an int (yajl2_c then crashes the interpreter),
+and arrays or objects nested thousands deep (its memory grows with the square of the depth:
+gigabytes for a file of 100 KB). Depth is counted from the brackets read, in small reads, so a
+bracket inside a string counts too; the count restarts at each item, and the limit is far above
+any real nesting.
+
 Every way the input can be wrong ends in one line (DataError, exit status 1): a file that is not
-JSON, ends early, or has no array at its top.
+JSON, ends early, has no array at its top, or has one of those shapes.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,21 +32,39 @@ import ijson
 from generator.errors import DataError, UsageError
 
 MAX_ITEM_BYTES = 64 * 2**20  # one task of the real archive is at most a few MB
+MAX_DIGITS = 1000  # a run of digits (Python refuses to make an int of more than 4,300)
+MAX_DEPTH = 1000  # brackets open at once (the archive nests tasks, tables and rows: about 10)
+READ_BYTES = 4096  # what the parser reads at a time: how far the depth can go between counts
 _WHITESPACE = b" \t\r\n"
+_DIGITS = b"0123456789"
+_LONG_RUN = re.compile(rb"[0-9]{%d}" % (MAX_DIGITS + 1))
+# a run longer than MAX_DIGITS covers two neighbouring bytes of every (MAX_DIGITS // 2)-th byte:
+# only a chunk where two such samples are digits is searched
+_SAMPLE = MAX_DIGITS // 2
+_IS_DIGIT = bytes.maketrans(
+    _DIGITS + bytes(range(256)).translate(None, _DIGITS), b"1" * 10 + b"0" * 246
+)
 
 
 class ItemTooLarge(Exception):
     """Raised from inside the parser's reads when one item grows past the limit."""
 
 
+class BadShape(Exception):
+    """Raised from inside the parser's reads for a shape the parser cannot take; says which."""
+
+
 class _CountingReader:
-    """A binary file that counts the bytes read since `mark()`, refusing more than `limit`."""
+    """A binary file that counts the bytes read since `mark()`, refusing more than `limit`, and
+    refuses a run of digits longer than MAX_DIGITS or brackets open deeper than MAX_DEPTH."""
 
     def __init__(self, handle: IO[bytes], limit: int) -> None:
         self.handle = handle
         self.limit = limit
         self.since_mark = 0
         self.total = 0
+        self.depth = 0  # brackets opened minus closed since the last mark (in strings too)
+        self.digits = 0  # digits at the end of what was read so far
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.handle.read(size)
@@ -46,10 +72,25 @@ class _CountingReader:
         self.total += len(chunk)
         if self.since_mark > self.limit:
             raise ItemTooLarge
+        self._check(chunk)
         return chunk
+
+    def _check(self, chunk: bytes) -> None:
+        leading = len(chunk) - len(chunk.lstrip(_DIGITS))
+        if self.digits + leading > MAX_DIGITS or (
+            b"11" in chunk[::_SAMPLE].translate(_IS_DIGIT) and _LONG_RUN.search(chunk)
+        ):
+            raise BadShape(f"a number of more than {MAX_DIGITS:,} digits")
+        trailing = len(chunk) - len(chunk.rstrip(_DIGITS))
+        self.digits = self.digits + len(chunk) if trailing == len(chunk) else trailing
+        opened = chunk.count(b"[") + chunk.count(b"{")
+        self.depth += opened - chunk.count(b"]") - chunk.count(b"}")
+        if self.depth > MAX_DEPTH:
+            raise BadShape(f"arrays or objects nested more than {MAX_DEPTH:,} deep")
 
     def mark(self) -> None:
         self.since_mark = 0
+        self.depth = 0
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -87,7 +128,7 @@ def array_items(path: Path, what: str = "item") -> Iterator[Any]:
                 found = f"it starts with {start!r}" if first else "it is empty"
                 raise DataError(f"{path}: not a JSON array of {what}s ({found})")
             reader = _CountingReader(handle, MAX_ITEM_BYTES)
-            for item in ijson.items(reader, "item", use_float=False):
+            for item in ijson.items(reader, "item", use_float=False, buf_size=READ_BYTES):
                 count += 1
                 yield item
                 reader.mark()
@@ -95,6 +136,10 @@ def array_items(path: Path, what: str = "item") -> Iterator[Any]:
         raise DataError(
             f"{path}: {what} {count + 1} is larger than {MAX_ITEM_BYTES:,} bytes "
             "(a string or an object without end?); nothing was imported"
+        ) from None
+    except BadShape as exc:
+        raise DataError(
+            f"{path}: {what} {count + 1} holds {exc}, which is not read; nothing was imported"
         ) from None
     except (ijson.JSONError, UnicodeError) as exc:
         reason = " ".join(str(exc).split())[:200]

@@ -24,7 +24,7 @@ from generator.interop.outcome import ImportPlan, left_out
 from generator.problems import Problem, Severity
 from generator.records.model import NAME_SUFFIXES, Catalog, name_key
 from generator.records.paper_ids import paper_id
-from generator.records.places import paper_path, result_path, slug
+from generator.records.places import paper_path, result_path, slug, slug_problem
 from generator.records.texts import NewResult, as_percent, paper_text, result_text
 from generator.scores.rounding import derived_text
 
@@ -107,8 +107,9 @@ class Mapper:
                 continue
             display = entry.name + "".join(f" + {_EXTRA_SUFFIX[e]}" for e in extra)
             display += _TTA_SUFFIX.get(tta, "")
-            if not slug(display):
-                self.leave_out(entry, f"the name {display!r} gives an empty file name")
+            why = slug_problem(display)
+            if why is not None:
+                self.leave_out(entry, f"the name {reprlib.repr(display)} {why}")
                 continue
             target = result_path(self.root, dataset, split, slug(display))
             if target.exists():

@@ -9,6 +9,7 @@ exported carries each record under the Models' `segboard` Metadata and comes bac
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from generator.interop.names import plain_text
 from generator.interop.outcome import ImportPlan, left_out
 from generator.interop.own import OWN_KEY, OwnEntry, own_plan
 from generator.problems import Problem
+from generator.reading import real_path
 from generator.records.model import Catalog
 
 # OpenMMLab's config names end in the training crop: ..._cityscapes-512x1024
@@ -49,7 +51,8 @@ class ModelIndex:
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
         index = read_yaml(path) or {}
-        models = index.get("Models", []) if isinstance(index, dict) else []
+        models = index.get("Models") if isinstance(index, dict) else None
+        models = models if isinstance(models, list) else []
         own = [m for m in models if isinstance(m, dict) and (m.get("Metadata") or {}).get(OWN_KEY)]
         if models and len(own) == len(models) and not index.get("Import"):
             exported = [
@@ -68,6 +71,9 @@ class ModelIndex:
         return mapper.plan()
 
 
+_PATTERN = re.compile(r"[*?\[]")  # what makes an Import entry a glob pattern
+
+
 def documents(path: Path, problems: list[Problem]) -> list[tuple[Path, Any]]:
     """The file and the metafiles its Import globs name, in a stable order.
 
@@ -77,13 +83,31 @@ def documents(path: Path, problems: list[Problem]) -> list[tuple[Path, Any]]:
     if not isinstance(index, dict):
         raise DataError(f"{path}: not a model-index mapping")
     found = [(path, index)]
-    for pattern in index.get("Import", []) or []:
+    imports = index.get("Import")
+    for pattern in imports if isinstance(imports, list) else []:
         below = Path(str(pattern))
-        if below.is_absolute() or ".." in below.parts or not str(pattern).strip():
-            message = f"Import {str(pattern)!r}: only files below the model-index's folder are read"
+        if not isinstance(pattern, str) or not below.parts or not pattern.strip():
+            message = f"Import {reprlib.repr(pattern)}: not the path of a file (or a pattern)"
             problems.append(left_out(path, message))
             continue
-        for metafile in sorted(path.parent.glob(str(pattern))):
+        if below.is_absolute() or ".." in below.parts:
+            message = f"Import {pattern!r}: only files below the model-index's folder are read"
+            problems.append(left_out(path, message))
+            continue
+        try:
+            metafiles = sorted(path.parent.glob(pattern))
+        except ValueError as exc:  # "'**' can only be an entire path component"
+            problems.append(left_out(path, f"Import {pattern!r}: {exc}"))
+            continue
+        folder = real_path(path.parent)
+        for metafile in metafiles:
+            resolved = real_path(metafile)
+            if resolved != folder and folder not in resolved.parents:  # through a link
+                message = "a link leads it out of the model-index's folder; it is not read"
+                problems.append(left_out(metafile, message))
+                continue
+            if _PATTERN.search(pattern) and metafile.is_dir():  # a pattern's folders are passed
+                continue
             try:
                 found.append((metafile, read_yaml(metafile) or {}))
             except UnreadableFile as exc:

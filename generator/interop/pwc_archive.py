@@ -46,7 +46,7 @@ from generator.interop.outcome import ImportPlan, left_out
 from generator.problems import Severity
 from generator.records.model import AGGREGATOR, Catalog, name_key
 from generator.records.paper_ids import paper_id
-from generator.records.places import result_path, slug
+from generator.records.places import result_path, slug, slug_problem
 
 ARCHIVE_URL = "https://github.com/paperswithcode/paperswithcode-data"
 DEFAULT_TASKS = ("Semantic Segmentation", "Real-Time Semantic Segmentation")
@@ -196,7 +196,7 @@ class PwcArchive:
             self._problem(f"{where}: not a row object with metrics")
             return MALFORMED
         model = _text(row.get("model_name"))
-        if not model or len(model) > MAX_NAME or not slug(model):
+        if not model or len(model) > MAX_NAME or slug_problem(model) is not None:
             self._problem(f"{where}: the model name {reprlib.repr(model)} cannot be a record's")
             return MALFORMED
         where += f" ({model})"

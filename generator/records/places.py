@@ -110,6 +110,23 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+# characters of a result's file name stem made from a model name: well below the 255 bytes a file
+# system allows, and short enough for the result's id to be quoted ('reproduces', 250 at most)
+MAX_SLUG = 100
+
+
+def slug_problem(name: str) -> str | None:
+    """Why `name` cannot name a result's file (to follow the name quoted), or None when it can."""
+    stem = slug(name)
+    if not stem:
+        return "gives an empty file name; use letters or digits"
+    if len(stem) > MAX_SLUG:
+        return (
+            f"gives a file name of {len(stem)} characters, more than {MAX_SLUG}; shorten the name"
+        )
+    return None
+
+
 def data_dir(root: Path) -> Path:
     return root / DATA
 
