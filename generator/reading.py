@@ -82,7 +82,10 @@ def read_bytes(path: Path, max_bytes: int, follow_links: bool = False) -> bytes:
             raise UnreadableInput(
                 path, f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes"
             )
-        data = handle.read(max_bytes + 1)
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:  # a device or a file system that fails the read
+            raise UnreadableInput(path, f"cannot be read ({exc.strerror})") from None
     if len(data) > max_bytes:  # it grew while being read
         raise UnreadableInput(path, f"the file is over the limit of {max_bytes:,} bytes")
     return data

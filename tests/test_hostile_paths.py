@@ -230,3 +230,54 @@ def test_a_link_in_the_generated_folder_is_never_emptied(site_repo: Path) -> Non
     assert completed.returncode == 2
     assert "build/docs is a link or a file" in completed.stderr
     assert everything(site_repo / "data") == before
+
+
+LONG = "x" * 300  # one name longer than any file system takes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--root", LONG, "validate"],
+        ["build", "--site-dir", f"out/{LONG}"],
+        ["export", "--format", "json", "-o", LONG],
+        ["eval", "--gt", LONG, "--pred", "p", "--num-classes", "3"],
+        ["import", "pwc-archive", "a/" * 2100],  # a path longer than 4,096 bytes
+    ],
+    ids=["root", "site-dir", "export", "eval", "import"],
+)
+def test_a_path_too_long_for_the_file_system_is_a_usage_error(repo: Path, args: list[str]) -> None:
+    completed = run_segboard(*args, cwd=repo)
+    assert completed.returncode == 2, completed.stderr
+    assert "is too long to be a path" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_site_dir_that_is_a_looping_link_is_a_usage_error(site_repo: Path) -> None:
+    (site_repo / "loop").symlink_to("loop")
+    completed = run_segboard("build", "--site-dir", "loop", cwd=site_repo)
+    assert completed.returncode == 2, completed.stderr
+    assert "--site-dir loop is a symbolic link that loops; remove it" in completed.stderr
+    assert (site_repo / "loop").is_symlink()  # left as it was
+
+
+def test_a_file_whose_read_fails_is_reported_not_raised(repo: Path) -> None:
+    """/proc/self/mem opens as a regular file, and reading it fails (EIO)."""
+    completed = run_segboard(
+        "import", "markdown", "/proc/self/mem", "--dataset", "cityscapes", "--split", "val",
+        "--source-url", "https://example.org/", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 2, completed.stderr  # a file given on the command line
+    assert "error: /proc/self/mem: cannot be read (Input/output error)" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_serve_at_an_address_it_cannot_use_says_so_before_building(site_repo: Path) -> None:
+    """192.0.2.1 is kept for documentation: no machine has it, so binding fails at once."""
+    completed = run_segboard("serve", "--host", "192.0.2.1", "--port", "0", cwd=site_repo)
+    assert completed.returncode == 2, completed.stderr
+    assert "cannot listen at '192.0.2.1' port 0 (Cannot assign requested address)" in (
+        completed.stderr
+    )
+    assert "Traceback" not in completed.stderr
+    assert not (site_repo / "site").exists()  # refused before the build, not after it

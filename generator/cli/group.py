@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.cli.options import SystemPath
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=SystemPath(file_okay=False, path_type=Path),
     help="The repository to work on. Default: the nearest folder, from here upwards, that "
     "holds data/.",
 )

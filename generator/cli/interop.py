@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from generator.cli.group import cli
-from generator.cli.options import format_option, pairs, report, root
+from generator.cli.options import SystemPath, format_option, pairs, report, root
 from generator.interop.exports import EXPORT_FORMATS
 from generator.records.paper_ids import paper_id
 from generator.records.validation import validate_repository
@@ -37,7 +37,7 @@ SCALES = ["fraction", "percent"]  # how the importers read values (interop.mappe
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=SystemPath(path_type=Path),
     help="Write to this file, or into this existing folder (as leaderboards.json, results.csv or "
     "model-index.yml; a folder per result for hf and hf-eval-results), instead of standard "
     "output. Only the files written are replaced, each whole or not at all.",
@@ -118,7 +118,7 @@ def _report_import(
 
 
 @import_group.command(name="markdown")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=SystemPath(dir_okay=False, path_type=Path))
 @click.option("--dataset", required=True, help="Dataset id of the leaderboard.")
 @click.option("--split", required=True, help="Split id of the leaderboard.")
 @click.option("--source-url", required=True, help="Where the table was published.")
@@ -192,7 +192,7 @@ def _model_options(paper: str, split: str, source_url: str) -> Callable[[F], F]:
 
 
 @import_group.command(name="hf")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=SystemPath(exists=True, path_type=Path))
 @_model_options(
     paper="The paper when the card has no arxiv: tag: an arXiv id in any common form "
     "(1612.01105, arXiv:1612.01105, its arxiv.org address) or a paper record's slug.",
@@ -229,7 +229,7 @@ def import_hf_command(
 
 
 @import_group.command(name="hf-eval-results")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=SystemPath(exists=True, path_type=Path))
 @_model_options(
     paper="The paper when the folder's README.md has no arxiv: tag: an arXiv id in any common "
     "form or a paper record's slug.",
@@ -267,7 +267,7 @@ def import_hf_eval_results_command(
 
 
 @import_group.command(name="model-index")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=SystemPath(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--split", default="val", show_default=True, help="The split the results were measured on."
 )
@@ -316,7 +316,7 @@ def import_model_index_command(
 
 
 @import_group.command(name="pwc-archive")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=SystemPath(dir_okay=False, path_type=Path))
 @click.option(
     "--task",
     "tasks",

@@ -3,6 +3,8 @@ handing findings to the reporter. Values leave here as plain Python values."""
 
 from __future__ import annotations
 
+import os
+import reprlib
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,6 +18,18 @@ from generator.records.places import find_root
 from generator.reporting import FORMATS, render
 
 F = TypeVar("F", bound=Callable[..., Any])
+NAME_MAX, PATH_MAX = 255, 4096  # bytes of a file name, and of a whole path, on Linux
+
+
+class SystemPath(click.Path):
+    """click.Path, refusing first a path that no file system takes (a name longer than 255
+    bytes, or a path of 4,096): every look at such a path raises."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        encoded = os.fsencode(value)
+        if len(encoded) >= PATH_MAX or any(len(name) > NAME_MAX for name in encoded.split(b"/")):
+            self.fail(f"{reprlib.repr(os.fsdecode(value))} is too long to be a path", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def root(ctx: click.Context) -> Path:

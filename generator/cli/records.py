@@ -10,6 +10,7 @@ import click
 from generator.cli.group import cli
 from generator.cli.options import (
     Asker,
+    SystemPath,
     asks_for_missing,
     fields,
     format_option,
@@ -33,7 +34,7 @@ SETTING_PROMPTS = (
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=SystemPath(path_type=Path))
 @format_option(
     "text: path:line:col: severity: message [rule]; github: GitHub Actions annotations; "
     "json: a list of objects for tools."

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.cli.group import cli
-from generator.cli.options import optional_root, root
+from generator.cli.options import SystemPath, optional_root, root
 from generator.records.outputs import check_output_file
 
 
@@ -19,14 +19,14 @@ from generator.records.outputs import check_output_file
     "--gt",
     "gt_dir",
     required=True,
-    type=click.Path(path_type=Path),
+    type=SystemPath(path_type=Path),
     help="Folder of ground-truth label maps (PNG).",
 )
 @click.option(
     "--pred",
     "pred_dir",
     required=True,
-    type=click.Path(path_type=Path),
+    type=SystemPath(path_type=Path),
     help="Folder of predicted label maps, with the same relative paths.",
 )
 @click.option(
@@ -55,7 +55,7 @@ from generator.records.outputs import check_output_file
 )
 @click.option(
     "--evidence",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=SystemPath(dir_okay=False, path_type=Path),
     help="Write the confusion matrix and how it was made to this .npz file.",
 )
 @click.pass_context

@@ -7,13 +7,13 @@ from pathlib import Path
 import click
 
 from generator.cli.group import cli
-from generator.cli.options import root
+from generator.cli.options import SystemPath, root
 
 
 @cli.command()
 @click.option(
     "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=SystemPath(file_okay=False, path_type=Path),
     help="Where to put the site. Default: site/ in the repository.",
 )
 @click.option(

@@ -131,7 +131,7 @@ class MarkdownTable:
         try:
             text = read_text(path, MAX_TABLE_BYTES, follow_links=True)
         except UnreadableInput as exc:
-            raise UsageError(f"cannot read {path}: {exc.reason}") from None
+            raise UsageError(f"{path}: {exc.reason}") from None
         tables = parse_tables(text)
         mapper = Mapper(root, catalog, self.split)
         if not tables:

@@ -45,6 +45,8 @@ def check_site_dir(root: Path, site_dir: Path, default: Path) -> Path:
             f"--site-dir {site_dir} is in {source}/, which segboard reads: the site would "
             "replace it. Give a folder of its own, such as site/"
         )
+    if target.is_symlink():  # real_path leaves a link that loops
+        raise UsageError(f"--site-dir {site_dir} is a symbolic link that loops; remove it")
     if target.exists() and not target.is_dir():
         raise UsageError(f"--site-dir {site_dir} is a file, not a folder")
     foreign = target.is_dir() and any(target.iterdir()) and not (target / SITE_MARKER).exists()

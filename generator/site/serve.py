@@ -11,11 +11,13 @@ from __future__ import annotations
 import functools
 import gc
 import http.server
+import reprlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from generator.errors import UsageError
 from generator.records.places import SITE_SOURCES, default_site_dir
 
 # what counts as a change (the build opens and reads every record: those events are not asked
@@ -31,8 +33,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def make_server(site_dir: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """A server of `site_dir` listening at host:port (UsageError when it cannot listen there)."""
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    try:
+        return http.server.ThreadingHTTPServer((host, port), handler)
+    except (OSError, UnicodeError, ValueError, TypeError) as exc:  # no such host, port taken
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(
+            f"cannot listen at {reprlib.repr(host)} port {port} ({reason}); give --host an "
+            "address of this machine (127.0.0.1) and --port a free port (0: any)"
+        ) from None
 
 
 class SourceWatch:
@@ -130,13 +140,27 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     keeps the last good site. Ctrl-C closes the server and leaves as the KeyboardInterrupt that
     `segboard`'s main turns into exit status 130.
     """
+    site_dir = default_site_dir(root)
+    server = make_server(site_dir, host, port)  # first: an address it cannot use is said at once
+    try:
+        _serve(root, site_dir, server, host, say)
+    finally:
+        server.server_close()
+
+
+def _serve(
+    root: Path,
+    site_dir: Path,
+    server: http.server.ThreadingHTTPServer,
+    host: str,
+    say: Callable[[str], None],
+) -> None:
     import time
 
     from generator.errors import SegboardError
     from generator.site.build import build_site, records_memo
     from generator.site.reuse import BoardMemo
 
-    site_dir = default_site_dir(root)
     # what the builds keep stays in memory between rebuilds (the records' memo is also saved)
     records, boards = records_memo(root), BoardMemo()
     build_site(root, site_dir, records=records, boards=boards)  # no threads yet: it may fork
@@ -151,7 +175,6 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
         except SegboardError as exc:
             say(f"segboard: rebuild failed, still serving the last good site: {exc}")
 
-    server = make_server(site_dir, host, port)
     changes = SourceWatch(root)
     stop = threading.Event()
     watcher = threading.Thread(
@@ -164,4 +187,3 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     finally:
         stop.set()
         changes.stop()
-        server.server_close()
