@@ -51,3 +51,46 @@ def test_the_seed_file_is_inside_the_repository(repo: Path) -> None:
     completed = run_segboard("check", cwd=repo)
     assert completed.returncode == 2
     assert "the file '/etc/passwd' is not inside the repository" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("site_name: segboard\n", "INHERIT: /etc/hostname\nsite_name: x\n", "'INHERIT' reads"),
+        ("use_directory_urls: true", "use_directory_urls: false", "'use_directory_urls' must stay"),
+        ("font: false", "font: {text: Roboto}", "theme 'font' must be false"),
+        ("extra:\n", "extra:\n  analytics: {provider: google}\n", "'extra.analytics'"),
+        ("  - assets/segboard.js", "  - https://cdn.example.org/t.js", "entry 'https://cdn.exam"),
+        ("  - assets/segboard.css", "  - //cdn.example.org/t.css", "'extra_css' entry '//cdn.exa"),
+        ("extra:\n", "copyright: <script src=//x.org/t.js></script>\nextra:\n", "plain text"),
+        ("custom_dir: overrides", "custom_dir: /etc", "'custom_dir' must be a folder inside"),
+        ("custom_dir: overrides", "custom_dir: .", "'custom_dir' must be a folder inside"),
+        ("  - tables\n", "  - tables: {no_such: 1}\n", "'tables'. (KeyError: 'no_such')"),
+        ("site_name: segboard\n", "", "Config value 'site_name': Required configuration not"),
+    ],
+    ids=[
+        "inherit", "file-urls", "web-font", "analytics", "remote-script", "remote-style",
+        "copyright-markup", "custom-dir-outside", "custom-dir-repository", "extension-option",
+        "no-site-name",
+    ],
+)  # fmt: skip
+def test_settings_that_publish_or_load_from_elsewhere_are_refused(
+    site_repo: Path, old: str, new: str, message: str
+) -> None:
+    config = site_repo / "mkdocs.yml"
+    text = config.read_text()
+    assert old in text, old
+    config.write_text(text.replace(old, new, 1))
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 2, completed.stderr
+    assert message in completed.stderr
+    assert "Traceback" not in completed.stderr and not (site_repo / "site").exists()
+
+
+def test_a_link_in_the_theme_folder_is_refused(site_repo: Path) -> None:
+    """MkDocs copies every file of custom_dir into the site: a link would publish its target."""
+    (site_repo / "overrides" / "hostname").symlink_to("/etc/hostname")
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 2, completed.stderr
+    assert "theme 'custom_dir' holds a symbolic link" in completed.stderr
+    assert not (site_repo / "site").exists()

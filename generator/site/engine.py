@@ -14,6 +14,8 @@ import contextlib
 import logging
 import os
 import re
+import reprlib
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,17 +48,31 @@ def check_config_text(path: Path, text: str) -> None:
 
 
 def check_config(path: Path, base: dict[str, Any]) -> None:
-    """Refuse hooks, plugins and Markdown extensions that segboard does not install, and
-    settings of a shape segboard cannot extend per language."""
+    """Refuse hooks, plugins and Markdown extensions that segboard does not install, settings
+    of a shape segboard cannot extend per language, and settings that would publish files from
+    outside the repository or make the site load anything from another host."""
     if isinstance(base.get("theme"), str):
         base["theme"] = {"name": base["theme"]}
     for key, kind in (("theme", dict), ("extra", dict), ("plugins", list)):
         if key in base and not isinstance(base[key], kind):
             raise UsageError(f"{path}: '{key}' must be a {'mapping' if kind is dict else 'list'}")
-    if not isinstance(base.get("markdown_extensions", []), list):
-        raise UsageError(f"{path}: 'markdown_extensions' must be a list")
+    for key in ("markdown_extensions", "extra_css", "extra_javascript"):
+        if not isinstance(base.get(key, []), list):
+            raise UsageError(f"{path}: '{key}' must be a list")
     if base.get("hooks"):
         raise UsageError(f"{path}: 'hooks' run Python code from the repository; remove them")
+    if "INHERIT" in base:
+        raise UsageError(
+            f"{path}: 'INHERIT' reads settings from another file; segboard reads mkdocs.yml "
+            "alone, so copy those settings into it"
+        )
+    if base.get("use_directory_urls", True) is not True:
+        raise UsageError(
+            f"{path}: segboard's pages link to folders (page/), so 'use_directory_urls' must "
+            "stay true"
+        )
+    _check_offline(path, base)
+    _check_custom_dir(path, base.get("theme", {}).get("custom_dir"))
     for plugin in base.get("plugins") or []:
         if _entry_name(plugin) not in ALLOWED_PLUGINS:
             raise UsageError(
@@ -66,6 +82,54 @@ def check_config(path: Path, base: dict[str, Any]) -> None:
         name = _entry_name(extension)
         if name not in MARKDOWN_EXTENSIONS and not name.startswith(ALLOWED_MODULES):
             raise UsageError(f"{path}: the Markdown extension {name!r} is not one segboard allows")
+
+
+def _check_offline(path: Path, base: dict[str, Any]) -> None:
+    """The site loads nothing from other hosts: no web fonts, analytics or remote scripts and
+    styles, and no markup in the footer's copyright line (the theme writes it as HTML)."""
+    offline = "the site loads nothing from other hosts"
+    font = base.get("theme", {}).get("font", False)
+    if font is not False:
+        raise UsageError(f"{path}: theme 'font' must be false ({offline}: no web fonts)")
+    for key in ("analytics", "consent"):
+        if key in base.get("extra", {}):
+            raise UsageError(f"{path}: 'extra.{key}' is not allowed ({offline}: no trackers)")
+    for key in ("extra_css", "extra_javascript"):
+        for entry in base.get(key) or []:
+            target = entry.get("path") if isinstance(entry, dict) else entry
+            if not isinstance(target, str) or _REMOTE.match(target):
+                raise UsageError(
+                    f"{path}: '{key}' entry {reprlib.repr(target)} is not a file of the site "
+                    f"({offline})"
+                )
+    copyright_line = base.get("copyright")
+    if copyright_line is not None and (
+        not isinstance(copyright_line, str) or "<" in copyright_line
+    ):
+        raise UsageError(f"{path}: 'copyright' must be plain text (the theme writes it as HTML)")
+
+
+_REMOTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\")  # a scheme, or a host without one
+
+
+def _check_custom_dir(path: Path, custom: object) -> None:
+    """The theme's custom_dir is a folder inside the repository, other than the repository
+    itself, without symbolic links: MkDocs publishes every file in it."""
+    if custom is None:
+        return
+    root = real_path(path.parent)
+    folder = real_path(path.parent / custom) if isinstance(custom, str) else root
+    if folder == root or root not in folder.parents or not folder.is_dir():
+        raise UsageError(
+            f"{path}: theme 'custom_dir' must be a folder inside the repository (such as "
+            "overrides/): MkDocs publishes every file in it"
+        )
+    for inside in folder.rglob("*"):
+        if inside.is_symlink():
+            raise UsageError(
+                f"{path}: theme 'custom_dir' holds a symbolic link ({inside}); MkDocs would "
+                "publish what it leads to, so replace it with the file itself"
+            )
 
 
 def _entry_name(entry: object) -> str:
@@ -83,7 +147,10 @@ class _Collector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:  # what was raised, in one line
+            message += "\n" + traceback.format_exception_only(record.exc_info[1])[-1]
+        self.messages.append(message)
 
 
 def base_config(root: Path) -> tuple[Path, dict[str, Any]]:
@@ -173,39 +240,64 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
     alternate.sort(key=lambda item: LANGUAGES.index(item["lang"]))
     extra = dict(base.get("extra", {}), alternate=alternate)
     site_url = language_site_url(base, lang)
-    return load_config(
-        config_file=str(config_file),
-        docs_dir=str(docs_dir),
-        site_dir=str(site_dir),
-        nav=nav,
-        theme=theme,
-        plugins=plugins,
-        extra=extra,
-        site_url=site_url,
-        edit_uri="",  # pages are generated: an edit link per record is on its row instead
-        strict=True,
-    )
+    with _engine_messages() as messages:
+        try:
+            return load_config(
+                config_file=str(config_file),
+                docs_dir=str(docs_dir),
+                site_dir=str(site_dir),
+                nav=nav,
+                theme=theme,
+                plugins=plugins,
+                extra=extra,
+                site_url=site_url,
+                edit_uri="",  # pages are generated: an edit link per record is on its row
+                strict=True,
+            )
+        except Exception as exc:  # MkDocs' Abort, or what a plugin or extension raised
+            what = f"{config_file}: MkDocs refuses the settings"
+            raise UsageError(_failure(what, exc, messages)) from None
 
 
 def mkdocs_build(config: Any) -> list[str]:
     """Run MkDocs; return its warnings (a strict build that warned raises DataError)."""
     from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, MkDocsException
 
     logging.getLogger("jieba").setLevel(logging.WARNING)  # it reports loading its dictionary
+    with _engine_messages() as messages:
+        try:
+            build(config)
+        except Exception as exc:  # MkDocs' Abort, or what a plugin or extension raised
+            raise DataError(_failure("the site did not build", exc, messages)) from None
+    return messages
+
+
+@contextlib.contextmanager
+def _engine_messages() -> Iterator[list[str]]:
+    """MkDocs' warnings and errors during a block, kept rather than printed."""
     logger = logging.getLogger("mkdocs")
     collector = _Collector()
     logger.addHandler(collector)
     propagate, logger.propagate = logger.propagate, False
     try:
-        build(config)
-    except (Abort, MkDocsException) as exc:
-        details = "\n".join(f"  {m}" for m in collector.messages)
-        raise DataError(f"the site did not build: {exc}\n{details}".rstrip()) from None
+        yield collector.messages
     finally:
         logger.removeHandler(collector)
         logger.propagate = propagate
-    return collector.messages
+
+
+def _failure(what: str, exc: Exception, messages: list[str]) -> str:
+    """One line for the failure, then a line for each message MkDocs logged: its first line,
+    and the last one of a traceback it carries (which says what was raised)."""
+    reason = str(exc)
+    if not type(exc).__module__.startswith("mkdocs"):
+        reason = f"{type(exc).__name__}: {reason}"
+    details = []
+    for message in messages:
+        lines = [line.strip() for line in message.splitlines() if line.strip()]
+        if lines:
+            details.append(lines[0] + (f" ({lines[-1]})" if len(lines) > 1 else ""))
+    return "\n  ".join([f"{what}: {reason}", *details])
 
 
 @contextlib.contextmanager
