@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.offline import remote_loads
+
 from .conftest import run_segboard
 
 
@@ -94,3 +96,57 @@ def test_a_link_in_the_theme_folder_is_refused(site_repo: Path) -> None:
     assert completed.returncode == 2, completed.stderr
     assert "theme 'custom_dir' holds a symbolic link" in completed.stderr
     assert not (site_repo / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "listed"),
+    [
+        (
+            "docs/en/about.md",
+            "\n![logo](https://example.org/logo.png)\n",
+            "about/index.html: https",
+        ),
+        ("docs/zh/about.md", '\n<iframe src="//example.org/v"></iframe>\n', "zh/about/index.html"),
+        (
+            "overrides/main.html",
+            '{% extends "base.html" %}{% block scripts %}{{ super() }}'
+            '<script src="https://tracker.example.org/t.js"></script>{% endblock %}',
+            "index.html: https://tracker.example.org/t.js",
+        ),
+        ("overrides/assets/x.css", '@import "https://fonts.example.org/f.css";', "assets/x.css"),
+    ],
+    ids=["markdown-image", "raw-html", "theme-template", "style-sheet"],
+)
+def test_a_site_source_that_loads_from_another_host_fails_the_build(
+    site_repo: Path, place: str, text: str, listed: str
+) -> None:
+    """The site works offline: an image, frame, script or style from another host, put there by
+    a hand-written page or the theme's folder, fails the build (exit status 1) and is named."""
+    path = site_repo / place
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(text)
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 1, completed.stderr
+    assert "the site would load from other hosts, and it must work offline" in completed.stderr
+    assert listed in completed.stderr and "Traceback" not in completed.stderr
+    assert not (site_repo / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ('<img alt=x src=//example.org/a.png>', ["//example.org/a.png"]),
+        ('<img srcset="a.png 1x, https://example.org/b.png 2x">', ["https://example.org/b.png"]),
+        ('<link rel="stylesheet" href="https://cdn.example.org/x.css">', ["https://cdn.example.org/x.css"]),
+        ('<div style="background: url(\'https://example.org/t.gif\')">', ["https://example.org/t.gif"]),
+        ('<svg><use href="https://example.org/s.svg#a"/></svg>', ["https://example.org/s.svg#a"]),
+        ('<link rel="canonical" href="https://example.org/">', []),  # names, loads nothing
+        ('<a href="https://example.org/">a link</a>', []),
+        ('<img src="data:image/png;base64,AAAA">', []),
+        ('<script src="assets/segboard.js"></script>', []),
+        ("<p>in CSS, write url(https://example.org/x.png)</p>", []),  # text, not a style
+    ],
+)  # fmt: skip
+def test_what_a_page_would_load_from_another_host(html: str, found: list[str]) -> None:
+    assert remote_loads(html) == found

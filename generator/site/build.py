@@ -50,6 +50,7 @@ from generator.site.engine import (
     site_address,
 )
 from generator.site.i18n import LANGUAGES
+from generator.site.offline import check_offline
 from generator.site.pages import PageWriter, page_url
 from generator.site.reuse import (
     BlockMemo,
@@ -361,7 +362,10 @@ def _remove_leftovers(site_dir: Path) -> None:
 def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> list[str]:
     """Build one language into staging/<lang>/ (MkDocs empties its output folder first)."""
     config = mkdocs_config(root, lang, generated_dir(root, lang), staging / lang, nav)
-    return mkdocs_build(config)
+    warnings = mkdocs_build(config)
+    # before the tables fill its slots (they load nothing); named as published (zh/...)
+    check_offline(staging / lang, "" if lang == LANGUAGES[0] else f"{lang}/")
+    return warnings
 
 
 _FORKED_TASK: list[Callable[[], Any]] = []  # set while a pool forks: its workers inherit it
