@@ -199,6 +199,7 @@ def test_every_bad_label_map_is_reported_by_name(tmp_path: Path) -> None:
     assert f"{pred / 'frame-1.png'}: 32x48 pixels, but the ground truth is 64x48" in stderr
     assert f"{pred / 'frame-2.png'}: a RGB image; label maps must be palette (P)" in stderr
     assert f"{gt / 'city/frame-3.png'}: not a readable PNG (corrupt or truncated" in stderr
+    assert "<_io." not in stderr  # Pillow's name for the open file is not the reader's
     assert f"{gt / 'city/frame-4.png'}: larger than 64,000,000 pixels" in stderr
     assert f"{pred / 'city/frame-5.png'}: prediction holds the value 9, outside 0-2" in stderr
     assert "5 problem(s) with the label maps" in stderr

@@ -441,6 +441,19 @@ def test_jpeg_bytes_in_a_png_file_are_refused_by_name(tmp_path: Path) -> None:
         assert "Traceback" not in completed.stderr
 
 
+def test_a_png_cut_after_its_header_is_named_without_python_objects(tmp_path: Path) -> None:
+    """Pillow's message names the open file as '<_io.BufferedReader name=4>'; the reader is
+    told about the file by its path only."""
+    path = tmp_path / "cut.png"
+    Image.new("L", (4, 4)).save(path)
+    path.write_bytes(path.read_bytes()[:40])
+    with pytest.raises(evaluation.DataError) as raised:
+        evaluation.read_label_map(path)
+    assert str(raised.value) == (
+        f"{path}: not a readable PNG (corrupt or truncated: cannot identify image file)"
+    )
+
+
 def test_a_bomb_is_refused_from_its_header_alone(tmp_path: Path) -> None:
     path = tmp_path / "bomb.png"
     ihdr = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)

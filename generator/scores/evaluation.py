@@ -13,6 +13,7 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import re
 import stat
 import sys
 import threading
@@ -189,7 +190,9 @@ def _decode_png(path: Path, file: BinaryIO) -> NDArray[np.uint8]:
     except DataError:
         raise
     except (OSError, SyntaxError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable PNG (corrupt or truncated: {exc})") from None
+        # Pillow names the open file by its object ('<_io.BufferedReader name=4>'): drop it
+        reason = re.sub(r"\s*<_io\.[^>]*>", "", str(exc)).rstrip(" :") or type(exc).__name__
+        raise DataError(f"{path}: not a readable PNG (corrupt or truncated: {reason})") from None
 
 
 def _evaluate_pairs(
