@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -256,3 +257,24 @@ def test_foreign_values_that_fail_validation_are_left_out(repo: Path, tmp_path: 
         / "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd-ms-flip.yaml"
     ).exists()
     assert validate_repository(repo).errors == []
+
+
+def test_a_model_card_shows_names_as_text_not_markup(repo: Path, tmp_path: Path) -> None:
+    """The card's Markdown body writes names escaped: HTML, a '|' or a ']' in a model name or
+    a paper title shows as itself on the Hub, and the paper link keeps its address."""
+    record = repo / "data/results/cityscapes/test/pspnet-resnet-101.yaml"
+    hostile = "PSPNet <b>bold</b> | *star* [x](javascript:alert(1))"
+    text = record.read_text()
+    record.write_text(text.replace("model: PSPNet-ResNet-101", f"model: {json.dumps(hostile)}"))
+    completed = run_segboard("export", "--format", "hf", "-o", str(tmp_path / "cards"), cwd=repo)
+    assert completed.returncode == 0, completed.stderr
+    card = (tmp_path / "cards/cityscapes--test--pspnet-resnet-101/README.md").read_text()
+    body = card.split("\n---\n", 1)[1]
+    assert "<b>" not in body and "](javascript:" not in body
+    assert (
+        "# PSPNet &lt;b&gt;bold&lt;/b&gt; \\| \\*star\\* \\[x\\]\\(javascript:alert\\(1\\)\\)"
+        in body
+    )
+    assert "[Pyramid Scene Parsing Network](<https://arxiv.org/abs/1612.01105>)" in body
+    front = hub.ModelCard.load(tmp_path / "cards/cityscapes--test--pspnet-resnet-101/README.md")
+    assert front.data.model_name == hostile  # the front matter keeps the name as it is

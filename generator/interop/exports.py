@@ -19,6 +19,7 @@ from generator.records.model import Catalog, Result
 from generator.records.outputs import check_output_dir, check_output_file
 from generator.records.texts import RESULT_FIELDS
 from generator.scores.verification import state
+from generator.site.markup import md_text
 
 TASK = "Semantic Segmentation"
 HF_TASK = {"type": "image-segmentation", "name": "Semantic Segmentation"}
@@ -133,9 +134,11 @@ def hf_card(catalog: Catalog, result: Result) -> str:
         ],
         "segboard": segboard_extras(catalog, result),
     }
+    # names as Markdown text: '<b>', '|', '*' or ']' in one shows as itself, never as markup
     body = (
-        f"# {result.model}\n\n{result.method} on {dataset.name} ({split.name_en}), from "
-        f"[{paper.title}]({paper.url}). Exported by segboard.\n"
+        f"# {md_text(result.model)}\n\n{md_text(result.method)} on {md_text(dataset.name)} "
+        f"({md_text(split.name_en)}), from [{md_text(paper.title)}](<{paper.url}>). Exported by "
+        "segboard.\n"
     )
     return f"---\n{_dump(front)}---\n\n{body}"
 
