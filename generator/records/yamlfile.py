@@ -13,8 +13,6 @@ of itself (sequence items), so later checks can point at the offending line.
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,14 @@ from yaml.nodes import MappingNode, SequenceNode
 
 from generator.problems import Position, Problem, error
 from generator.reading import UnreadableInput, open_regular
-from generator.records.yamlscalars import MAX_DEPTH, Builder, Composer, position
+from generator.records.yamlscalars import (
+    BIDI,
+    MAX_DEPTH,
+    Builder,
+    Composer,
+    bidi_message,
+    position,
+)
 from generator.records.yamlscalars import JsonPath as JsonPath  # the type records' paths have
 
 MAX_RECORD_BYTES = 256 * 1024
@@ -201,29 +206,21 @@ def load_text(text: str, path: Path) -> LoadResult:
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         message = f"a record must be a mapping of field names to values, but this file holds {kind}"
         return LoadResult(None, [error(path, position(root), "not-a-mapping", message)])
-    builder = Builder(path, track_aliases="*" in text)
+    builder = Builder(path, "*" in text, written_bidi=frozenset(BIDI.findall(text)))
     data = builder.build(root, (), 0)
     document = Document(path, data, builder.number_text, text, builder.substituted)
     return LoadResult(document, builder.problems + _bidi_controls(text, path))
 
 
-# Characters that reorder how text is displayed (Trojan Source): a name holding one can show
-# something other than what it says.
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def _bidi_controls(text: str, path: Path) -> list[Problem]:
+    """The bidirectional controls written as they are (those written as escapes in a
+    double-quoted scalar are the Builder's to report)."""
     problems = []
-    for match in _BIDI.finditer(text):
+    for match in BIDI.finditer(text):
         index = match.start()
         line_start = text.rfind("\n", 0, index) + 1
         where = (text.count("\n", 0, index) + 1, index - line_start + 1)
-        name = unicodedata.name(match.group(), f"U+{ord(match.group()):04X}")
-        message = (
-            f"an invisible bidirectional control character (U+{ord(match.group()):04X} {name}) "
-            "can make this text display differently from what it holds; remove it"
-        )
-        problems.append(error(path, where, "text-bidi", message))
+        problems.append(error(path, where, "text-bidi", bidi_message(match.group())))
     return problems
 
 

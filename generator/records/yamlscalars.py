@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,21 @@ _NOT_FINITE = {
 }
 _SPECIAL_WORDS = _NULLS | _TRUE | _FALSE | _YAML11_BOOLS | _NOT_FINITE
 _NUMERIC_START = frozenset("0123456789+-.")
+# Characters that reorder how text is displayed (Trojan Source): a name holding one can show
+# something other than what it says.
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters (NUL, a terminal's escape, C1 codes): they do not show, and some change the
+# terminal that prints them. A tab or a line break is text; the schema says where it may be.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_HIDDEN = re.compile(f"{BIDI.pattern}|{_CONTROL.pattern}")
+
+
+def bidi_message(character: str) -> str:
+    name = unicodedata.name(character, f"U+{ord(character):04X}")
+    return (
+        f"an invisible bidirectional control character (U+{ord(character):04X} {name}) "
+        "can make this text display differently from what it holds; remove it"
+    )
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -77,8 +93,17 @@ def position(node: Any) -> Position:
 class Builder:
     """Turns a composed node tree into plain data, collecting problems (and positions if asked)."""
 
-    def __init__(self, path: Path, track_aliases: bool, track_positions: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        track_aliases: bool,
+        track_positions: bool = False,
+        written_bidi: frozenset[str] = frozenset(),
+    ) -> None:
         self.path = path
+        # bidirectional controls written as they are in the file, which yamlfile reports with
+        # their exact place: only those written as escapes are left to report here
+        self.written_bidi = written_bidi
         self.problems: list[Problem] = []
         self.positions: dict[JsonPath, Position] = {}
         self.track_positions = track_positions
@@ -190,6 +215,8 @@ class Builder:
         value: Any
         text = node.value
         if node.style != "":  # quoted or block scalar: always text
+            if node.style == '"' and _HIDDEN.search(text):  # only escapes can write these
+                self.hidden_characters(node, text)
             return text
         if text in _SPECIAL_WORDS:
             reported = len(self.problems)
@@ -223,6 +250,22 @@ class Builder:
         if json_path is not None:
             self.number_text[json_path] = text
         return value
+
+    def hidden_characters(self, node: ScalarNode, text: str) -> None:
+        """Report each character of `text` (written with an escape such as \\u202e or \\e)
+        that the loader refuses in the file itself: bidirectional and other control
+        characters."""
+        for character in dict.fromkeys(m.group() for m in _HIDDEN.finditer(text)):
+            if BIDI.fullmatch(character):
+                if character not in self.written_bidi:
+                    self.report(position(node), "text-bidi", bidi_message(character))
+            else:
+                self.report(
+                    position(node),
+                    "text-control",
+                    f"a control character (U+{ord(character):04X}), written as an escape: it "
+                    "does not show, and some change the terminal that prints them; remove it",
+                )
 
     def special_word(self, node: ScalarNode, text: str) -> Any:
         if text in _NULLS:
