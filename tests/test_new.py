@@ -159,6 +159,17 @@ def test_a_malformed_metric_shows_a_metric_example(repo: Path, value: str) -> No
     assert "pascal-voc-2012" not in completed.stderr  # a dataset id is no metric example
 
 
+def test_a_metric_given_twice_with_two_values_is_refused(repo: Path) -> None:
+    before = files(repo)
+    args = [*with_flag("--metric", "miou=40.10"), "--metric", "miou=41.20"]
+    completed = run_segboard(*args, cwd=repo)
+    assert completed.returncode == 2, completed.stderr
+    assert "--metric miou is given twice (40.10 and 41.20); give the published value once" in (
+        completed.stderr
+    )
+    assert files(repo) == before
+
+
 # --- fractions of 1 on a percentage metric (issue #15, item 2) ----------------------------------
 
 

@@ -159,7 +159,9 @@ def new_result(
     ask.require({**required, "metric": metrics, "source kind": given["source_kind"],
                  "source url": given["source_url"]})  # fmt: skip
     values = {name: ask.value(given[name], name, test) for name, test in checks.items()}
-    measured = dict(ask.repeated(metrics, "metric", "ID=VALUE, e.g. miou=45.2", check.metric))
+    measured = check.metrics(
+        ask.repeated(metrics, "metric", "ID=VALUE, e.g. miou=45.2", check.metric)
+    )
     kind = ask.value(given["source_kind"], "source kind", type=click.Choice(SOURCE_KINDS))
     url = ask.value(given["source_url"], "source URL", check.url)
     settings = {key: ask.optional(given[key], label, _NUMBERS.get(key))

@@ -120,6 +120,19 @@ class ResultAnswers:
             )
         return metric_id, number
 
+    def metrics(self, given: list[tuple[str, str]]) -> dict[str, str]:
+        """The metrics given (`metric`'s answers) by id; one given twice with two values is a
+        usage error, since which one was published cannot be told."""
+        measured: dict[str, str] = {}
+        for metric_id, number in given:
+            if measured.get(metric_id, number) != number:
+                raise UsageError(
+                    f"--metric {metric_id} is given twice ({measured[metric_id]} and {number}); "
+                    "give the published value once"
+                )
+            measured[metric_id] = number
+        return measured
+
     def url(self, text: str) -> str:
         value = text.strip()
         if not _HTTP_URL.match(value):
