@@ -10,7 +10,9 @@ interrupt leaves it).
 
 from __future__ import annotations
 
+import contextlib
 import signal
+from collections.abc import Iterator
 
 INTERRUPTED = 128 + signal.SIGINT  # 130
 
@@ -36,3 +38,15 @@ class UsageError(SegboardError):
     """The command was called wrongly (bad option, missing folder): exit status 2."""
 
     exit_code = 2
+
+
+@contextlib.contextmanager
+def system_errors(what: str) -> Iterator[None]:
+    """An OSError in the block (a full disk, a folder it may not write) as a UsageError in one
+    line, '<what>: <reason> (<file>)', rather than a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+        where = getattr(exc, "path", None) or exc.filename
+        raise UsageError(f"{what}: {reason}" + (f" ({where})" if where else "")) from None

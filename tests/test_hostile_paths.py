@@ -3,11 +3,13 @@ and two builds never run at once."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
 import pytest
 
+from generator.site import build
 from generator.site.build import build_lock, build_site
 
 from .conftest import run_segboard
@@ -281,3 +283,24 @@ def test_serve_at_an_address_it_cannot_use_says_so_before_building(site_repo: Pa
     )
     assert "Traceback" not in completed.stderr
     assert not (site_repo / "site").exists()  # refused before the build, not after it
+
+
+def test_a_full_disk_fails_the_build_in_one_line_and_keeps_the_last_site(
+    site_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the data files fails as on a full disk: a usage error naming the reason, no
+    traceback, the site built before left as it was, and no staging folder left behind."""
+    assert run_segboard("build", cwd=site_repo).returncode == 0
+    before = {p: p.read_bytes() for p in (site_repo / "site").rglob("*") if p.is_file()}
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(build, "_place", full)
+    completed = run_segboard("build", "--fresh", cwd=site_repo)
+    assert completed.returncode == 2, completed.stderr
+    assert "cannot build the site: No space left on device" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    after = {p: p.read_bytes() for p in (site_repo / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(site_repo.glob(".site-*"))

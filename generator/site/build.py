@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.errors import DataError, UsageError
+from generator.errors import DataError, UsageError, system_errors
 from generator.fingerprint import machine_key
 from generator.reading import UnreadableInput, read_text
 from generator.records.loading import collector_paused
@@ -201,7 +201,7 @@ def build_site(
     default = default_site_dir(root)
     site_dir = check_site_dir(root, site_dir or default, default)
     reuse = reuse and machine_key() is not None  # nothing kept can be trusted without it
-    with build_lock(root):
+    with build_lock(root), system_errors("cannot build the site"):
         if fresh:
             shutil.rmtree(cache_dir(root), ignore_errors=True)
         memo = None
