@@ -33,6 +33,16 @@ def real_path(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
+def leads_out(path: Path, folder: Path) -> bool:
+    """Whether `path`, found below `folder`, is outside it once links are followed: a file an
+    importer reaches through a link that a stranger's folder can hold."""
+    base, target = real_path(folder), real_path(path)
+    return target != base and base not in target.parents
+
+
+LEADS_OUT = "a link leads it out of the folder given; it is not read"
+
+
 def kind_of(mode: int) -> str:
     """What a file that is not a regular one is: 'a folder', 'a named pipe (FIFO)', ..."""
     if stat.S_ISDIR(mode):

@@ -100,7 +100,31 @@ def test_model_index_entries_of_odd_shapes_and_links_out_are_left_out(
     assert "Import 5: not the path of a file (or a pattern)" in completed.stderr
     assert "Import 'a/**b': Invalid pattern" in completed.stderr
     assert "zoo/configs: error: not readable (a folder, not a regular file)" in completed.stderr
-    assert "linked/secret.yml: error: a link leads it out of the model-index's" in completed.stderr
+    assert "linked/secret.yml: error: a link leads it out of the folder given" in completed.stderr
+
+
+@pytest.mark.parametrize("importer", ["hf", "hf-eval-results"])
+def test_hugging_face_folders_are_read_without_following_links_out(
+    repo: Path, tmp_path: Path, importer: str
+) -> None:
+    """A model folder from elsewhere can hold links: a card or an evaluation-results file that
+    leads out of the folder given is left out, not read."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("- dataset: {id: secret-net}\n  value: 1\n")
+    folder = tmp_path / "models"
+    inside = folder / "a" / (".eval_results" if importer == "hf-eval-results" else "")
+    inside.mkdir(parents=True)
+    link = inside / ("r.yaml" if importer == "hf-eval-results" else "README.md")
+    link.symlink_to(secret)
+    completed = run_segboard(
+        "import", importer, str(folder), "--paper", "1612.01105", "--split", "val",
+        "--source-url", "https://huggingface.co/x/y", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 1, completed.stderr
+    assert f"{link}: error: a link leads it out of the folder given; it is not read" in (
+        completed.stderr
+    )
+    assert "secret-net" not in completed.stderr and "Traceback" not in completed.stderr
 
 
 def test_a_fifo_given_to_an_importer_does_not_block(repo: Path, tmp_path: Path) -> None:

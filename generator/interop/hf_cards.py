@@ -24,6 +24,7 @@ from generator.interop.names import plain_text
 from generator.interop.outcome import ImportPlan, left_out
 from generator.interop.own import OWN_KEY, OwnEntry, is_own, own_plan, plan_beside_own
 from generator.problems import Problem
+from generator.reading import LEADS_OUT, leads_out
 from generator.records.model import Catalog
 from generator.records.paper_ids import paper_id
 
@@ -157,6 +158,9 @@ class HfCards:
         own: list[OwnEntry] = []
         foreign: list[tuple[Path, dict[str, Any], str]] = []
         for card in cards:
+            if path.is_dir() and leads_out(card, path):
+                problems.append(left_out(card, LEADS_OUT))
+                continue
             try:
                 front, body = front_matter(card)
             except UnreadableFile as exc:

@@ -46,7 +46,7 @@ from generator.interop.names import number_text, plain_text
 from generator.interop.outcome import ImportPlan, left_out
 from generator.interop.own import OWN_KEY, OwnEntry, is_own, own_plan, plan_beside_own
 from generator.problems import Problem
-from generator.reading import real_path
+from generator.reading import LEADS_OUT, leads_out, real_path
 from generator.records.model import Catalog, Result
 
 FOLDER = ".eval_results"
@@ -174,6 +174,9 @@ class HfEvalResults:
         groups: dict[Path, dict[tuple[str, str], _Group]] = {}
         for model, files in _models(path).items():
             for file in files:
+                if path.is_dir() and leads_out(file, path):
+                    problems.append(left_out(file, LEADS_OUT))
+                    continue
                 own += self._read(file, groups.setdefault(model, {}), problems)
         foreign = {model: found for model, found in groups.items() if found}
         self.options.refuse_several(path, len(foreign), "models")

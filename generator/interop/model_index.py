@@ -22,7 +22,7 @@ from generator.interop.names import plain_text
 from generator.interop.outcome import ImportPlan, left_out
 from generator.interop.own import OWN_KEY, OwnEntry, own_plan
 from generator.problems import Problem
-from generator.reading import real_path
+from generator.reading import LEADS_OUT, leads_out
 from generator.records.model import Catalog
 
 # OpenMMLab's config names end in the training crop: ..._cityscapes-512x1024
@@ -99,12 +99,9 @@ def documents(path: Path, problems: list[Problem]) -> list[tuple[Path, Any]]:
         except ValueError as exc:  # "'**' can only be an entire path component"
             problems.append(left_out(path, f"Import {pattern!r}: {exc}"))
             continue
-        folder = real_path(path.parent)
         for metafile in metafiles:
-            resolved = real_path(metafile)
-            if resolved != folder and folder not in resolved.parents:  # through a link
-                message = "a link leads it out of the model-index's folder; it is not read"
-                problems.append(left_out(metafile, message))
+            if leads_out(metafile, path.parent):
+                problems.append(left_out(metafile, LEADS_OUT))
                 continue
             if _PATTERN.search(pattern) and metafile.is_dir():  # a pattern's folders are passed
                 continue
