@@ -55,12 +55,12 @@ def test_evidence_through_a_link_out_of_the_repository_is_refused(
 
 
 def test_a_hand_written_page_that_is_a_link_is_not_published(site_repo: Path) -> None:
-    page = site_repo / "docs/en/leak.md"
-    page.parent.mkdir(parents=True, exist_ok=True)
+    page = site_repo / "docs/en/about.md"  # a page the site publishes
+    page.unlink()
     page.symlink_to("/etc/hostname")
     completed = run_segboard("build", cwd=site_repo)
     assert completed.returncode == 1
-    assert "leak.md: a symbolic link; input files must be real files" in completed.stderr
+    assert "about.md: a symbolic link; input files must be real files" in completed.stderr
     assert not (site_repo / "site").exists()
 
 

@@ -150,3 +150,21 @@ def test_a_site_source_that_loads_from_another_host_fails_the_build(
 )  # fmt: skip
 def test_what_a_page_would_load_from_another_host(html: str, found: list[str]) -> None:
     assert remote_loads(html) == found
+
+
+@pytest.mark.parametrize("name", ["en/faq.md", "en/index.md", "en/images/logo.png", "fr/about.md"])
+def test_a_file_of_docs_the_site_would_not_publish_is_an_error(site_repo: Path, name: str) -> None:
+    """Only about.md and metrics.md of docs/<language>/ are published: another page, a folder
+    or a language the site does not build would be lost without a word, so the build says so."""
+    path = site_repo / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# A page\n")
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 1, completed.stderr
+    shown = f"docs/{name.split('/')[0]}" if name.startswith("fr/") else f"docs/{name}"
+    if name.endswith(".png"):
+        shown = "docs/en/images"
+    assert f"{shown}: the site publishes only about.md and metrics.md of docs/<language>/" in (
+        completed.stderr
+    )
+    assert not (site_repo / "site").exists()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,20 @@ def handwritten_files(root: Path, lang: str) -> list[Path]:
     pages = sorted(folder.glob("*.md")) if folder.is_dir() else []
     contributing = root / ("CONTRIBUTING.md" if lang == "en" else f"CONTRIBUTING.{lang}.md")
     return pages + ([contributing] if contributing.is_file() else [])
+
+
+def unpublished_docs(root: Path, languages: Sequence[str], pages: Sequence[str]) -> list[Path]:
+    """What docs/ holds besides docs/<language>/<page> for the given languages and pages."""
+    docs = root / DOCS
+    if not docs.is_dir():
+        return []
+    found = []
+    for entry in sorted(docs.iterdir()):
+        if entry.name in languages and entry.is_dir() and not entry.is_symlink():
+            found += [p for p in sorted(entry.iterdir()) if p.name not in pages]
+        else:
+            found.append(entry)
+    return [path for path in found if not path.name.startswith(".")]  # .gitkeep, editors' files
 
 
 def documentation_files(root: Path) -> list[Path]:

@@ -36,6 +36,7 @@ from generator.records.places import (
     handwritten_files,
     lock_path,
     schema_path,
+    unpublished_docs,
 )
 from generator.records.schemas import RECORD_KINDS
 from generator.records.validation import ValidationReport, validate_repository
@@ -51,7 +52,7 @@ from generator.site.engine import (
 )
 from generator.site.i18n import LANGUAGES
 from generator.site.offline import check_offline
-from generator.site.pages import PageWriter, page_url
+from generator.site.pages import HANDWRITTEN_PAGES, PageWriter, page_url
 from generator.site.reuse import (
     BlockMemo,
     BoardMemo,
@@ -98,7 +99,17 @@ def source_date_epoch(root: Path) -> str:
 
 
 def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
-    """Hand-written pages of one language by name (the contributing guide as contributing.md)."""
+    """Hand-written pages of one language by name (the contributing guide as contributing.md).
+    A file of docs/ that the site would not publish is an error: it would be lost silently."""
+    unpublished = unpublished_docs(root, LANGUAGES, HANDWRITTEN_PAGES)
+    if unpublished:
+        listed = ", ".join(str(path.relative_to(root)) for path in unpublished)
+        raise DataError(
+            f"{listed}: the site publishes only {' and '.join(HANDWRITTEN_PAGES)} of "
+            f"docs/<language>/ for the languages {', '.join(LANGUAGES)} (and CONTRIBUTING.md as "
+            "the contributing page), so this would not appear on it; remove it or move its "
+            "text into one of those"
+        )
     pages: dict[str, str] = {}
     for path in handwritten_files(root, lang):
         name = "contributing.md" if path.parent == root else path.name

@@ -59,6 +59,11 @@ def result_page(result_id: str) -> str:
     return f"results/{result_id.replace('/', '--')}.md"
 
 
+# the hand-written pages of docs/<lang>/ that the site publishes: the about page, and the
+# introduction of the metrics page (the contributing page comes from CONTRIBUTING*.md)
+HANDWRITTEN_PAGES = ("about.md", "metrics.md")
+
+
 class PageWriter:
     """Writes one language's pages from the validated catalog."""
 
