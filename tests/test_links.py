@@ -415,11 +415,24 @@ def test_an_unexpected_error_breaks_one_link_only(
     assert "1 ok, 2 broken, 0 warnings" in completed.stderr
 
 
-def test_bad_settings_are_refused(repo: Path) -> None:
-    (repo / "pyproject.toml").write_text("[tool.segboard.links]\ndeadline = 0\n")
-    completed = run_segboard("links", cwd=repo)
-    assert completed.returncode == 2
-    assert "[tool.segboard.links]: deadline must be above 0" in completed.stderr
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("deadline = 0", "deadline must be above 0"),
+        ('ignore = ["("]', "ignore: '(' is not a regular expression (missing )"),
+        ('ignore = "example"', "ignore must be a list of regular expressions"),
+        ('accept = ["404"]', "accept must be a list of HTTP statuses (whole numbers 100-599)"),
+        ("accept = [999999]", "accept must be a list of HTTP statuses"),
+        ("retries = 2.5", "retries must be a whole number up to 1000"),
+        ("concurrency = 100000000", "concurrency must be a whole number up to 1000"),
+    ],
+)
+def test_bad_settings_are_refused(repo: Path, setting: str, message: str) -> None:
+    (repo / "pyproject.toml").write_text(f"[tool.segboard.links]\n{setting}\n")
+    completed = run_segboard("links", "--offline", cwd=repo)
+    assert completed.returncode == 2, completed.stderr
+    assert f"[tool.segboard.links]: {message}" in completed.stderr
+    assert "Traceback" not in completed.stderr
 
 
 def test_every_hostile_server_at_once(repo: Path, server: str) -> None:

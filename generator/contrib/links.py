@@ -57,6 +57,9 @@ class LinkReport:
     sources: list[Source] = field(default_factory=list)
 
 
+MAX_COUNT = 1000  # requests at once, or retries: far above what any host should be sent
+
+
 @dataclass
 class LinkConfig:
     """[tool.segboard.links] in pyproject.toml."""
@@ -98,6 +101,22 @@ class LinkConfig:
                 raise ValueError(f"{name} must be a number, not {value!r}")
             if not value >= 0 or (value == 0 and name in positive):  # NaN is not >= 0
                 raise ValueError(f"{name} must be {'above' if name in positive else 'at least'} 0")
+        for name in ("concurrency", "per_host", "retries"):
+            if type(getattr(self, name)) is not int or getattr(self, name) > MAX_COUNT:
+                raise ValueError(f"{name} must be a whole number up to {MAX_COUNT}")
+        if not isinstance(self.ignore, list) or not all(isinstance(p, str) for p in self.ignore):
+            raise ValueError("ignore must be a list of regular expressions (strings)")
+        for pattern in self.ignore:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(
+                    f"ignore: {pattern!r} is not a regular expression ({exc})"
+                ) from None
+        if not isinstance(self.accept, list) or not all(
+            type(code) is int and 100 <= code <= 599 for code in self.accept
+        ):
+            raise ValueError("accept must be a list of HTTP statuses (whole numbers 100-599)")
         cache = Path(str(self.cache_file))
         if cache.is_absolute() or ".." in cache.parts or not cache.parts:
             raise ValueError("cache_file must be a path inside the repository, without '..'")
