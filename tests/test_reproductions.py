@@ -7,7 +7,10 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 import yaml
+
+from generator.records.validation import validate_repository
 
 from .conftest import run_segboard
 
@@ -202,3 +205,37 @@ def test_settings_and_links_survive_the_export_round_trip(repo: Path, tmp_path: 
     assert completed.returncode == 0, completed.stderr
     after = {p: yaml.safe_load(p.read_text()) for p in results.rglob("*.yaml")}
     assert after == before  # the settings and `reproduces` come back exactly
+
+
+@pytest.mark.parametrize(
+    ("ending", "linked"),
+    [("...\n", False), ("# the end, without a line break", True), ("\n\n\n", True)],
+    ids=["document-end", "comment", "blank-lines"],
+)
+def test_linking_never_leaves_a_record_that_does_not_validate(
+    repo: Path, ending: str, linked: bool
+) -> None:
+    """`reproduces:` is added to the end of the record's text. A record that ends where an added
+    line would be read differently (after '...', YAML's end of a document) is named and left as
+    it was, exit status 1; the others are linked, and every record still validates."""
+    claim = repo / "data/results/cityscapes/test/pspnet-resnet-101.yaml"
+    claim.write_text(claim.read_text() + "crop_size: [512, 1024]\ndecode_head: PSPNet\n")
+    add_reproduction(repo, reproduces=None)
+    record = repo / "data/results/cityscapes/test/pspnet-r101-d8-mmseg.yaml"
+    record.write_text(record.read_text() + ending)
+    assert validate_repository(repo).ok
+    before = record.read_text()
+    completed = run_segboard("link-reproductions", cwd=repo)
+    assert "Traceback" not in completed.stderr
+    report = validate_repository(repo)
+    assert report.ok, report.errors
+    if linked:
+        assert completed.returncode == 0, completed.stderr
+        assert yaml.safe_load(record.read_text())["reproduces"] == CLAIM
+    else:
+        assert completed.returncode == 1, completed.stderr
+        assert record.read_text() == before
+        assert f"{record}: adding 'reproduces: {CLAIM}' at its end would change" in (
+            completed.stderr
+        )
+        assert "linked 0 reproductions; 1 left for you to link" in completed.stderr

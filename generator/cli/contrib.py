@@ -79,9 +79,12 @@ def link_reproductions_command(ctx: click.Context, dry_run: bool) -> int:
     """
     from generator.contrib.reproductions import link_reproductions
 
-    links = link_reproductions(root(ctx), dry_run)
+    links, refused = link_reproductions(root(ctx), dry_run)
     for link in links:
         click.echo(f"{link.reproduction.id} reproduces {link.claim.id}")
+    for message in refused:
+        click.echo(f"{message} [link-reproductions]", err=True)
     verb = "would link" if dry_run else "linked"
-    click.echo(f"{verb} {len(links)} reproductions", err=True)
-    return 0
+    left = f"; {len(refused)} left for you to link" if refused else ""
+    click.echo(f"{verb} {len(links)} reproductions{left}", err=True)
+    return 1 if refused else 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from generator.atomic_files import write_atomic
 from generator.records.model import Catalog, Result, name_key
 from generator.records.validation import validate_repository
+from generator.records.yamlfile import load_text
 
 _OUTPUT_STRIDE = re.compile(r"(d8|d16|d32|mg124)+$")
 
@@ -84,13 +85,30 @@ def find_links(catalog: Catalog) -> list[Link]:
     return links
 
 
-def link_reproductions(root: Path, dry_run: bool = False) -> list[Link]:
-    """Write `reproduces:` into every reproduction that matches one claim; the links made."""
+def link_reproductions(root: Path, dry_run: bool = False) -> tuple[list[Link], list[str]]:
+    """Write `reproduces:` into every reproduction that matches one claim: the links made, and
+    a message for each record whose text the line could not safely be added to (left as it
+    was)."""
     catalog = validate_repository(root).require_ok("linking reproductions")
-    links = find_links(catalog)
-    if not dry_run:
-        for link in links:
-            path = link.reproduction.document.path
-            text = path.read_text(encoding="utf-8")
-            write_atomic(path, text.rstrip("\n") + f"\nreproduces: {link.claim.id}\n")
-    return links
+    links, refused = [], []
+    for link in find_links(catalog):
+        document = link.reproduction.document
+        text = document.path.read_text(encoding="utf-8")
+        linked = text.rstrip("\n") + f"\nreproduces: {link.claim.id}\n"
+        if _reads_as(linked, document.path) != {**document.data, "reproduces": link.claim.id}:
+            refused.append(
+                f"{document.path}: adding 'reproduces: {link.claim.id}' at its end would change "
+                "what the record says (it ends in a way YAML reads differently, such as '...'); "
+                "add the line by hand"
+            )
+            continue
+        if not dry_run:
+            write_atomic(document.path, linked)
+        links.append(link)
+    return links, refused
+
+
+def _reads_as(text: str, path: Path) -> object:
+    """What a record's text holds, or None when it does not load cleanly."""
+    loaded = load_text(text, path)
+    return None if loaded.problems or loaded.document is None else loaded.document.data
