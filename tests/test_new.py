@@ -246,3 +246,26 @@ def test_a_model_already_on_the_leaderboard_is_asked_again(
     assert result.exit_code == 0, result.output
     assert "data/results/cityscapes/test/pspnet-resnet-101.yaml already exists" in result.output
     assert (repo / "data/results/cityscapes/test/pspnet-resnet-18.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("classes", "message"),
+    [
+        ("road,,car", "--classes: name 2 of 3 is empty; the names give the class indices in order"),
+        ("road,car,", "--classes: name 3 of 3 is empty"),
+        ("road, car, road", "--classes: 'road' is given twice (names 1 and 3)"),
+    ],
+)
+def test_class_names_that_would_shift_or_share_an_index_are_refused(
+    repo: Path, classes: str, message: str
+) -> None:
+    before = files(repo)
+    completed = run_segboard(
+        "new", "dataset", "--id", "camvid", "--name", "CamVid", "--homepage",
+        "https://example.org/camvid", "--classes", classes, "--split", "val:10:public",
+        "--leaderboard", "val:miou", "--description-en", "Street scenes.",
+        "--description-zh", "街景。", "--no-interactive", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 2, completed.stderr
+    assert message in completed.stderr
+    assert files(repo) == before

@@ -251,6 +251,7 @@ def new_dataset(
     **given: str | None,
 ) -> int:
     """Write a new dataset record, valid, with its schema line. Never overwrites."""
+    from generator.contrib.answers import class_names
     from generator.contrib.scaffold import create_dataset
     from generator.records.texts import dataset_text
 
@@ -276,7 +277,7 @@ def new_dataset(
         values["dataset_id"],
         values["name"],
         values["homepage"],
-        [c.strip() for c in values["classes"].split(",") if c.strip()],
+        class_names(values["classes"]),
         ignore_label,
         [(split, int(images), kind) for split, images, kind in split_fields],
         [(split, metric) for split, metric in boards],

@@ -138,3 +138,21 @@ class ResultAnswers:
         if not _HTTP_URL.match(value):
             raise UsageError(f"{value!r} is not an http(s) URL; write it whole, with https://")
         return value
+
+
+def class_names(text: str) -> list[str]:
+    """--classes 'road, car, person' as the names in index order. An empty name would shift the
+    indices of those after it, and a name given twice would name two classes: both refused."""
+    names = [name.strip() for name in text.split(",")]
+    for index, name in enumerate(names):
+        if not name:
+            raise UsageError(
+                f"--classes: name {index + 1} of {len(names)} is empty; the names give the class "
+                "indices in order, so write each one (a trailing comma counts too)"
+            )
+        if names.index(name) != index:
+            raise UsageError(
+                f"--classes: {name!r} is given twice (names {names.index(name) + 1} "
+                f"and {index + 1}); each class needs a name of its own"
+            )
+    return names

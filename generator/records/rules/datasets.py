@@ -27,6 +27,17 @@ def datasets_are_consistent(catalog: Catalog) -> Iterator[Problem]:
                 f"{len(data['classes'])} class names are listed but num_classes is "
                 f"{data['num_classes']}",
             )
+        first: dict[str, int] = {}
+        for index, name in enumerate(data["classes"]):
+            if name in first:  # per-class scores would show two rows of one name
+                yield error(
+                    path,
+                    doc.where(("classes", index)),
+                    "duplicate-class",
+                    f"class {name!r} (index {index}) is listed already at index {first[name]}; "
+                    "each class index needs a name of its own",
+                )
+            first.setdefault(name, index)
         if 0 <= data["ignore_label"] < data["num_classes"]:
             yield error(
                 path,
