@@ -34,8 +34,8 @@ def real_path(path: Path) -> Path:
 
 
 def leads_out(path: Path, folder: Path) -> bool:
-    """Whether `path`, found below `folder`, is outside it once links are followed: a file an
-    importer reaches through a link that a stranger's folder can hold."""
+    """Whether `path`, named below `folder`, is outside it once links are followed: a file
+    reached through a link that a stranger's folder (or pull request) can hold."""
     base, target = real_path(folder), real_path(path)
     return target != base and base not in target.parents
 

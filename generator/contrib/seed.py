@@ -27,7 +27,7 @@ from generator.errors import UsageError
 from generator.interop.markdown import TableRow, parse_tables
 from generator.problems import Problem, error
 from generator.ranking.order import rank
-from generator.reading import UnreadableInput, read_text, real_path
+from generator.reading import UnreadableInput, leads_out, read_text
 from generator.records.model import Catalog, Result
 from generator.records.rules import field_path
 from generator.settings import tool_settings
@@ -58,8 +58,7 @@ class SeedConfig:
             if not (isinstance(entry, str) and slash and dataset and split and "/" not in split):
                 raise UsageError(f"{where}: {entry!r} is not 'DATASET/SPLIT'")
             keys.append((dataset, split))
-        seed = real_path(root / file)
-        if real_path(root) not in seed.parents:
+        if leads_out(root / file, root):
             raise UsageError(f"{where}: the file {file!r} is not inside the repository")
         return cls(root / file, tuple(keys))
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from generator.errors import UsageError
 from generator.problems import Problem, error
-from generator.reading import real_path
+from generator.reading import leads_out, real_path
 
 DATA = "data"
 SCHEMA = "schema"
@@ -220,7 +220,7 @@ def evidence_problem(root: Path, name: str) -> str | None:
     if relative.is_absolute() or ".." in relative.parts:
         return f"the evidence file {name} must be a path inside the repository, without '..'"
     target = real_path(root / relative)
-    if real_path(root) not in target.parents:
+    if leads_out(target, root):
         return f"the evidence file {name} leads outside the repository"
     if not target.exists():
         return f"the evidence file {name} does not exist"

@@ -99,17 +99,7 @@ def source_date_epoch(root: Path) -> str:
 
 
 def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
-    """Hand-written pages of one language by name (the contributing guide as contributing.md).
-    A file of docs/ that the site would not publish is an error: it would be lost silently."""
-    unpublished = unpublished_docs(root, LANGUAGES, HANDWRITTEN_PAGES)
-    if unpublished:
-        listed = ", ".join(str(path.relative_to(root)) for path in unpublished)
-        raise DataError(
-            f"{listed}: the site publishes only {' and '.join(HANDWRITTEN_PAGES)} of "
-            f"docs/<language>/ for the languages {', '.join(LANGUAGES)} (and CONTRIBUTING.md as "
-            "the contributing page), so this would not appear on it; remove it or move its "
-            "text into one of those"
-        )
+    """Hand-written pages of one language by name (the contributing guide as contributing.md)."""
     pages: dict[str, str] = {}
     for path in handwritten_files(root, lang):
         name = "contributing.md" if path.parent == root else path.name
@@ -153,6 +143,15 @@ def prepare_pages(
 ) -> tuple[dict[str, SiteContent], Pending]:
     """`write_pages` in two steps: the Markdown pages are written now, and what is pending is
     made while the engine builds them."""
+    unpublished = unpublished_docs(root, LANGUAGES, HANDWRITTEN_PAGES)
+    if unpublished:  # a file of docs/ the site would not publish would be lost silently
+        listed = ", ".join(str(path.relative_to(root)) for path in unpublished)
+        raise DataError(
+            f"{listed}: the site publishes only {' and '.join(HANDWRITTEN_PAGES)} of "
+            f"docs/<language>/ for the languages {', '.join(LANGUAGES)} (and CONTRIBUTING.md as "
+            "the contributing page), so this would not appear on it; remove it or move its "
+            "text into one of those"
+        )
     edit = edit_base(root)
     kept = boards.leaderboards(catalog, edit) if boards is not None else None
     shared = Shared.from_catalog(catalog, blocks, kept)  # ranked once, for every language

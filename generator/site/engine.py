@@ -15,13 +15,12 @@ import logging
 import os
 import re
 import reprlib
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from generator.errors import DataError, UsageError
-from generator.reading import UnreadableInput, read_text, real_path
+from generator.reading import UnreadableInput, leads_out, read_text, real_path
 from generator.site.i18n import LANGUAGE_NAMES, LANGUAGES
 from generator.site.markup import safe_url
 
@@ -117,9 +116,9 @@ def _check_custom_dir(path: Path, custom: object) -> None:
     itself, without symbolic links: MkDocs publishes every file in it."""
     if custom is None:
         return
-    root = real_path(path.parent)
-    folder = real_path(path.parent / custom) if isinstance(custom, str) else root
-    if folder == root or root not in folder.parents or not folder.is_dir():
+    root = path.parent
+    folder = root / custom if isinstance(custom, str) else root
+    if real_path(folder) == real_path(root) or leads_out(folder, root) or not folder.is_dir():
         raise UsageError(
             f"{path}: theme 'custom_dir' must be a folder inside the repository (such as "
             "overrides/): MkDocs publishes every file in it"
@@ -147,10 +146,7 @@ class _Collector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if record.exc_info and record.exc_info[1] is not None:  # what was raised, in one line
-            message += "\n" + traceback.format_exception_only(record.exc_info[1])[-1]
-        self.messages.append(message)
+        self.messages.append(record.getMessage())
 
 
 def base_config(root: Path) -> tuple[Path, dict[str, Any]]:
@@ -181,10 +177,8 @@ def engine_inputs(root: Path) -> list[Path]:
     config_file, base = base_config(root)
     inputs = [config_file]
     custom = base.get("theme", {}).get("custom_dir")
-    if isinstance(custom, str):
-        folder = real_path(root / custom)
-        if folder.is_dir() and real_path(root) in folder.parents:
-            inputs += sorted(p for p in folder.rglob("*") if p.is_file())
+    if isinstance(custom, str):  # a folder inside the repository (check_config refuses others)
+        inputs += sorted(p for p in real_path(root / custom).rglob("*") if p.is_file())
     return inputs
 
 
