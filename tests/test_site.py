@@ -13,7 +13,7 @@ import pytest
 
 from generator.records.validation import validate_repository
 from generator.site.build import build_site, write_pages
-from generator.site.pages import page_url
+from generator.site.urls import page_url
 
 from .conftest import REPO, run_segboard
 

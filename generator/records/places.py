@@ -35,6 +35,8 @@ METRICS = "metrics.yaml"
 SUFFIX = ".yaml"
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 PAPER_ID = re.compile(r"[0-9]{4}\.[0-9]{4,5}|[a-z][a-z0-9]*(-[a-z0-9]+)*")
+# papers/index.md is the site's list of papers, so no paper page may take its name
+PAPERS_INDEX_ID = "index"
 _LAYOUT = (
     "records live at data/metrics.yaml, data/datasets/<id>.yaml, data/papers/<id>.yaml "
     "and data/results/<dataset>/<split>/<slug>.yaml"
@@ -166,6 +168,11 @@ def dataset_path(root: Path, dataset_id: str) -> Path:
 
 
 def paper_path(root: Path, paper_id: str) -> Path:
+    if paper_id == PAPERS_INDEX_ID:
+        raise UsageError(
+            f"paper {paper_id!r} is not a valid id: the site's list of papers has that name; "
+            "choose another slug, e.g. with the first author and year"
+        )
     return root / DATA / PAPERS / f"{checked_id(paper_id, 'paper', PAPER_ID)}{SUFFIX}"
 
 

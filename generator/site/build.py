@@ -52,7 +52,7 @@ from generator.site.engine import (
 )
 from generator.site.i18n import LANGUAGES
 from generator.site.offline import check_offline
-from generator.site.pages import HANDWRITTEN_PAGES, PageWriter, page_url
+from generator.site.pages import HANDWRITTEN_PAGES, PageWriter
 from generator.site.reuse import (
     BlockMemo,
     BoardMemo,
@@ -63,6 +63,7 @@ from generator.site.reuse import (
 )
 from generator.site.sitemap import write_sitemap
 from generator.site.slots import add_search_entries, fill_slots
+from generator.site.urls import page_url
 from generator.workers import forked_pool
 
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page

@@ -35,7 +35,7 @@ class Shared:
     """What every language's pages are made from, computed once per build."""
 
     boards: list[dict[str, Any]]
-    # paper id -> [(leaderboard, row)], in leaderboard order
+    # paper id -> [(leaderboard, row)], in leaderboard order, reproductions and aggregated too
     by_paper: dict[str, list[tuple[dict[str, Any], Row]]] = field(default_factory=dict)
     # verified result id -> its evidence's confusion matrix
     matrices: dict[str, Any] = field(default_factory=dict)
@@ -56,8 +56,8 @@ class Shared:
         boards, blocks = kept if kept is not None else (leaderboards(catalog), {})
         shared = cls(boards, blocks=dict(blocks), block_memo=block_memo)
         shared.by_id = catalog.results_by_id()
-        for board in shared.boards:
-            for row in board["rows"]:
+        for board in shared.boards:  # ranked rows first, then the unranked (rank 0)
+            for row in (*board["rows"], *board["reproductions"], *board["aggregated"]):
                 shared.by_paper.setdefault(row["paper_id"], []).append((board, row))
         for result in catalog.results:
             target = (

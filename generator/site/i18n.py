@@ -36,6 +36,17 @@ UI: dict[str, dict[str, str]] = {
     "na": {"en": "N/A", "zh": "无"},
     "reproduced": {"en": "reproduced:", "zh": "复现："},
     "sources": {"en": "Where the results come from", "zh": "结果来源"},
+    "papers_lead": {
+        "en": "Every paper that segboard's results or datasets cite, newest first. Select a "
+        "column heading to sort by it; a title leads to the paper's results.",
+        "zh": "segboard 的结果或数据集所引用的全部论文，按时间从新到旧排列。"
+        "点击列标题可按该列排序；点击标题可查看该论文的结果。",
+    },
+    "papers_caption": {
+        "en": "Papers, newest first, with the number of results on segboard that cite each.",
+        "zh": "论文列表（从新到旧），附 segboard 上引用每篇论文的结果数。",
+    },
+    "title": {"en": "Title", "zh": "标题"},
     "sources_caption": {
         "en": "Results by the kind of source each record cites.",
         "zh": "按各条记录所引来源的类型统计的结果数。",

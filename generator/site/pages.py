@@ -15,13 +15,13 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable
-from pathlib import PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.records.model import SOURCE_KINDS, Catalog, Dataset, Metric, Paper, Result, Split
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
+from generator.site import urls
 from generator.site.badges import badge_path
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
 from generator.site.board_view import BoardView, Row, board_chart, board_view
@@ -30,33 +30,15 @@ from generator.site.content import Block, Shared, SiteContent
 from generator.site.downloads import DOWNLOADS
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
+from generator.site.paper_list import papers_listed
 from generator.site.rendering import environment, markup
 from generator.site.reuse import digest
 from generator.site.slots import slot
+from generator.site.urls import PAPERS_INDEX, page_url, relative, result_page
 
 CHARTS = "charts"
 # placeholders of a leaderboard block's per-language text besides the interface words
 CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
-
-
-@functools.lru_cache(maxsize=4096)  # asked for every row's links
-def page_url(markdown_path: str) -> str:
-    """'datasets/ade20k.md' -> 'datasets/ade20k/' (MkDocs' directory URLs); 'index.md' -> ''."""
-    path = PurePosixPath(markdown_path)
-    if path.name == "index.md":
-        return "" if str(path.parent) == "." else f"{path.parent}/"
-    return f"{path.with_suffix('')}/"
-
-
-def relative(from_page: str, to_path: str) -> str:
-    """A link from the page `from_page` (a .md path) to a site path ('papers/x/', 'a.csv')."""
-    depth = page_url(from_page).count("/")
-    return "../" * depth + to_path
-
-
-def result_page(result_id: str) -> str:
-    """'cityscapes/val/x' -> 'results/cityscapes--val--x.md'."""
-    return f"results/{result_id.replace('/', '--')}.md"
 
 
 # the hand-written pages of docs/<lang>/ that the site publishes: the about page, and the
@@ -103,14 +85,13 @@ class PageWriter:
         dataset_nav = []
         for dataset_id in sorted(self.catalog.datasets):
             dataset = self.catalog.datasets[dataset_id]
-            path = f"datasets/{dataset_id}.md"
+            path = urls.dataset_page(dataset_id)
             content.pages[path] = self.dataset_page(dataset, path)
             dataset_nav.append({esc(dataset.name): path})
-        paper_nav = []
-        for paper in sorted(self.catalog.papers.values(), key=lambda p: (p.date, p.id)):
-            path = f"papers/{paper.id}.md"
+        for paper in self.catalog.papers.values():
+            path = urls.paper_page(paper.id)
             content.pages[path] = self.paper_page(paper, path)
-            paper_nav.append({esc(paper.title): path})
+        content.pages[PAPERS_INDEX] = self.papers_page()
         content.pages["metrics.md"] = self.metrics_page()
         for result in self.catalog.results:
             if result.id in self.shared.matrices:
@@ -119,7 +100,7 @@ class PageWriter:
         content.nav = [
             {self.t("home"): "index.md"},
             {self.t("datasets"): dataset_nav},
-            {self.t("papers"): paper_nav},
+            {self.t("papers"): PAPERS_INDEX},  # not each paper: see papers.html.j2
             {self.t("metrics"): "metrics.md"},
         ]
         for name, key in (("contributing.md", "contributing"), ("about.md", "about")):
@@ -149,7 +130,7 @@ class PageWriter:
             newest = max(rows, key=lambda r: (r["paper_date"] or "", -r["rank"])) if rows else None
             boards.append(
                 {
-                    "href": relative(page, page_url(f"datasets/{dataset.id}.md")),
+                    "href": relative(page, page_url(urls.dataset_page(dataset.id))),
                     "dataset": dataset.name,
                     "split": self._split_name(dataset, board["split"]),
                     "metric": board["metric_name"],
@@ -196,13 +177,25 @@ class PageWriter:
         boards = []
         for board, rows in by_board.values():
             dataset = self.catalog.datasets[board["dataset"]]
-            href = relative(page, page_url(f"datasets/{dataset.id}.md"))
+            href = relative(page, page_url(urls.dataset_page(dataset.id)))
             split = self._split_name(dataset, board["split"])
+            ranked = any(row["rank"] for row in rows)  # only a ranked paper has a badge
             badge = relative(page, self.site_root + badge_path(board["key"], paper.id))
-            brief = [_brief(row) for row in rows]
-            boards.append((href, dataset.name, split, board["metric_name"], brief, badge))
+            brief = [{**_brief(row), "kind": row["source"]["kind"]} for row in rows]
+            boards.append(
+                (href, dataset.name, split, board["metric_name"], brief, badge if ranked else None)
+            )
         results = self._fragment(page, "results", "paper_results.html.j2", boards=boards)
         return self._render("paper.md.j2", title=paper.title, paper=paper, results_slot=results)
+
+    def papers_page(self) -> str:
+        """Every paper (paper_list.py): a sentence, and a slot for the table."""
+        papers = papers_listed(self.catalog)
+        return self._render(
+            "papers.md.j2",
+            title=self.t("papers"),
+            papers_slot=self._fragment(PAPERS_INDEX, "papers", "papers.html.j2", papers=papers),
+        )
 
     def result_page(self, result: Result, page: str) -> str:
         """A verified result: what was recomputed, per class, and its confusion matrix."""
@@ -229,7 +222,7 @@ class PageWriter:
         return self._render(
             "result.md.j2",
             title=result.model,
-            dataset_href=relative(page, page_url(f"datasets/{dataset.id}.md")),
+            dataset_href=relative(page, page_url(urls.dataset_page(dataset.id))),
             dataset=dataset.name,
             split=self._split_name(dataset, result.split),
             checked=checked,

@@ -6,14 +6,15 @@
 is checked on the real data, whatever it holds today: every check here is a rule that holds for
 any data, never an expected figure (the tests in tests/test_browser.py do that, on fixtures).
 
-In both languages, for the home page, every dataset page, a paper page, and the hand-written pages:
+In both languages, for the home page, every dataset page, the list of papers, a paper page, and the
+hand-written pages:
   * nothing is loaded from another host and nothing is logged as an error;
   * every leaderboard's shown ranks are a competition ranking of the shown scores, as built, with
     the reproductions shown, and with "no extra data" chosen; the address carries the choices,
     reopens the same view, and "Show all" clears them; the chart shows a point per shown row
     that has a date;
-  * at 390 px the page does not scroll sideways, and a row's model, score and paper link are
-    within the screen;
+  * at 390 px the dataset pages and the list of papers do not scroll sideways, and a
+    leaderboard row's model, score and paper link are within the screen;
   * searching a board's best model by its name finds its row (in Chinese, by its method's name:
     the theme cuts a Chinese query into the index's known words, and a name ending in a single
     letter, as in "ViT-Adapter-L", then matches little but that letter);
@@ -221,7 +222,8 @@ def method(site: Path, board: str, row: dict[str, Any]) -> str:
 
 
 def pages_of(site: Path, prefix: str) -> tuple[list[str], list[str]]:
-    """The dataset pages, and the other pages worth reading, of one language."""
+    """The pages with wide tables (the dataset pages and the list of papers), and the other
+    pages worth reading, of one language."""
     folder = site / prefix
 
     def listed(name: str) -> list[str]:
@@ -229,6 +231,8 @@ def pages_of(site: Path, prefix: str) -> tuple[list[str], list[str]]:
         return sorted(f"{prefix}{name}/{p.name}/" for p in found if p.is_dir())
 
     datasets, papers = listed("datasets"), listed("papers")[:1]
+    # the list of papers is a wide table: it is read on a phone too, as the dataset pages are
+    datasets += [f"{prefix}papers/"] if (folder / "papers" / "index.html").is_file() else []
     others = [prefix, *papers]
     others += [
         f"{prefix}{n}/" for n in ("metrics", "about", "contributing") if (folder / n).is_dir()

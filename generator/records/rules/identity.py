@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from generator.problems import Problem, error
 from generator.records.model import Catalog, name_key
+from generator.records.places import PAPERS_INDEX_ID
 from generator.records.yamlfile import Document, JsonPath
 
 
@@ -23,6 +24,16 @@ def ids_match_files(catalog: Catalog) -> Iterator[Problem]:
                     f"the id {record.id!r} does not match the file name; "
                     f"rename the file to {record.id}.yaml or change the id to {stem!r}",
                 )
+    index = catalog.papers.get(PAPERS_INDEX_ID)
+    if index is not None:
+        yield error(
+            index.document.path,
+            index.document.where(("id",)),
+            "reserved-id",
+            f"the paper id {PAPERS_INDEX_ID!r} is the name of the site's list of papers "
+            f"(papers/), so this paper's page could not be published; choose another slug "
+            "(e.g. the first author's name and the year) and rename the file to match",
+        )
     for result in catalog.results:
         folder_dataset, folder_split, _ = result.id.split("/")
         for key, folder in (("dataset", folder_dataset), ("split", folder_split)):

@@ -1,0 +1,35 @@
+"""What the list of papers shows of each paper: the data of papers.html.j2."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from generator.records.model import Catalog
+from generator.site.urls import PAPERS_INDEX, dataset_page, page_url, paper_page, relative
+
+
+def papers_listed(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every paper, newest first (ties by title, then id), with how many results cite it
+    (reproductions and aggregated ones too) and the datasets they are on, by id."""
+    counts = Counter(result.paper for result in catalog.results)
+    places: dict[str, set[str]] = {}
+    for result in catalog.results:
+        places.setdefault(result.paper, set()).add(result.dataset)
+    by_title = sorted(catalog.papers.values(), key=lambda p: (p.title, p.id))
+    return [
+        {
+            "href": relative(PAPERS_INDEX, page_url(paper_page(paper.id))),
+            "title": paper.title,
+            "date": paper.date,
+            "venue": paper.venue,
+            "results": counts[paper.id],
+            "datasets": [
+                (relative(PAPERS_INDEX, page_url(dataset_page(d))), catalog.datasets[d].name)
+                for d in sorted(places.get(paper.id, ()))
+                if d in catalog.datasets
+            ],
+            "code": [(c.url, c.framework, c.official) for c in paper.code],
+        }
+        for paper in sorted(by_title, key=lambda p: p.date, reverse=True)  # stable: ties kept
+    ]
