@@ -97,7 +97,8 @@ def test_charts_are_inline_svg_with_a_step_line_and_points_tied_to_rows(built_si
     assert rows and all(f'<tr id="{row}"' in page for row in rows)
     labels = re.findall(r'<text class="sb-p-label"[^>]*data-sb-row="([^"]+)"', chart)
     best = re.findall(r'<circle class="sb-p-dot sb-p-on-best"[^>]*data-sb-row="([^"]+)"', chart)
-    assert labels == best and 0 < len(best) <= len(rows)
+    # the best of all is labelled first; the others where there is room (tests/test_charts.py)
+    assert set(labels) <= set(best) and labels[0] == best[-1] and 0 < len(best) <= len(rows)
     assert not (built_site / "charts/pascal-voc-2012--val.svg").exists()  # inline, not a file
     assert chart.count("<circle") == 2  # every result is a point
     assert chart.count('class="sb-p-best"') == 1  # one running-best step line

@@ -6,11 +6,13 @@ for a hundred leaderboards, and byte-for-byte deterministic. The progress chart 
 its leaderboard's block (not through Markdown: see site/slots.py), so the stylesheet colours it
 for either palette and the page's script ties each point to its table row: points follow the
 filters, and a point shows its details on hover and on keyboard focus. Only the points of the
-running best are labelled, each label placed where it overlaps no other.
+running best are labelled, each label placed where it overlaps no other label, no segment of
+the step line and no dot on it (when the chart has such a place near its point).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -80,28 +82,57 @@ def running_best(points: list[Point], higher_is_better: bool) -> list[Point]:
     return best
 
 
-_LABEL_CHAR_WIDTH = 6.6  # at the 12-unit label size
+# a label's size in the chart's units at its 12-unit size: the widest common sans-serif faces
+# (DejaVu Sans) take about 7 units a character; a wider guess only leaves more room
+_LABEL_CHAR_WIDTH = 7.2
 _LABEL_HEIGHT = 13.0
-_LABEL_OFFSETS = (-7.0, 15.0, -21.0, 29.0, -35.0, 43.0)
+_LABEL_OFFSETS = (-7.0, 15.0, -21.0, 29.0, -35.0, 43.0)  # the label's baseline below its point
+_DOT = 6.0  # a dot's radius with its outline, kept clear of labels
+# where labels may go: right of the score ticks, above the year ticks, inside the SVG
+LABEL_AREA = (float(LEFT), 0.0, float(WIDTH), float(HEIGHT - BOTTOM))
+_LINE = 1.5  # half the step line's width, kept clear of labels
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _place_label(
-    cx: float, cy: float, length: int, anchor: str, placed: list[tuple[float, float, float, float]]
-) -> tuple[float, float]:
-    """Beside its point, at the first of a few heights where it overlaps no label placed yet."""
+    cx: float, cy: float, length: int, anchor: str, taken: list[Box]
+) -> tuple[float, float, str] | None:
+    """Beside its point, at the first of a few heights, on the side `anchor` names and then on
+    the other, where the label stays inside the plot and overlaps nothing `taken` (the labels
+    placed so far, the step line and its dots): its x, y and anchor, or None where nothing is
+    free. The chosen place is added to `taken`."""
     width = length * _LABEL_CHAR_WIDTH
-    lx = cx - 7 if anchor == "end" else cx + 7
-    left = lx - width if anchor == "end" else lx
-    for dy in _LABEL_OFFSETS:
-        box = (left, cy + dy - _LABEL_HEIGHT + 2, left + width, cy + dy + 2)
-        if not any(
-            box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
-            for other in placed
-        ):
-            placed.append(box)
-            return lx, cy + dy
-    placed.append((left, cy - 16, left + width, cy - 4))
-    return lx, cy - 6
+    for side in (anchor, "start" if anchor == "end" else "end"):
+        lx = cx - 7 if side == "end" else cx + 7
+        left = lx - width if side == "end" else lx
+        if left < LABEL_AREA[0] or left + width > LABEL_AREA[2]:
+            continue
+        for dy in _LABEL_OFFSETS:
+            box = (left, cy + dy - _LABEL_HEIGHT + 2, left + width, cy + dy + 2)
+            if box[1] < LABEL_AREA[1] or box[3] > LABEL_AREA[3]:
+                continue
+            if not any(_overlaps(box, other) for other in taken):
+                taken.append(box)
+                return lx, cy + dy, side
+    return None
+
+
+def _label_order(best: list[Point]) -> list[Point]:
+    """The running best's points in the order their labels are placed: the best of all first,
+    then the others by how much they improved on the best before them (the first point: by
+    nothing), so that where labels crowd, the ones left out are the smallest steps."""
+    if not best:
+        return []
+    gains = {id(best[0]): 0.0}
+    for before, point in itertools.pairwise(best):
+        gains[id(point)] = abs(point.score - before.score)
+    rest = sorted(best[:-1], key=lambda p: (-gains[id(p)], _year(p.date), p.label, p.row))
+    return [best[-1], *rest]
 
 
 @dataclass(frozen=True)
@@ -143,13 +174,14 @@ def progress_svg(
     frame = _Frame(min(years) - 0.25, max(years) + 0.25, min(scores) - pad, max(scores) + pad)
     out = [
         f'<svg class="sb-progress" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
-        f'aria-label="{_text(title)}" data-sb-right="{_fmt(frame.x(frame.x_high))}">',
+        f'aria-label="{_text(title)}" data-sb-right="{_fmt(frame.x(frame.x_high))}" '
+        f'data-sb-label-area="{" ".join(_fmt(v) for v in LABEL_AREA)}">',
         f'<path class="sb-p-axis" d="M{LEFT} {TOP}V{HEIGHT - BOTTOM}H{WIDTH - RIGHT}"/>',
     ]
     out += _axes(frame, x_label, y_label)
     best = running_best([p for p in points if not p.hidden], higher_is_better)
     out.append(_step_line(frame, best))
-    out += _marks(frame, points, {id(p) for p in best})
+    out += _marks(frame, points, best)
     out.append("</svg>")
     return "\n".join(out)
 
@@ -193,11 +225,25 @@ def _step_line(frame: _Frame, best: list[Point]) -> str:
     return f'<path class="sb-p-best" d="{"".join(steps)}"/>'
 
 
-def _marks(frame: _Frame, points: list[Point], best_ids: set[int]) -> list[str]:
-    """A focusable dot per result with its details; labels on the running best only."""
+def _step_boxes(frame: _Frame, best: list[Point]) -> list[Box]:
+    """What the labels keep clear of: each segment of the step line (as `_step_line` draws
+    it), and the dots on it."""
+    corners = [(frame.x(_year(p.date)), frame.y(p.score)) for p in best]
+    boxes: list[Box] = [(x - _DOT, y - _DOT, x + _DOT, y + _DOT) for x, y in corners]
+    ends = [x for x, _ in corners[1:]] + [frame.x(frame.x_high)]
+    for (x, y), (next_x, next_y) in zip(corners, [*corners[1:], (ends[-1], None)], strict=True):
+        boxes.append((x, y - _LINE, next_x, y + _LINE))  # across to the next step (or edge)
+        if next_y is not None:  # then up (or down) to it
+            boxes.append((next_x - _LINE, min(y, next_y), next_x + _LINE, max(y, next_y)))
+    return boxes
+
+
+def _marks(frame: _Frame, points: list[Point], best: list[Point]) -> list[str]:
+    """A focusable dot per result with its details; labels on the running best only, each
+    where it overlaps no other label, no step of the line and no dot on it, and none where
+    no such place is near (the dot still gives its details, and the table lists it)."""
     out = []
-    placed: list[tuple[float, float, float, float]] = []
-    labels = []
+    best_ids = {id(p) for p in best}
     for point in sorted(points, key=lambda p: (_year(p.date), p.score, p.label, p.row)):
         cx, cy = frame.x(_year(point.date)), frame.y(point.score)
         on_best = id(point) in best_ids
@@ -209,11 +255,14 @@ def _marks(frame: _Frame, points: list[Point], best_ids: set[int]) -> list[str]:
             f'data-sb-date="{esc(point.date)}" tabindex="0" role="img" '
             f'aria-label="{esc(tip)}"{hidden}><title>{esc(tip)}</title></circle>'
         )
-        if on_best:
-            labels.append((cx, cy, point))
-    for cx, cy, point in labels:  # after every dot, so that labels are drawn on top
-        anchor = "end" if cx > LEFT + frame.plot_w * 0.6 else "start"
-        lx, ly = _place_label(cx, cy, len(point.label), anchor, placed)
+    taken = _step_boxes(frame, best)
+    for point in _label_order(best):  # after every dot: drawn on top
+        cx, cy = frame.x(_year(point.date)), frame.y(point.score)
+        anchor = "end" if cx > LABEL_AREA[0] + (LABEL_AREA[2] - LABEL_AREA[0]) * 0.6 else "start"
+        place = _place_label(cx, cy, len(point.label), anchor, taken)
+        if place is None:
+            continue
+        lx, ly, anchor = place
         out.append(
             f'<text class="sb-p-label" x="{_fmt(lx)}" y="{_fmt(ly)}" text-anchor="{anchor}" '
             f'data-sb-row="{esc(point.row)}" aria-hidden="true">{esc(point.label)}</text>'

@@ -12,7 +12,8 @@ hand-written pages:
   * every leaderboard's shown ranks are a competition ranking of the shown scores, as built, with
     the reproductions shown, and with "no extra data" chosen; the address carries the choices,
     reopens the same view, and "Show all" clears them; the chart shows a point per shown row
-    that has a date;
+    that has a date, and in each of these views no label of its running best overlaps another,
+    the line or a dot on it;
   * at 390 px the dataset pages and the list of papers do not scroll sideways, and a
     leaderboard row's model, score and paper link are within the screen;
   * searching a board's best model by its name finds its row (in Chinese, by its method's name:
@@ -100,6 +101,45 @@ ROWS = """(board) => Array.from(document.querySelectorAll(
     extra: r.dataset.sbExtra, model: r.cells[1].childNodes[0].textContent.trim()}))"""
 
 
+# Where a leaderboard's chart labels meet: each shown label's box against the others, the running
+# best line (sampled along its length) and the line's dots, in the chart's units.
+LABEL_FAULTS = """board => {
+  const svg = document.querySelector(`[data-sb-board='${board}'] svg.sb-progress`);
+  if (!svg) return [];
+  const shown = e => e.getAttribute('display') !== 'none';
+  const labels = [...svg.querySelectorAll('text.sb-p-label')].filter(shown)
+    .map(t => ({box: t.getBBox(), name: t.textContent}));
+  const meet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width
+    && a.y < b.y + b.height && b.y < a.y + a.height;
+  const faults = [];
+  labels.forEach((a, i) => labels.slice(i + 1).forEach(b => {
+    if (meet(a.box, b.box)) faults.push(`'${a.name}' overlaps '${b.name}'`);
+  }));
+  const line = svg.querySelector('path.sb-p-best');
+  const length = line.getTotalLength();
+  const dots = [...svg.querySelectorAll('circle.sb-p-on-best')].filter(shown)
+    .map(c => c.getBBox());
+  labels.forEach(a => {
+    const b = a.box;
+    const inner = {x: b.x + 1, y: b.y + 1, width: b.width - 2, height: b.height - 2};
+    for (let s = 0; s <= length; s += 1) {
+      const p = line.getPointAtLength(s);
+      if (meet(inner, {x: p.x, y: p.y, width: 0.01, height: 0.01})) {
+        faults.push(`the running best crosses '${a.name}'`);
+        break;
+      }
+    }
+    if (dots.some(d => meet(inner, d))) faults.push(`'${a.name}' covers a dot of the running best`);
+  });
+  return faults;
+}"""
+
+
+def label_faults(reader: Reader, board: str, view: str) -> None:
+    for fault in reader.page.evaluate(LABEL_FAULTS, board)[:3]:
+        reader.fail(f"{board} {view}: chart: {fault}")
+
+
 def ranking_faults(rows: list[dict[str, Any]], higher: bool) -> list[str]:
     """Where the shown ranks are not the competition ranking of the shown scores."""
     faults = []
@@ -124,6 +164,7 @@ def check_board(reader: Reader, browser: Any, board: str) -> None:
     dots = block.locator("circle.sb-p-dot:visible").count()
     if dots > len(built):
         reader.fail(f"{board}: the chart shows {dots} points for {len(built)} rows")
+    label_faults(reader, board, "as built")
     form = block.locator("form.sb-filters")
     if form.locator("input[name=repro]").count():
         form.locator("input[name=repro]").check()
@@ -132,6 +173,7 @@ def check_board(reader: Reader, browser: Any, board: str) -> None:
             reader.fail(f"{board}: showing the reproductions added no row")
         for fault in ranking_faults(shown, higher):
             reader.fail(f"{board} with reproductions: {fault}")
+        label_faults(reader, board, "with reproductions")
         if f"{board}.repro=1" not in page.url:
             reader.fail(f"{board}: the address does not carry the choice ({page.url})")
         again = Reader(browser, reader.failures)
@@ -148,6 +190,7 @@ def check_board(reader: Reader, browser: Any, board: str) -> None:
             reader.fail(f"{board}: 'no extra data' still shows rows with extra data")
         for fault in ranking_faults(shown, higher):
             reader.fail(f"{board} without extra data: {fault}")
+        label_faults(reader, board, "without extra data")
     form.locator("button[type=reset]").click()
     page.wait_for_function(f"!location.search.includes('{board}.')")
     if page.evaluate(ROWS, board) != built:

@@ -154,50 +154,80 @@
     best.slice(1).forEach(function (dot) { path += "H" + x(dot) + "V" + y(dot); });
     if (best.length) path += "H" + board.chart.getAttribute("data-sb-right");
     board.chart.querySelector(".sb-p-best").setAttribute("d", path);
-    var onBest = {};
     each(board.chart.querySelectorAll("circle[data-sb-row]"), function (dot) {
-      var on = best.indexOf(dot) >= 0;
-      dot.classList.toggle("sb-p-on-best", on);
-      if (on) onBest[dot.getAttribute("data-sb-row")] = true;
+      dot.classList.toggle("sb-p-on-best", best.indexOf(dot) >= 0);
     });
-    each(board.chart.querySelectorAll("text[data-sb-made]"), function (label) { label.remove(); });
-    var labelled = {}, boxes = [];
-    each(board.chart.querySelectorAll("text[data-sb-row]"), function (label) {
-      var row = label.getAttribute("data-sb-row");
-      if (onBest[row]) {
-        label.removeAttribute("display");
-        labelled[row] = true;
-        boxes.push(label.getBBox());
-      } else {
-        label.setAttribute("display", "none");
+    placeLabels(board.chart, best, x, y);
+  }
+
+  /* Labels for the running best's steps, as the build places them (site/charts.py): the best
+   * of all first, then the others by the size of their step; each at the first place beside its
+   * dot (a few heights, its side and then the other) inside its area that overlaps no label, no
+   * step of the line and no dot on it, or none at all (its dot still gives its details). */
+  function placeLabels(chart, best, x, y) {
+    var area = chart.getAttribute("data-sb-label-area").split(" ").map(parseFloat);
+    var right = parseFloat(chart.getAttribute("data-sb-right"));
+    var taken = [];
+    best.forEach(function (dot, i) {
+      taken.push({ x: x(dot) - 6, y: y(dot) - 6, width: 12, height: 12 });
+      var nextX = i + 1 < best.length ? x(best[i + 1]) : right;
+      taken.push({ x: x(dot), y: y(dot) - 1.5, width: nextX - x(dot), height: 3 });
+      if (i + 1 < best.length) {
+        var nextY = y(best[i + 1]);
+        taken.push({ x: nextX - 1.5, y: Math.min(y(dot), nextY), width: 3, height: Math.abs(nextY - y(dot)) });
       }
     });
-    // a step of the filtered view's running best that the build did not label gets a label
-    // here, at the first of a few heights where it overlaps no other
-    var width = parseFloat(board.chart.getAttribute("viewBox").split(" ")[2]);
-    best.forEach(function (dot) {
+    var gain = function (dot) {
+      var i = best.indexOf(dot);
+      return i > 0 ? Math.abs(y(dot) - y(best[i - 1])) : 0;
+    };
+    var order = best.slice(0, -1).sort(function (a, b) { return gain(b) - gain(a) || x(a) - x(b); });
+    if (best.length) order.unshift(best[best.length - 1]);
+    var wanted = {};
+    order.forEach(function (dot) { wanted[dot.getAttribute("data-sb-row")] = true; });
+    each(chart.querySelectorAll("text[data-sb-row]"), function (label) {
+      if (label.getAttribute("data-sb-made") || !wanted[label.getAttribute("data-sb-row")]) {
+        if (label.getAttribute("data-sb-made")) label.remove(); else label.setAttribute("display", "none");
+      }
+    });
+    var clear = function (box) {
+      if (box.x < area[0] || box.y < area[1] || box.x + box.width > area[2] || box.y + box.height > area[3]) return false;
+      return !taken.some(function (o) {
+        return box.x < o.x + o.width && o.x < box.x + box.width && box.y < o.y + o.height && o.y < box.y + box.height;
+      });
+    };
+    var offsets = [-7, 15, -21, 29, -35, 43];
+    order.forEach(function (dot) {
       var row = dot.getAttribute("data-sb-row");
-      if (labelled[row]) return;
-      var label = document.createElementNS("http://www.w3.org/2000/svg", "text");
-      var end = x(dot) > width * 0.6;
-      label.setAttribute("class", "sb-p-label");
-      label.setAttribute("data-sb-row", row);
-      label.setAttribute("data-sb-made", "1");
-      label.setAttribute("aria-hidden", "true");
-      label.setAttribute("text-anchor", end ? "end" : "start");
-      label.setAttribute("x", String(end ? x(dot) - 7 : x(dot) + 7));
-      label.textContent = dot.getAttribute("aria-label").split(": ").slice(0, -1).join(": ");
-      board.chart.appendChild(label);
-      var offsets = [-7, 15, -21, 29, -35, 43];
-      for (var i = 0; i < offsets.length; i += 1) {
-        label.setAttribute("y", String(y(dot) + offsets[i]));
-        var box = label.getBBox();
-        var clash = boxes.some(function (o) {
-          return box.x < o.x + o.width && o.x < box.x + box.width && box.y < o.y + o.height && o.y < box.y + box.height;
-        });
-        if (!clash) break;
+      var label = null;
+      each(chart.querySelectorAll("text[data-sb-row]"), function (l) {
+        if (l.getAttribute("data-sb-row") === row) label = l;
+      });
+      if (label === null) { // a step the build did not label: named as its dot is
+        label = document.createElementNS("http://www.w3.org/2000/svg", "text");
+        label.setAttribute("class", "sb-p-label");
+        label.setAttribute("data-sb-row", row);
+        label.setAttribute("data-sb-made", "1");
+        label.setAttribute("aria-hidden", "true");
+        label.textContent = dot.getAttribute("aria-label").split(": ").slice(0, -1).join(": ");
+        chart.appendChild(label);
       }
-      boxes.push(label.getBBox());
+      label.removeAttribute("display");
+      var first = x(dot) > area[0] + (area[2] - area[0]) * 0.6 ? "end" : "start";
+      var sides = [first, first === "end" ? "start" : "end"];
+      for (var s = 0; s < sides.length; s += 1) {
+        label.setAttribute("text-anchor", sides[s]);
+        label.setAttribute("x", String(sides[s] === "end" ? x(dot) - 7 : x(dot) + 7));
+        for (var i = 0; i < offsets.length; i += 1) {
+          label.setAttribute("y", String(y(dot) + offsets[i]));
+          var box = label.getBBox();
+          if (clear(box)) {
+            taken.push(box);
+            return;
+          }
+        }
+      }
+      label.setAttribute("display", "none");
     });
   }
 
