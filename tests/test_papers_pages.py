@@ -116,11 +116,18 @@ def test_a_paper_page_lists_the_reproductions_that_cite_it(site_repo: Path) -> N
     )
     site = build_site(site_repo).site_dir
     page = (site / "papers/1612.01105/index.html").read_text(encoding="utf-8")
-    line = next(li for li in page.split("<li>") if "Cityscapes</a> · validation set" in li)
-    assert "PSPNet-ResNet-101 (reproduced) 79.10 (reproduction)" in line
-    assert "badge" not in line.split("</li>")[0]
+    board = page.split("Cityscapes</a> · validation set · mIoU", 1)[1].split("</ul>", 1)[0]
+    row = "cityscapes--val--pspnet-resnet-101-reproduced"
+    assert (
+        f'<li><a href="../../datasets/cityscapes/#{row}">PSPNet-ResNet-101 (reproduced)</a>: '
+        "79.10 (reproduction)</li>"
+    ) in board
+    assert "badge" not in board  # a badge shows a rank, which a reproduction has not
+    assert f'<tr id="{row}"' in (site / "datasets/cityscapes/index.html").read_text()
+    ranked = page.split("Cityscapes</a> · test set · mIoU", 1)[1].split("</ul>", 1)[0]
+    assert "badges/cityscapes--test/1612.01105.svg" in ranked and ": 78.40 (Rank 4)" in ranked
     zh = (site / "zh/papers/1612.01105/index.html").read_text(encoding="utf-8")
-    assert "PSPNet-ResNet-101 (reproduced) 79.10 (复现)" in zh
+    assert "PSPNet-ResNet-101 (reproduced)</a>：79.10 (复现)</li>" in zh
     rows = table_rows((site / "papers/index.html").read_text(encoding="utf-8"), "sb-papers")
     assert next(r for r in rows if r[0][1] == ["../papers/1612.01105/"])[3][0] == "8"
 

@@ -24,7 +24,7 @@ from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site import urls
 from generator.site.badges import badge_path
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
-from generator.site.board_view import BoardView, Row, board_chart, board_view
+from generator.site.board_view import BoardView, Row, board_chart, board_view, row_anchor
 from generator.site.charts import confusion_heatmap_svg
 from generator.site.content import Block, Shared, SiteContent
 from generator.site.downloads import DOWNLOADS
@@ -181,7 +181,14 @@ class PageWriter:
             split = self._split_name(dataset, board["split"])
             ranked = any(row["rank"] for row in rows)  # only a ranked paper has a badge
             badge = relative(page, self.site_root + badge_path(board["key"], paper.id))
-            brief = [{**_brief(row), "kind": row["source"]["kind"]} for row in rows]
+            brief = [
+                {
+                    **_brief(row),
+                    "kind": row["source"]["kind"],
+                    "anchor": row_anchor(board["key"], row["result"]),
+                }
+                for row in rows
+            ]
             boards.append(
                 (href, dataset.name, split, board["metric_name"], brief, badge if ranked else None)
             )

@@ -14,8 +14,9 @@ hand-written pages:
     reopens the same view, and "Show all" clears them; the chart shows a point per shown row
     that has a date, and in each of these views no label of its running best overlaps another,
     the line or a dot on it;
-  * at 390 px the dataset pages and the list of papers do not scroll sideways, and a
-    leaderboard row's model, score and paper link are within the screen;
+  * at 390 px the home page, the dataset pages and the list of papers do not scroll sideways,
+    nor does any of their tables, and a leaderboard row's model, score and paper link are within
+    the screen;
   * searching a board's best model by its name finds its row (in Chinese, by its method's name:
     the theme cuts a Chinese query into the index's known words, and a name ending in a single
     letter, as in "ViT-Adapter-L", then matches little but that letter);
@@ -204,6 +205,12 @@ def check_phone(browser: Any, url: str, failures: list[str]) -> None:
         width = phone.page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE[0]:
             phone.fail(f"at {PHONE[0]} px the page is {width} px wide")
+        wider = phone.page.evaluate(  # a table that scrolls sideways in its own box
+            "[...document.querySelectorAll('.sb-table-wrap')]"
+            ".filter(w => w.scrollWidth > w.clientWidth + 1).length"
+        )
+        if wider:
+            phone.fail(f"at {PHONE[0]} px {wider} table(s) scroll sideways")
         row = phone.page.locator("table.sb-board tbody tr:visible").first
         if row.count():
             cells = [row.locator("td").nth(1), row.locator("td").nth(2), row.locator("td a").last]
@@ -265,8 +272,8 @@ def method(site: Path, board: str, row: dict[str, Any]) -> str:
 
 
 def pages_of(site: Path, prefix: str) -> tuple[list[str], list[str]]:
-    """The pages with wide tables (the dataset pages and the list of papers), and the other
-    pages worth reading, of one language."""
+    """The pages with wide tables (the home page, the dataset pages and the list of papers),
+    and the other pages worth reading, of one language."""
     folder = site / prefix
 
     def listed(name: str) -> list[str]:
@@ -274,13 +281,14 @@ def pages_of(site: Path, prefix: str) -> tuple[list[str], list[str]]:
         return sorted(f"{prefix}{name}/{p.name}/" for p in found if p.is_dir())
 
     datasets, papers = listed("datasets"), listed("papers")[:1]
-    # the list of papers is a wide table: it is read on a phone too, as the dataset pages are
-    datasets += [f"{prefix}papers/"] if (folder / "papers" / "index.html").is_file() else []
-    others = [prefix, *papers]
+    # the home page and the list of papers have wide tables: read on a phone too
+    wide = [prefix, *datasets]
+    wide += [f"{prefix}papers/"] if (folder / "papers" / "index.html").is_file() else []
+    others = papers
     others += [
         f"{prefix}{n}/" for n in ("metrics", "about", "contributing") if (folder / n).is_dir()
     ]
-    return datasets, others
+    return wide, others
 
 
 def browse(site: Path, axe: str | None) -> list[str]:
@@ -291,9 +299,9 @@ def browse(site: Path, axe: str | None) -> list[str]:
         browser = playwright.chromium.launch(executable_path=chromium(), args=FLAGS)
         reader = Reader(browser, failures)
         for prefix in LANGUAGES:
-            datasets, others = pages_of(site, prefix)
+            wide, others = pages_of(site, prefix)
             best: list[tuple[str, str]] = []
-            for path in [*datasets, *others]:
+            for path in [*wide, *others]:
                 reader.open(base + path)
                 if axe is not None:
                     for fault in axe_faults(reader, axe):
@@ -307,7 +315,7 @@ def browse(site: Path, axe: str | None) -> list[str]:
                     if rows:
                         name = rows[0]["model"] if not prefix else method(site, board, rows[0])
                         best.append((name, rows[0]["id"]))
-                if path in datasets:
+                if path in wide:
                     check_phone(browser, base + path, failures)
             for model, row_id in best:
                 check_search(reader, base + prefix, model, row_id)
