@@ -215,7 +215,13 @@ def test_check_runs_what_a_pull_request_must_pass(site_repo: Path) -> None:
     completed = run_segboard("check", cwd=site_repo)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     steps = [line.split(":")[0] for line in completed.stderr.splitlines()]
-    assert steps == ["ok   validate", "ok   seed", "ok   build", "ok   links (offline)"]
+    assert steps == [
+        "ok   validate",
+        "ok   seed",
+        "ok   build",
+        "ok   links (offline)",
+        "ok   site links",
+    ]
     break_score(site_repo)
     completed = run_segboard("check", cwd=site_repo)
     assert completed.returncode == 1

@@ -12,12 +12,15 @@ from generator.cli.options import format_option, report, root
 @format_option("How each step's findings are printed (as for validate).")
 @click.pass_context
 def check(ctx: click.Context, fmt: str) -> int:
-    """Run what a pull request must pass: validate (with evidence), seed, build, links --offline.
+    """Run what a pull request must pass: validate (with evidence), seed, build, links --offline,
+    and the site's own links.
 
-    The seed step runs when pyproject.toml names seed tables ([tool.segboard.seed]): every row of
-    them must still come back from the records, with corrections undone through their curation
-    entries. Contributors run this before pushing; `make test` and CI run it on data/ (and CI
-    also checks the links of the changed records online).
+    The last step follows every link between the built pages and every search entry to a file
+    of the site and an element with its anchor. The seed step runs when pyproject.toml names
+    seed tables ([tool.segboard.seed]): every row of them must still come back from the
+    records, with corrections undone through their curation entries. Contributors run this
+    before pushing; `make test` and CI run it on data/ (and CI also checks the links of the
+    changed records online).
     """
     from generator.contrib.check import run_checks
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.contrib.links import BROKEN, LinkConfig, check_links, collect, link_problems
 from generator.contrib.seed import SeedConfig, check_seed
+from generator.contrib.site_links import check_site_links
 from generator.errors import SegboardError
 from generator.problems import Problem
 from generator.reporting import display_path
@@ -26,7 +27,8 @@ class Step:
 
 def run_checks(root: Path) -> list[Step]:
     """Validate (with evidence), compare with the seed tables when the repository names them,
-    build the site strictly, and check every link's form offline."""
+    build the site strictly, check every link's form offline, and follow every link between
+    the built site's pages (and every search entry) to its page and anchor."""
     from generator.records.validation import validate_repository
     from generator.site.build import build_site
 
@@ -58,4 +60,11 @@ def run_checks(root: Path) -> list[Step]:
     broken = sum(1 for r in reports if r.status == BROKEN)
     summary = f"{len(reports)} links, {broken} broken"
     steps.append(Step("links (offline)", broken == 0, summary, link_problems(reports)))
+    if site is not None:
+        inside = check_site_links(site)
+        summary = (
+            f"{inside.links:,} links between pages and {inside.search_entries:,} search entries, "
+            f"{len(inside.problems)} broken"
+        )
+        steps.append(Step("site links", not inside.problems, summary, inside.problems))
     return steps
