@@ -93,11 +93,9 @@ def test_the_list_of_papers_shows_each_newest_first_with_its_results(
         "../datasets/synthetic-streets/",
     ]
     assert pspnet[5][1] == ["https://github.com/hszhao/PSPNet"]
-    # a dataset's own paper: no results cite it
-    assert (
-        by_link["../papers/1604.01685/"][3][0] == "0"
-        and by_link["../papers/1604.01685/"][4][1] == []
-    )
+    # a dataset's own paper: no results cite it; it introduced the dataset
+    dataset_paper = by_link["../papers/1604.01685/"]
+    assert dataset_paper[3][0] == "0" and dataset_paper[4][1] == ["../datasets/cityscapes/"]
     assert "<caption>" in html and "data-sb-sortable" in html
 
 

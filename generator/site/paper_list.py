@@ -11,11 +11,15 @@ from generator.site.urls import PAPERS_INDEX, dataset_page, page_url, paper_page
 
 def papers_listed(catalog: Catalog) -> list[dict[str, Any]]:
     """Every paper, newest first (ties by title, then id), with how many results cite it
-    (reproductions and aggregated ones too) and the datasets they are on, by id."""
+    (reproductions and aggregated ones too), and the datasets they are on or that the paper
+    introduced, by id."""
     counts = Counter(result.paper for result in catalog.results)
     places: dict[str, set[str]] = {}
     for result in catalog.results:
         places.setdefault(result.paper, set()).add(result.dataset)
+    for dataset in catalog.datasets.values():  # the paper that introduced a dataset
+        if dataset.data.get("paper"):
+            places.setdefault(dataset.data["paper"], set()).add(dataset.id)
     by_title = sorted(catalog.papers.values(), key=lambda p: (p.title, p.id))
     return [
         {
