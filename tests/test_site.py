@@ -271,6 +271,19 @@ def test_tables_have_captions_titles_and_marked_corrections(built_site: Path) ->
     assert 'published 61.56">*</span>' in row
     title = "Wider or Deeper: Revisiting the ResNet Model for Visual Recognition"
     assert f">{title} (2016, Pattern Recognition 2019)</a>" in row  # year, and venue
+    # every table the generator writes has a caption (the contributing page is hand-written)
+    for path in html_files(built_site):
+        if "contributing" not in path.parts:
+            text = path.read_text()
+            assert text.count("<table") == len(re.findall(r"<table[^>]*>\s*<caption", text)), path
+    facts = '<table class="sb-facts"><caption class="sb-sr-only">Facts about ADE20K</caption>'
+    assert facts in page
+    chinese = (built_site / "zh/papers/1612.01105/index.html").read_text()
+    assert (
+        '<caption class="sb-sr-only">Pyramid Scene Parsing Network的基本信息</caption>' in chinese
+    )
+    home = (built_site / "index.html").read_text()
+    assert "<caption>Each leaderboard, with its best and its newest result.</caption>" in home
 
 
 def test_the_search_index_keeps_cells_apart(built_site: Path) -> None:

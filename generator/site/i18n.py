@@ -47,6 +47,15 @@ UI: dict[str, dict[str, str]] = {
         "zh": "论文列表（从新到旧），附 segboard 上引用每篇论文的结果数。",
     },
     "title": {"en": "Title", "zh": "标题"},
+    "facts_of": {"en": "Facts about {name}", "zh": "{name}的基本信息"},
+    "per_class_of": {
+        "en": "Scores per class of {name}, recomputed from its evidence.",
+        "zh": "{name}各类别的得分（由证据重新计算）。",
+    },
+    "home_caption": {
+        "en": "Each leaderboard, with its best and its newest result.",
+        "zh": "各排行榜及其最佳结果与最新结果。",
+    },
     "sources_caption": {
         "en": "Results by the kind of source each record cites.",
         "zh": "按各条记录所引来源的类型统计的结果数。",
