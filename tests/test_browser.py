@@ -327,6 +327,31 @@ def test_filters_rerank_follow_the_address_and_redraw_the_chart(
         assert [rank for rank, _ in visible_rows(page, board)] == ["1", "2", "3", "4", "4", "6"]
 
 
+def test_a_model_name_finds_its_rows_first(browser: object, site_repo: Path) -> None:
+    """The theme cuts "Hiero-H" into "hiero" and "h", each looked up as a prefix, so a paper
+    titled with words in h would match "h" many times over; the model's row comes first."""
+    (site_repo / "data/papers/hiero2021.yaml").write_text(
+        'id: hiero2021\ntitle: "Hierarchical Heads for High-resolution Holistic Parsing"\n'
+        'url: https://example.org/hiero.pdf\ndate: "2021-06"\n',
+        encoding="utf-8",
+    )
+    (site_repo / "data/results/cityscapes/test/hiero-h.yaml").write_text(
+        "dataset: cityscapes\nsplit: test\nmodel: Hiero-H\nmethod: Hiero\nbackbone: H\n"
+        "paper: hiero2021\nmetrics:\n  miou: 70.10\nsource:\n  kind: paper\n"
+        "  url: https://example.org/hiero.pdf\n  detail: Table 2\n",
+        encoding="utf-8",
+    )
+    with own_site(browser, site_repo) as (watched, base):
+        watched.goto(f"{base}/")
+        search(watched, "Hiero-H")
+        links = watched.page.locator(".md-search-result__item a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+    # the dataset page that holds the row, then the row, before the paper's page
+    assert "/datasets/cityscapes/" in links[0], links[:4]
+    assert links[1].endswith("#cityscapes--test--hiero-h"), links[:4]
+
+
 def test_search_for_a_model_leads_to_its_row(watched: Watched, base_url: str) -> None:
     for home, name in (("/", "RefineNet-ResNet-101"), ("/zh/", "RefineNet-ResNet-101")):
         watched.goto(f"{base_url}{home}")

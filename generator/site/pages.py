@@ -37,6 +37,10 @@ from generator.site.slots import slot
 from generator.site.urls import PAPERS_INDEX, page_url, relative, result_page
 
 CHARTS = "charts"
+# A row's search entry outweighs a page's text: the theme cuts a query at each hyphen and looks
+# each part up as a prefix, so the "h" of "InternImage-H" also finds every page with words in
+# h; rows, which readers search for by name, then come first.
+ROW_SEARCH_BOOST = 10
 # placeholders of a leaderboard block's per-language text besides the interface words
 CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
 
@@ -372,6 +376,7 @@ class PageWriter:
                     "location": f"{page_url(page)}#{item['anchor']}",
                     "title": row["model"],
                     "text": " · ".join(w for w in words if w),
+                    "boost": ROW_SEARCH_BOOST,
                 }
             )
         return entries
