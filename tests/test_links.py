@@ -223,6 +223,21 @@ def test_record_urls_point_at_their_line(repo: Path) -> None:
     )
 
 
+def test_a_large_built_page_is_read_as_the_site_checks_read_it(repo: Path) -> None:
+    """A leaderboard of a few thousand rows makes a page of several MB: the URL collector reads
+    it as the site's link check does (one limit for built pages, SITE_PAGE_BYTES)."""
+    from generator.contrib.links import MAX_PAGE_BYTES, SITE_PAGE_BYTES, collect
+
+    site = repo / "site"
+    site.mkdir()
+    row = '<tr><td><a href="https://example.org/paper">paper</a></td></tr>\n'
+    page = site / "index.html"
+    page.write_text(row * (MAX_PAGE_BYTES // len(row) + 1000), encoding="utf-8")
+    assert MAX_PAGE_BYTES < page.stat().st_size < SITE_PAGE_BYTES
+    found = collect(repo, site)
+    assert len(found["https://example.org/paper"]) > MAX_PAGE_BYTES // len(row)
+
+
 def test_changed_since_limits_the_check(link_repo: Path, server: str) -> None:
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=link_repo, check=True, capture_output=True)

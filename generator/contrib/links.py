@@ -36,7 +36,10 @@ _HREF = re.compile(r'(?:href|src)="(https?://[^"]+)"')
 _ARXIV_ABS = re.compile(r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$")
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 PERMANENT = (301, 308)
-MAX_PAGE_BYTES = 8 * 1024 * 1024  # a hand-written page or a page of the built site
+MAX_PAGE_BYTES = 8 * 1024 * 1024  # a hand-written page
+# a page of the built site (a leaderboard of a few thousand rows, with every row's details, is
+# several MB) or its search index; site_links.py reads them too
+SITE_PAGE_BYTES = 64 * 1024 * 1024
 MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
@@ -195,15 +198,15 @@ def collect(
         if not site_dir.is_dir():
             raise UsageError(f"{site_dir} holds no built site; run `segboard build` first")
         for html in sorted(site_dir.rglob("*.html")):
-            for url, source in _urls_in_text(html, _page_text(html), _HREF):
+            for url, source in _urls_in_text(html, _page_text(html, SITE_PAGE_BYTES), _HREF):
                 add(url, source)
     return dict(sorted(found.items()))
 
 
-def _page_text(path: Path) -> str:
-    """A page's text: a regular file (links refused, as for records) of a bounded size."""
+def _page_text(path: Path, limit: int = MAX_PAGE_BYTES) -> str:
+    """A page's text: a regular file (links refused, as for records) of at most `limit` bytes."""
     try:
-        return read_text(path, MAX_PAGE_BYTES)
+        return read_text(path, limit)
     except UnreadableInput as exc:
         raise DataError(f"{path}: {exc.reason}") from None
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from generator.contrib.links import SITE_PAGE_BYTES
 from generator.problems import Problem, error
 from generator.reading import UnreadableInput, read_text
 
 _LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 _ID = re.compile(r'\sid="([^"]*)"')
-MAX_PAGE_BYTES = 64 * 1024 * 1024  # a built page (the largest leaderboard's is a few MB)
 RULE = "site-link"
 
 
@@ -68,7 +68,7 @@ class _Site:
     def text(self, name: str) -> str:
         if name not in self._texts:
             try:
-                self._texts[name] = read_text(self.pages[name], MAX_PAGE_BYTES)
+                self._texts[name] = read_text(self.pages[name], SITE_PAGE_BYTES)
             except UnreadableInput as exc:
                 self.problems.append(error(self.pages[name], (0, 0), RULE, exc.reason))
                 self._texts[name] = ""
@@ -122,7 +122,7 @@ class _Site:
     def check_search(self, index: Path) -> int:
         """Check each entry of a language's search index; give how many there are."""
         try:
-            docs = json.loads(read_text(index, MAX_PAGE_BYTES))["docs"]
+            docs = json.loads(read_text(index, SITE_PAGE_BYTES))["docs"]
             if not isinstance(docs, list):
                 raise TypeError
         except (UnreadableInput, ValueError, KeyError, TypeError):

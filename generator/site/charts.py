@@ -103,7 +103,7 @@ def _place_label(
     cx: float, cy: float, length: int, anchor: str, taken: list[Box]
 ) -> tuple[float, float, str] | None:
     """Beside its point, at the first of a few heights, on the side `anchor` names and then on
-    the other, where the label stays inside the plot and overlaps nothing `taken` (the labels
+    the other, where the label stays inside LABEL_AREA and overlaps nothing `taken` (the labels
     placed so far, the step line and its dots): its x, y and anchor, or None where nothing is
     free. The chosen place is added to `taken`."""
     width = length * _LABEL_CHAR_WIDTH
@@ -230,11 +230,12 @@ def _step_boxes(frame: _Frame, best: list[Point]) -> list[Box]:
     it), and the dots on it."""
     corners = [(frame.x(_year(p.date)), frame.y(p.score)) for p in best]
     boxes: list[Box] = [(x - _DOT, y - _DOT, x + _DOT, y + _DOT) for x, y in corners]
-    ends = [x for x, _ in corners[1:]] + [frame.x(frame.x_high)]
-    for (x, y), (next_x, next_y) in zip(corners, [*corners[1:], (ends[-1], None)], strict=True):
-        boxes.append((x, y - _LINE, next_x, y + _LINE))  # across to the next step (or edge)
-        if next_y is not None:  # then up (or down) to it
-            boxes.append((next_x - _LINE, min(y, next_y), next_x + _LINE, max(y, next_y)))
+    for (x, y), (next_x, next_y) in itertools.pairwise(corners):
+        boxes.append((x, y - _LINE, next_x, y + _LINE))  # across to the next step
+        boxes.append((next_x - _LINE, min(y, next_y), next_x + _LINE, max(y, next_y)))  # up
+    if corners:  # the last step, carried on to the right edge
+        x, y = corners[-1]
+        boxes.append((x, y - _LINE, frame.x(frame.x_high), y + _LINE))
     return boxes
 
 

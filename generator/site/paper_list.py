@@ -13,9 +13,10 @@ def papers_listed(catalog: Catalog) -> list[dict[str, Any]]:
     """Every paper, newest first (ties by title, then id), with how many results cite it
     (reproductions and aggregated ones too), and the datasets they are on or that the paper
     introduced, by id."""
-    counts = Counter(result.paper for result in catalog.results)
+    counts: Counter[str] = Counter()
     places: dict[str, set[str]] = {}
     for result in catalog.results:
+        counts[result.paper] += 1
         places.setdefault(result.paper, set()).add(result.dataset)
     for dataset in catalog.datasets.values():  # the paper that introduced a dataset
         if dataset.data.get("paper"):
