@@ -171,8 +171,11 @@ def test_score_header_sorts_numerically_both_ways(browser: object, site_repo: Pa
 def search(watched: Watched, query: str) -> list[str]:
     watched.page.locator("label.md-search__icon, .md-search__input").first.click()
     box = watched.page.locator("input.md-search__input")
-    box.press_sequentially(query, delay=30)  # the theme listens for key events, not fill()
-    box.press("End")  # Chinese text arrives without key events, as after an IME: end with one
+    # The theme queries when a key is released, not on fill(): fill in the whole query and
+    # release one key, so that one query is made (typed key by key, each prefix is a query, and
+    # a slow machine may show a prefix's results first).
+    box.fill(query)
+    box.press("End")
     items = watched.page.locator(".md-search-result__item")
     items.first.wait_for(timeout=15_000)
     return items.evaluate_all("items => items.map(i => i.textContent + ' ' + i.innerHTML)")

@@ -226,7 +226,10 @@ def check_search(reader: Reader, home: str, model: str, row_id: str) -> None:
     reader.open(home)
     reader.page.locator("label.md-search__icon, .md-search__input").first.click()
     box = reader.page.locator("input.md-search__input")
-    box.press_sequentially(model, delay=20)  # the theme listens for key events, not fill()
+    # One query, for the whole name: the theme queries on each key released. Typed key by key,
+    # every prefix became a query, and on a slow machine the results of a prefix were read
+    # before the whole name's arrived.
+    box.fill(model)
     box.press("End")
     items = reader.page.locator(".md-search-result__item a")
     try:
@@ -234,19 +237,21 @@ def check_search(reader: Reader, home: str, model: str, row_id: str) -> None:
     except Exception:  # Playwright's timeout: reported as a failure
         reader.fail(f"searching {model!r} finds nothing")
         return
-    links: list[str] = []
-    for _ in range(20):  # the theme shows the results a batch at a time, as they are scrolled to
-        shown = items.evaluate_all("as => as.map(a => a.getAttribute('href'))")
-        if len(shown) == len(links):
-            break
-        links = shown
+    # the theme shows the results a batch at a time, as they are scrolled to: scroll until the
+    # row is among them, or no more have come for a second
+    shown, still = 0, 0
+    while still < 4:
+        links = items.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        if any(link.endswith(f"#{row_id}") for link in links):
+            return
+        still = still + 1 if len(links) == shown else 0
+        shown = len(links)
         reader.page.evaluate(
             "const w = document.querySelector('.md-search__scrollwrap');"
             "if (w) w.scrollTop = w.scrollHeight"
         )
-        reader.page.wait_for_timeout(200)
-    if not any(link.endswith(f"#{row_id}") for link in links):
-        reader.fail(f"searching {model!r} does not find its row #{row_id}")
+        reader.page.wait_for_timeout(250)
+    reader.fail(f"searching {model!r} does not find its row #{row_id}")
 
 
 def axe_faults(reader: Reader, script: str) -> list[str]:
