@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -353,6 +353,31 @@ def test_a_model_name_finds_its_rows_first(browser: object, site_repo: Path) -> 
     # the dataset page that holds the row, then the row, before the paper's page
     assert "/datasets/cityscapes/" in links[0], links[:4]
     assert links[1].endswith("#cityscapes--test--hiero-h"), links[:4]
+
+
+def test_a_model_name_finds_its_row_on_the_chinese_site(browser: object, site_repo: Path) -> None:
+    """The Chinese site's search looks a query's Latin words up as they were indexed: the theme
+    stemmed them there ("adapter" became "adapt", "mask2former" "mask2form"), so that only the
+    name's last letter matched, as a prefix of many words."""
+    (site_repo / "data/results/cityscapes/test/mask2former-adapter-l.yaml").write_text(
+        "dataset: cityscapes\nsplit: test\nmodel: Mask2Former-Adapter-L\nmethod: Mask2Former\n"
+        "backbone: Adapter-L\npaper: \"1611.06612\"\nmetrics:\n  miou: 70.20\nsource:\n"
+        "  kind: paper\n  url: https://arxiv.org/abs/1611.06612\n  detail: Table 2\n",
+        encoding="utf-8",
+    )
+    row = "#cityscapes--test--mask2former-adapter-l"
+    with own_site(browser, site_repo) as (watched, base):
+        for home in ("/", "/zh/"):
+            watched.goto(f"{base}{home}")
+            search(watched, "Mask2Former-Adapter-L")
+            links = watched.page.locator(".md-search-result__item a").evaluate_all(
+                "links => links.map(a => a.getAttribute('href'))"
+            )
+            rows = [link for link in links if "#" in link]
+            assert rows[0].endswith(row), (home, rows[:4])
+            # the words it matched, which the theme highlights on the page
+            words = set(parse_qs(urlsplit(rows[0]).query)["h"][0].split())
+            assert {"mask2former", "adapter", "l"} <= words, (home, words)
 
 
 def test_search_for_a_model_leads_to_its_row(watched: Watched, base_url: str) -> None:

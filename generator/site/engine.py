@@ -212,13 +212,31 @@ def site_address(root: Path) -> str | None:
     return language_site_url(base_config(root)[1], LANGUAGES[0])
 
 
+def search_settings(lang: str) -> dict[str, Any]:
+    """The theme's search settings for a language's site.
+
+    English needs none. For another language the theme stems a query's Latin words with
+    Lunr's English stemmer (it never removes it from the query's pipeline) but indexes them
+    unstemmed, so on the Chinese site "Mask2Former-ViT-Adapter-L" matched only "vit" and "l":
+    "mask2former" became "mask2form", "adapter" "adapt". Naming English as a second language,
+    with no pipeline steps, makes the theme remove both languages' stemmers and stop-word
+    filters from both pipelines, so a word is looked up as it was indexed, as on the English
+    site (the index also trims punctuation from the ends of its words: "ADE20K," is
+    "ade20k"). Chinese words are still cut by jieba when indexed and by the index's words
+    when queried.
+    """
+    if lang == "en":
+        return {"lang": lang}
+    return {"lang": [lang, "en"], "pipeline": []}
+
+
 def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
     from mkdocs.config import load_config
 
     config_file, base = base_config(root)
     theme = dict(base.get("theme", {}), language=lang)
     plugins = [
-        {"search": {"lang": lang}} if plugin == "search" else plugin
+        {"search": search_settings(lang)} if plugin == "search" else plugin
         for plugin in base.get("plugins", [])
     ]
     others = [code for code in LANGUAGES if code != lang]
