@@ -361,7 +361,7 @@ def test_a_model_name_finds_its_row_on_the_chinese_site(browser: object, site_re
     name's last letter matched, as a prefix of many words."""
     (site_repo / "data/results/cityscapes/test/mask2former-adapter-l.yaml").write_text(
         "dataset: cityscapes\nsplit: test\nmodel: Mask2Former-Adapter-L\nmethod: Mask2Former\n"
-        "backbone: Adapter-L\npaper: \"1611.06612\"\nmetrics:\n  miou: 70.20\nsource:\n"
+        'backbone: Adapter-L\npaper: "1611.06612"\nmetrics:\n  miou: 70.20\nsource:\n'
         "  kind: paper\n  url: https://arxiv.org/abs/1611.06612\n  detail: Table 2\n",
         encoding="utf-8",
     )

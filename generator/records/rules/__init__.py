@@ -25,7 +25,7 @@ from generator.records.rules.results import (
     percentages_are_not_fractions,
     results_reference_known_records,
 )
-from generator.records.rules.text import names_are_plainly_written
+from generator.records.rules.text import names_are_not_formulas, names_are_plainly_written
 from generator.records.rules.weights import weights_links_are_plausible
 
 Rule = Callable[[Catalog], Iterator[Problem]]
@@ -43,6 +43,7 @@ RECORD_RULES: tuple[Rule, ...] = (
     weights_links_are_plausible,
     curation_is_well_formed,
     names_are_plainly_written,
+    names_are_not_formulas,
     reproductions_name_their_claims,
 )
 

@@ -1,19 +1,29 @@
 """Rules on how names are written: a name that mixes look-alike scripts (a Cyrillic 'Р' in
 'PSPNet') or hides invisible characters can pass for another name, so both are warnings at the
 name's line (acknowledged, when intended, by a 'kept' curation entry). Bidirectional control
-characters are refused earlier, by the loader, wherever they stand."""
+characters are refused earlier, by the loader, wherever they stand.
+
+A result's names also go into the CSV downloads, where a spreadsheet takes a cell that begins
+with '=', '+', '-' or '@' for a formula (and may run it: '=HYPERLINK(...)', '=WEBSERVICE(...)'),
+so such a name is an error."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
 
-from generator.problems import Problem, warning
+from generator.problems import Problem, error, warning
 from generator.records.model import Catalog, invisible_characters
 from generator.records.yamlfile import Document, JsonPath
 
 # Scripts whose letters look alike: mixing two of them in one name is how homoglyphs hide.
 _CONFUSABLE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
+
+
+# what a spreadsheet reads as the start of a formula (OWASP's list for CSV files)
+FORMULA_STARTS = ("=", "+", "-", "@")
+# a result's names that the CSV files write as they are
+CSV_NAMES = ("model", "method", "backbone", "decode_head")
 
 
 def _scripts(text: str) -> set[str]:
@@ -61,3 +71,18 @@ def names_are_plainly_written(catalog: Catalog) -> Iterator[Problem]:
                 "invisible-character",
                 f"{path[0]} {name!r} holds invisible characters ({', '.join(hidden)}); remove them",
             )
+
+
+def names_are_not_formulas(catalog: Catalog) -> Iterator[Problem]:
+    for result in catalog.results:
+        for key in CSV_NAMES:
+            value = result.document.data.get(key)
+            if isinstance(value, str) and value.lstrip().startswith(FORMULA_STARTS):
+                yield error(
+                    result.document.path,
+                    result.document.where((key,)),
+                    "formula-like",
+                    f"{key} {value!r} begins with {value.lstrip()[0]!r}, which a spreadsheet "
+                    "opening the CSV downloads takes for a formula; begin the name with what "
+                    "follows it",
+                )
