@@ -62,7 +62,7 @@ def test_a_changed_result_rebuilds_without_the_engine_and_gives_the_same_site(
     page = (site_repo / "site/datasets/cityscapes/index.html").read_text(encoding="utf-8")
     assert ">81.51<" in page and ">78.51<" not in page
     home = (site_repo / "site/index.html").read_text(encoding="utf-8")
-    assert "DeepLab_v3-ResNet-101 <b>81.51</b>" in home  # now the best on Cityscapes test
+    assert "DeepLab_v3-ResNet-101</a> <b>81.51</b>" in home  # now the best on Cityscapes test
     paper = (site_repo / "site/papers/1706.05587/index.html").read_text(encoding="utf-8")
     assert "DeepLab_v3-ResNet-101</a>: 81.51 (Rank 1)" in paper
     build_site(site_repo, tmp_path / "fresh", parallel=False, reuse=False)

@@ -260,6 +260,21 @@ def test_the_home_page_counts_results_by_source_kind(built_site: Path) -> None:
     assert "一手" not in table and "第三方" not in table  # the English page is in English
 
 
+def test_the_home_page_links_each_board_s_best_and_newest_result_to_its_row(
+    built_site: Path,
+) -> None:
+    for home in (built_site, built_site / "zh"):
+        page = (home / "index.html").read_text()
+        table = page.split('class="sb-home sb-cards"', 1)[1].split("</table>", 1)[0]
+        links = re.findall(r'<a href="(datasets/[^"#]+/)#([^"]+)">([^<]+)</a>', table)
+        boards = table.count("<tr><td")
+        assert boards and len(links) == 2 * boards, table  # every board's best and newest
+        for folder, anchor, model in links:
+            target = (home / folder / "index.html").read_text()
+            row = target.split(f'<tr id="{anchor}"', 1)[1].split("</tr>", 1)[0]
+            assert f">{model}<" in row
+
+
 def test_tables_have_captions_titles_and_marked_corrections(built_site: Path) -> None:
     page = (built_site / "datasets/ade20k/index.html").read_text()
     assert "<caption>ADE20K, validation set: ranked by Score, higher is better</caption>" in page

@@ -132,15 +132,16 @@ class PageWriter:
             dataset = self.catalog.datasets[board["dataset"]]
             rows = board["rows"]
             newest = max(rows, key=lambda r: (r["paper_date"] or "", -r["rank"])) if rows else None
+            href = relative(page, page_url(urls.dataset_page(dataset.id)))
             boards.append(
                 {
-                    "href": relative(page, page_url(urls.dataset_page(dataset.id))),
+                    "href": href,
                     "dataset": dataset.name,
                     "split": self._split_name(dataset, board["split"]),
                     "metric": board["metric_name"],
                     "count": len(rows),
-                    "best": _brief(rows[0]) if rows else None,
-                    "newest": _brief(newest) if newest else None,
+                    "best": _brief(rows[0], href, board["key"]) if rows else None,
+                    "newest": _brief(newest, href, board["key"]) if newest else None,
                 }
             )
         everything = relative(page, f"{self.site_root}{DOWNLOADS}/segboard.json")
@@ -421,9 +422,13 @@ class PageWriter:
         return entry.get("definition", {}).get(self.lang, ""), entry.get("formula")
 
 
-def _brief(row: Row) -> dict[str, Any]:
-    """What the home page and paper pages show of a row (their parts' digests stay small)."""
-    return {key: row[key] for key in ("model", "score_text", "rank", "paper_date")}
+def _brief(row: Row, page: str | None = None, board_key: str = "") -> dict[str, Any]:
+    """What the home page and paper pages show of a row (their parts' digests stay small);
+    with `page` (the link to its dataset page), a link to the row there too."""
+    brief = {key: row[key] for key in ("model", "score_text", "rank", "paper_date")}
+    if page is not None:
+        brief["href"] = f"{page}#{row_anchor(board_key, row['result'])}"
+    return brief
 
 
 def _percent(value: float) -> str:
