@@ -330,6 +330,38 @@ def test_filters_rerank_follow_the_address_and_redraw_the_chart(
         assert [rank for rank, _ in visible_rows(page, board)] == ["1", "2", "3", "4", "4", "6"]
 
 
+def test_a_long_leaderboard_scrolls_in_a_box_under_its_header_row(
+    browser: object, site_repo: Path
+) -> None:
+    """On a screen wider than a phone, a board taller than the window scrolls in its own box
+    with its header row in view, and a link to a row shows the row below that header."""
+    add_numbered_results(site_repo)
+    site = build_site(site_repo).site_dir
+    short = Watched(browser, size=(1280, 420))
+    row_id = "synthetic-streets--val--net-3"
+    try:
+        for base in serve(site):
+            short.goto(f"{base}/datasets/synthetic-streets/#{row_id}")
+            page = short.page
+            row = page.locator(f"#{row_id}")
+            table = row.locator("xpath=ancestor::table[1]")
+            box = table.locator("xpath=..")
+            assert box.evaluate("b => b.scrollHeight > b.clientHeight")  # it scrolls
+            bar = page.locator(".md-header").bounding_box()
+            head = table.locator("thead th").first.bounding_box()  # the cells stick, not thead
+            shown = row.bounding_box()
+            assert bar and head and shown
+            assert head["y"] >= bar["y"] + bar["height"] - 1, (bar, head)  # not under the bar
+            assert shown["y"] >= head["y"] + head["height"] - 1, (head, shown)
+            assert shown["y"] + shown["height"] <= 420, shown
+            box.evaluate("b => { b.scrollTop = b.scrollHeight; }")
+            after = table.locator("thead th").first.bounding_box()
+            assert after and abs(after["y"] - head["y"]) < 1, (head, after)
+        short.check_clean()
+    finally:
+        short.context.close()
+
+
 def test_a_model_name_finds_its_rows_first(browser: object, site_repo: Path) -> None:
     """The theme cuts "Hiero-H" into "hiero" and "h", each looked up as a prefix, so a paper
     titled with words in h would match "h" many times over; the model's row comes first."""

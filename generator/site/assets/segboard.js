@@ -259,22 +259,32 @@
     });
   }
 
-  /* A link to a row (a search result, a "reproduces" link) shows it even when filtered out. */
+  /* A link to a row (a search result, a "reproduces" link) shows it even when filtered out,
+     and below the header row of its board's scroll box (wider screens), with that box in view. */
   function revealTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
     var row = id ? document.getElementById(id) : null;
-    if (!row || row.tagName !== "TR" || !row.hidden) return;
+    if (!row || row.tagName !== "TR") return;
     var board = boards.filter(function (b) { return b.block.contains(row); })[0];
     if (!board) return;
-    if (row.getAttribute("data-sb-kind") !== "claim") board.form.elements.repro.checked = true;
-    apply(board);
     if (row.hidden) {
-      board.form.reset();
-      board.form.elements.repro && (board.form.elements.repro.checked = row.getAttribute("data-sb-kind") !== "claim");
+      if (row.getAttribute("data-sb-kind") !== "claim") board.form.elements.repro.checked = true;
       apply(board);
+      if (row.hidden) {
+        board.form.reset();
+        board.form.elements.repro && (board.form.elements.repro.checked = row.getAttribute("data-sb-kind") !== "claim");
+        apply(board);
+      }
+      saveAddress();
     }
-    saveAddress();
-    row.scrollIntoView();
+    var box = board.table.parentNode;
+    if (box.scrollHeight > box.clientHeight + 1) {  /* the box scrolls: bring it, then the row */
+      box.scrollIntoView({ block: "start" });
+      var head = board.table.tHead ? board.table.tHead.offsetHeight : 0;
+      box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - head;
+    } else {
+      row.scrollIntoView();
+    }
   }
 
   function enableTips(board) {
@@ -347,6 +357,8 @@
     enableSorting(document);
     enableFilters(document);
     window.addEventListener("hashchange", revealTarget);
+    /* the browser scrolls to the address's row itself once the page has loaded */
+    window.addEventListener("load", function () { window.setTimeout(revealTarget, 0); });
   }
 
   if (document.readyState === "loading") {
