@@ -532,6 +532,11 @@ def test_the_live_site_reader_reports_what_a_reader_would_meet(
     script.write_text(code.replace("if (clear(box)) {", "if (true) {"), encoding="utf-8")
     with (site / "assets/segboard.css").open("a", encoding="utf-8") as css:
         css.write(".md-typeset table.sb-home { min-width: 900px !important; }\n")
+        # a short box whose header row scrolls away with the rows
+        css.write(".sb-table-wrap.sb-scroll { max-height: 120px !important; }\n")
+        css.write(
+            ".md-typeset .sb-scroll table.sb-board thead th { position: static !important; }\n"
+        )
     bad = subprocess.run([*tool, str(site)], capture_output=True, text=True, timeout=600)
     assert bad.returncode == 1
     assert (
@@ -544,5 +549,6 @@ def test_the_live_site_reader_reports_what_a_reader_would_meet(
         "Coarse + MS'" in bad.stderr
     )
     assert "at 390 px 2 table(s) scroll sideways" in bad.stderr  # the home page's two
+    assert "scrolled to its end, a leaderboard's header row is at" in bad.stderr
     usage = subprocess.run([*tool, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert usage.returncode == 2 and "is not a site built by segboard" in usage.stderr

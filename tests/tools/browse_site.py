@@ -14,6 +14,8 @@ hand-written pages:
     reopens the same view, and "Show all" clears them; the chart shows a point per shown row
     that has a date, and in each of these views no label of its running best overlaps another,
     the line or a dot on it;
+  * on the desktop, a leaderboard taller than the window scrolls in a box that fits it, with its
+    header row kept at the top of the box;
   * at 390 px the home page, the dataset pages and the list of papers do not scroll sideways,
     nor does any of their tables, and a leaderboard row's model, score and paper link are within
     the screen;
@@ -219,6 +221,28 @@ def check_phone(browser: Any, url: str, failures: list[str]) -> None:
         phone.close()
 
 
+# Each leaderboard box that scrolls: [box height, window height, the box's top, its header cell's
+# top once the box is scrolled to its end] (the box is scrolled back after).
+SCROLL_BOXES = """() => Array.from(document.querySelectorAll('.sb-scroll'))
+  .filter(b => b.scrollHeight > b.clientHeight + 1).map(b => {
+    b.scrollTop = b.scrollHeight;
+    const cell = b.querySelector('thead th').getBoundingClientRect().top;
+    const top = b.getBoundingClientRect().top;
+    b.scrollTop = 0;
+    return [b.clientHeight, window.innerHeight, top, cell];
+  })"""
+
+
+def check_scroll_boxes(reader: Reader) -> None:
+    """A leaderboard taller than the window scrolls in a box that fits the window, its header
+    row kept at the top of the box."""
+    for height, window, top, cell in reader.page.evaluate(SCROLL_BOXES):
+        if height > window:
+            reader.fail(f"a leaderboard's box is {height} px high in a {window} px window")
+        if abs(cell - top) > 1:
+            reader.fail(f"scrolled to its end, a leaderboard's header row is at {cell}, not {top}")
+
+
 def check_search(reader: Reader, home: str, model: str, row_id: str) -> None:
     reader.open(home)
     reader.page.locator("label.md-search__icon, .md-search__input").first.click()
@@ -309,6 +333,7 @@ def browse(site: Path, axe: str | None) -> list[str]:
                     rows = reader.page.evaluate(ROWS, board)
                     if rows:
                         best.append((rows[0]["model"], rows[0]["id"]))
+                check_scroll_boxes(reader)
                 if path in wide:
                     check_phone(browser, base + path, failures)
             for model, row_id in best:
