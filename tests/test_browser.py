@@ -23,7 +23,7 @@ from .conftest import REPO
 from .test_site import HOSTILE_MODEL, add_hostile_records
 from .tools.browse_site import FLAGS as CHROMIUM_FLAGS
 from .tools.browse_site import chromium as chromium_path
-from .tools.browse_site import served
+from .tools.browse_site import enter_query, served
 
 ARTIFACTS = REPO / "build" / "test-artifacts"
 
@@ -169,13 +169,7 @@ def test_score_header_sorts_numerically_both_ways(browser: object, site_repo: Pa
 
 
 def search(watched: Watched, query: str) -> list[str]:
-    watched.page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = watched.page.locator("input.md-search__input")
-    # The theme queries when a key is released, not on fill(): fill in the whole query and
-    # release one key, so that one query is made (typed key by key, each prefix is a query, and
-    # a slow machine may show a prefix's results first).
-    box.fill(query)
-    box.press("End")
+    enter_query(watched.page, query)
     items = watched.page.locator(".md-search-result__item")
     items.first.wait_for(timeout=15_000)
     return items.evaluate_all("items => items.map(i => i.textContent + ' ' + i.innerHTML)")

@@ -131,8 +131,13 @@ class PageWriter:
         for board in self.boards:
             dataset = self.catalog.datasets[board["dataset"]]
             rows = board["rows"]
-            newest = max(rows, key=lambda r: (r["paper_date"] or "", -r["rank"])) if rows else None
             href = relative(page, page_url(urls.dataset_page(dataset.id)))
+            shown = {}  # the best and the newest result, each with a link to its row
+            if rows:
+                newest = max(rows, key=lambda r: (r["paper_date"] or "", -r["rank"]))
+                for name, row in (("best", rows[0]), ("newest", newest)):
+                    anchor = row_anchor(board["key"], row["result"])
+                    shown[name] = _brief(row, f"{href}#{anchor}")
             boards.append(
                 {
                     "href": href,
@@ -140,8 +145,8 @@ class PageWriter:
                     "split": self._split_name(dataset, board["split"]),
                     "metric": board["metric_name"],
                     "count": len(rows),
-                    "best": _brief(rows[0], href, board["key"]) if rows else None,
-                    "newest": _brief(newest, href, board["key"]) if newest else None,
+                    "best": shown.get("best"),
+                    "newest": shown.get("newest"),
                 }
             )
         everything = relative(page, f"{self.site_root}{DOWNLOADS}/segboard.json")
@@ -422,13 +427,11 @@ class PageWriter:
         return entry.get("definition", {}).get(self.lang, ""), entry.get("formula")
 
 
-def _brief(row: Row, page: str | None = None, board_key: str = "") -> dict[str, Any]:
-    """What the home page and paper pages show of a row (their parts' digests stay small);
-    with `page` (the link to its dataset page), a link to the row there too."""
+def _brief(row: Row, href: str | None = None) -> dict[str, Any]:
+    """What the home page and paper pages show of a row (their parts' digests stay small), with
+    `href`, a link to the row, when given."""
     brief = {key: row[key] for key in ("model", "score_text", "rank", "paper_date")}
-    if page is not None:
-        brief["href"] = f"{page}#{row_anchor(board_key, row['result'])}"
-    return brief
+    return brief if href is None else {**brief, "href": href}
 
 
 def _percent(value: float) -> str:

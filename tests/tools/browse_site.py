@@ -243,15 +243,21 @@ def check_scroll_boxes(reader: Reader) -> None:
             reader.fail(f"scrolled to its end, a leaderboard's header row is at {cell}, not {top}")
 
 
+def enter_query(page: Any, query: str) -> None:
+    """Open the theme's search and make it search for `query`, once.
+
+    The theme searches when a key is released, not on fill(): the whole query is filled in and
+    one key released. Typed key by key, every prefix was a query, and on a slow machine the
+    results of a prefix were read before the whole query's arrived."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")
+
+
 def check_search(reader: Reader, home: str, model: str, row_id: str) -> None:
     reader.open(home)
-    reader.page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = reader.page.locator("input.md-search__input")
-    # One query, for the whole name: the theme queries on each key released. Typed key by key,
-    # every prefix became a query, and on a slow machine the results of a prefix were read
-    # before the whole name's arrived.
-    box.fill(model)
-    box.press("End")
+    enter_query(reader.page, model)
     items = reader.page.locator(".md-search-result__item a")
     try:
         items.first.wait_for(timeout=15_000)
