@@ -6,13 +6,21 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from generator.cli import cli
 
-from .conftest import FIXTURE_RESULTS, REPO, run_segboard, run_segboard_process
+from .conftest import (
+    FIXTURE_RESULTS,
+    REPO,
+    child_environment,
+    run_segboard,
+    run_segboard_process,
+)
 
 BAD_RESULT = "data/results/cityscapes/test/pspnet-resnet-101.yaml"
 
@@ -230,3 +238,36 @@ def test_check_runs_what_a_pull_request_must_pass(site_repo: Path) -> None:
     assert "FAIL build: skipped: the data has errors" in completed.stderr
     assert "metric-range" in completed.stdout
     assert "seed.md:" in completed.stdout and "[seed-differs]" in completed.stdout
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_program_exits_with_its_status_after_exit_handlers_and_flushed_output(
+    tmp_path: Path, thread: bool
+) -> None:
+    """`exit_now` skips the interpreter's teardown, never what exit must still do: the exit
+    handlers run, buffered output is written, the status is kept; with another thread running,
+    the process waits for it as a normal exit does."""
+    marker = tmp_path / "handler-ran"
+    script = (
+        "import atexit, sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from generator.cli import exit_now\n"
+        f"atexit.register(Path({str(marker)!r}).write_text, 'yes')\n"
+        f"if {thread}:\n"
+        "    threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        "sys.stdout.write('buffered, no newline')\n"
+        "sys.stderr.write('to stderr')\n"
+        "exit_now(3)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=child_environment(),
+        timeout=60,
+    )
+    assert completed.returncode == 3
+    expected = "buffered, no newlinethread done\n" if thread else "buffered, no newline"
+    assert completed.stdout == expected
+    assert completed.stderr == "to stderr"
+    assert marker.read_text() == "yes"

@@ -8,13 +8,20 @@ exit status 130 without a traceback.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import sys
+import threading
+from typing import NoReturn
+
 import click
 
 from generator.cli import contrib, interop, records, scores, site  # noqa: F401 (registers commands)
 from generator.cli.group import cli
 from generator.errors import INTERRUPTED, SegboardError
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "run"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,3 +47,22 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     return result if isinstance(result, int) else 0
+
+
+def run() -> NoReturn:
+    """The `segboard` program (and `python -m generator`): `main`, then `exit_now`."""
+    exit_now(main())
+
+
+def exit_now(status: int) -> NoReturn:
+    """End the process with `status` once its exit handlers have run and its output is flushed,
+    without the interpreter's teardown, which frees every object one by one: after a build of
+    10,000 records that took a fifth of a second, for memory the system takes back at once.
+    With other threads still running, the interpreter's own exit waits for them as usual."""
+    if threading.active_count() > 1:
+        sys.exit(status)
+    atexit._run_exitfuncs()  # logging's and coverage's handlers among them
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe, a closed stream
+            stream.flush()
+    os._exit(status)

@@ -254,7 +254,7 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
     site_url = language_site_url(base, lang)
     with _engine_messages() as messages:
         try:
-            return load_config(
+            config = load_config(
                 config_file=str(config_file),
                 docs_dir=str(docs_dir),
                 site_dir=str(site_dir),
@@ -269,6 +269,30 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
         except Exception as exc:  # MkDocs' Abort, or what a plugin or extension raised
             what = f"{config_file}: MkDocs refuses the settings"
             raise UsageError(_failure(what, exc, messages)) from None
+    _keep_compiled_templates(config)
+    return config
+
+
+def _keep_compiled_templates(config: Any) -> None:
+    """Let the theme's templates be compiled once per machine, not in every build: Material's
+    take about a fifth of a second per language to compile. Jinja keeps the compiled code in
+    its own cache folder (a folder of the system's temporary folder that Jinja makes private to
+    the user and checks is), under each template's text, so a changed template is compiled
+    again. Without such a folder, templates are compiled as before."""
+    import jinja2
+    from mkdocs.plugins import BasePlugin
+
+    try:
+        cache = jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # Jinja's answer when the folder is not safe to use
+        return
+
+    class KeepCompiledTemplates(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        def on_env(self, env: jinja2.Environment, /, **_: Any) -> jinja2.Environment:
+            env.bytecode_cache = cache
+            return env
+
+    config.plugins["segboard-compiled-templates"] = KeepCompiledTemplates()
 
 
 def mkdocs_build(config: Any) -> list[str]:
