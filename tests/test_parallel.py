@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -173,3 +174,87 @@ def test_a_pool_whose_block_ends_lets_its_workers_finish_and_one_that_raises_end
     assert time.monotonic() - started < 4
     time.sleep(0.2)
     assert not killed.exists()
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _sleep_then_write(path: str, delay: float) -> None:
+    time.sleep(delay)
+    Path(path).write_text("done", encoding="utf-8")
+
+
+def test_a_forked_worker_runs_its_first_call_then_what_it_is_sent_in_order(
+    tmp_path: Path,
+) -> None:
+    """The first call may be a closure (inherited, never pickled); the calls sent later run in
+    the same process, after it; each outcome comes back in order, exceptions raised here."""
+    from generator.workers import forked_worker
+
+    inherited = {"rows": 10_000}
+    with forked_worker(lambda: inherited["rows"] + 1) as worker:  # a closure
+        worker.send(_pid)
+        worker.send(_fail, "bad record")
+        worker.send(_pid)
+        assert worker.result() == 10_001
+        first = worker.result()
+        with pytest.raises(ValueError, match="bad record"):
+            worker.result()
+        assert worker.result() == first != os.getpid()
+    finished = tmp_path / "finished"
+    with forked_worker(lambda: None) as worker:
+        worker.send(_sleep_then_write, str(finished), 0.2)
+        worker.result()
+        worker.result()
+    assert finished.read_text(encoding="utf-8") == "done"
+
+
+UNWANTED_WORK = """
+import contextlib, signal, sys, time
+from pathlib import Path
+from generator.workers import forked_worker
+
+# a handler the worker inherits and that ignores SIGTERM (a test runner's, say) must not keep
+# the worker alive
+signal.signal(signal.SIGTERM, lambda *_: None)
+never = Path(sys.argv[1])
+for interrupt in (False, True):
+    started = time.monotonic()
+    with contextlib.suppress(KeyboardInterrupt), forked_worker(lambda: None) as worker:
+        worker.send(time.sleep, 5)
+        worker.send(never.write_text, "done")
+        if interrupt:
+            raise KeyboardInterrupt
+    print(round(time.monotonic() - started, 1))
+time.sleep(0.2)
+print(never.exists())
+"""
+
+
+def test_a_forked_worker_whose_work_is_not_wanted_is_ended_at_once(tmp_path: Path) -> None:
+    """Work whose outcome nobody collects (a language the build restored instead), an
+    exception or Ctrl-C: the block ends the worker rather than wait for it."""
+    never = tmp_path / "never"
+    completed = subprocess.run(
+        [sys.executable, "-c", UNWANTED_WORK, str(never)],
+        capture_output=True,
+        text=True,
+        env=child_environment(),
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    *elapsed, written = completed.stdout.split()
+    assert len(elapsed) == 2 and all(float(seconds) < 4 for seconds in elapsed)
+    assert written == "False"
+
+
+def test_a_forked_worker_that_dies_is_reported_not_waited_for() -> None:
+    from generator.workers import WorkerLost, forked_worker
+
+    with forked_worker(lambda: os._exit(9)) as worker, pytest.raises(WorkerLost):
+        worker.result()

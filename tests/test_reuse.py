@@ -4,9 +4,12 @@ is the same, never at the cost of a different site, and ignored when damaged."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -14,10 +17,10 @@ import pytest
 
 from generator.records import memo as memo_module
 from generator.records.memo import LoadMemo, file_status
-from generator.site import build as build_module
+from generator.site import language_builds
 from generator.site.build import build_site
 
-from .conftest import run_segboard_process
+from .conftest import child_environment, run_segboard_process
 
 RECORD = "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
 
@@ -32,13 +35,13 @@ def tree(folder: Path) -> dict[str, bytes]:
 def counted_engine(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The languages MkDocs built, build by build (the builds run in this process)."""
     built: list[str] = []
-    real = build_module._build_language
+    real = language_builds.build_language
 
     def counting(root: Path, staging: Path, lang: str, nav: list[object]) -> list[str]:
         built.append(lang)
         return real(root, staging, lang, nav)
 
-    monkeypatch.setattr(build_module, "_build_language", counting)
+    monkeypatch.setattr(language_builds, "build_language", counting)
     monkeypatch.setattr(memo_module, "SETTLE_NANOSECONDS", 0)  # the fixture's files are new
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     return built
@@ -298,3 +301,67 @@ def test_a_building_process_remembers_only_its_last_builds_data_files(site_repo:
     last = set(reuse._LAST_PLACED)
     assert last == data_texts()
     assert first - last  # the files the change replaced are forgotten
+
+
+EARLY_WORKERS = """
+import json, os, sys, time
+from pathlib import Path
+from generator.site import build as build_module, language_builds
+from generator.site.build import build_site
+
+root, prepared = Path(sys.argv[1]), Path(sys.argv[2])
+real_prepare, real_pages = language_builds.prepare_engine, build_module.prepare_pages
+seen = []
+
+def noting(lang):  # the workers' first call: inherited, not pickled, so it may be local
+    (prepared / lang).write_text(str(os.getpid()), encoding="utf-8")
+    real_prepare(lang)
+
+def pages_once_workers_are_ready(*args, **kwargs):
+    deadline = time.monotonic() + (30 if not seen else 0)
+    while len(list(prepared.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    seen.append(sorted(path.name for path in prepared.iterdir()))
+    return real_pages(*args, **kwargs)
+
+language_builds.prepare_engine, build_module.prepare_pages = noting, pages_once_workers_are_ready
+os.cpu_count = lambda: 2
+forks = language_builds.can_fork(True)
+build_site(root, root / "forked")
+pids = {path.name: int(path.read_text(encoding="utf-8")) for path in prepared.iterdir()}
+for path in prepared.iterdir():
+    path.unlink()
+build_site(root, root / "again")  # the engine's output is restored
+again = sorted(path.name for path in prepared.iterdir())
+print(json.dumps({"forks": forks, "seen": seen, "pids": pids, "me": os.getpid(), "again": again}))
+"""
+
+
+def test_languages_built_by_workers_made_ready_early_give_the_same_site(
+    site_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each language the engine will build gets a worker process while the pages are written
+    (language_builds.early_workers); the site is the one a build in one process makes. A
+    language whose engine output is kept gets none early: a build that restores it needs none.
+    The forked build runs in a child process: this one may run threads (a test's server), and
+    then builds in one process."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    serial = tree(build_site(site_repo, tmp_path / "serial", parallel=False, reuse=False).site_dir)
+    shutil.rmtree(site_repo / "build")
+    prepared = tmp_path / "prepared"
+    prepared.mkdir()
+    completed = subprocess.run(
+        [sys.executable, "-c", EARLY_WORKERS, str(site_repo), str(prepared)],
+        capture_output=True,
+        text=True,
+        env={**child_environment(), "SOURCE_DATE_EPOCH": "1700000000"},
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    seen = json.loads(completed.stdout.splitlines()[-1])
+    assert seen["forks"]
+    assert seen["seen"] == [["en", "zh"], []]  # ready before the first build's pages were written
+    assert sorted(seen["pids"]) == ["en", "zh"]
+    assert seen["me"] not in seen["pids"].values() and len(set(seen["pids"].values())) == 2
+    assert seen["again"] == []
+    assert tree(site_repo / "forked") == serial

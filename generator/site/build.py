@@ -11,15 +11,12 @@ import fcntl
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
 
 from generator.errors import DataError, UsageError, system_errors
 from generator.fingerprint import machine_key
@@ -46,12 +43,10 @@ from generator.site.engine import (
     edit_base,
     engine_inputs,
     environment,
-    mkdocs_build,
-    mkdocs_config,
     site_address,
 )
 from generator.site.i18n import LANGUAGES
-from generator.site.offline import check_offline
+from generator.site.language_builds import Workers, build_languages, early_workers
 from generator.site.pages import HANDWRITTEN_PAGES, PageWriter
 from generator.site.reuse import (
     BlockMemo,
@@ -64,10 +59,8 @@ from generator.site.reuse import (
 from generator.site.sitemap import write_sitemap
 from generator.site.slots import add_search_entries, fill_slots
 from generator.site.urls import page_url
-from generator.workers import forked_pool
 
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page
-T = TypeVar("T")
 
 
 @dataclass
@@ -229,13 +222,16 @@ def build_site(
         _remove_leftovers(site_dir)
         started = time.perf_counter()
         blocks = BlockMemo(root) if reuse else None
-        with collector_paused():
-            contents, pending = prepare_pages(
-                root, report.catalog, blocks, boards if reuse else None
-            )
-        generated = time.perf_counter()
         engine = EngineMemo(root) if reuse else None
-        warnings = _build_and_swap(root, site_dir, contents, epoch, parallel, engine, pending)
+        # the languages the engine will likely build get their workers ready meanwhile
+        likely = [lang for lang in LANGUAGES if engine is None or not engine.holds(lang)]
+        with early_workers(parallel, likely) as workers:
+            with collector_paused():
+                contents, pending = prepare_pages(
+                    root, report.catalog, blocks, boards if reuse else None
+                )
+            generated = time.perf_counter()
+            warnings = _build_and_swap(root, site_dir, contents, epoch, workers, engine, pending)
         if blocks is not None:
             blocks.forget_unused()
     built = time.perf_counter()
@@ -248,7 +244,7 @@ def _build_and_swap(
     site_dir: Path,
     contents: dict[str, SiteContent],
     epoch: str,
-    parallel: bool,
+    workers: Workers | None,
     engine: EngineMemo | None,
     pending: Pending,
 ) -> list[str]:
@@ -279,8 +275,8 @@ def _build_and_swap(
             return (files.used if files else set()), (pending.memo.used if pending.memo else set())
 
         with environment("SOURCE_DATE_EPOCH", epoch):
-            warnings, (stored, kept) = _build_languages(
-                root, staging, contents, pending.fill, parallel, restored, data_files, pending.here
+            warnings, (stored, kept) = build_languages(
+                root, staging, contents, pending.fill, workers, restored, data_files, pending.here
             )
         if files is not None:
             files.used |= stored
@@ -368,74 +364,6 @@ def _remove_leftovers(site_dir: Path) -> None:
         for leftover in site_dir.parent.glob(pattern):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> list[str]:
-    """Build one language into staging/<lang>/ (MkDocs empties its output folder first)."""
-    config = mkdocs_config(root, lang, generated_dir(root, lang), staging / lang, nav)
-    warnings = mkdocs_build(config)
-    # before the tables fill its slots (they load nothing); named as published (zh/...)
-    check_offline(staging / lang, "" if lang == LANGUAGES[0] else f"{lang}/")
-    return warnings
-
-
-_FORKED_TASK: list[Callable[[], Any]] = []  # set while a pool forks: its workers inherit it
-
-
-def _run_forked_task() -> Any:
-    return _FORKED_TASK[0]()
-
-
-def _build_languages(
-    root: Path,
-    staging: Path,
-    contents: dict[str, SiteContent],
-    meanwhile: Callable[[], None],
-    parallel: bool,
-    skip: set[str] | frozenset[str],
-    task: Callable[[], T],
-    task_here: bool = False,
-) -> tuple[list[str], T]:
-    """Run MkDocs once per language but those in `skip`, and `task`, in forked workers when
-    there are cores to spare, and `meanwhile` in this process as they run; give MkDocs'
-    warnings and what `task` returned.
-
-    The builds are independent (each has its own pages and output folder), MkDocs uses one
-    core, and what `meanwhile` makes (the tables that fill the built pages' slots) is not
-    needed until the builds are done, so on a machine with two or more cores they overlap.
-    `task` (the data files) goes to the first worker that is free, or runs here after
-    `meanwhile` when `task_here`.
-    """
-    languages = [lang for lang in LANGUAGES if lang not in skip]
-    # fork only a process without other threads: a lock held by one would be copied held
-    alone = threading.active_count() == 1
-    parallel = parallel and alone and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
-    for_workers = bool(languages) or not task_here  # MkDocs builds, or the task, to hand over
-    if not parallel or not for_workers:
-        meanwhile()
-        result = task()
-        return [
-            m
-            for lang in languages
-            for m in _build_language(root, staging, lang, contents[lang].nav)
-        ], result
-    workers = min(max(len(languages), 1), os.cpu_count() or 1)
-    _FORKED_TASK[:] = [task]  # forked workers find it here: a closure cannot be pickled
-    try:
-        with forked_pool(workers) as pool:
-            pending = [
-                pool.apply_async(_build_language, (root, staging, lang, contents[lang].nav))
-                for lang in languages
-            ]
-            made = None if task_here else pool.apply_async(_run_forked_task)
-            meanwhile()
-            result = task() if made is None else made.get()
-            warnings: list[str] = []
-            for job in pending:
-                warnings += job.get()
-            return warnings, result
-    finally:
-        _FORKED_TASK.clear()
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

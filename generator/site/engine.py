@@ -295,6 +295,18 @@ def _keep_compiled_templates(config: Any) -> None:
     config.plugins["segboard-compiled-templates"] = KeepCompiledTemplates()
 
 
+def prepare_engine(lang: str) -> None:
+    """What building `lang` starts with and can do before its pages exist: import MkDocs and
+    the theme's search, and for Chinese load jieba's word list, with which the search cuts
+    Chinese text into words (over half a second: a worker does it while the pages are written)."""
+    import mkdocs.commands.build  # noqa: F401
+    from material.plugins.search import plugin
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # it reports loading its dictionary
+    if lang == "zh" and plugin.jieba is not None:  # the search cuts words only with jieba
+        plugin.jieba.initialize()
+
+
 def mkdocs_build(config: Any) -> list[str]:
     """Run MkDocs; return its warnings (a strict build that warned raises DataError)."""
     from mkdocs.commands.build import build

@@ -102,6 +102,10 @@ class EngineMemo:
     def folder(self, lang: str) -> Path:
         return cache_dir(self.root, "engine", lang)
 
+    def holds(self, lang: str) -> bool:
+        """Whether output of `lang` is kept (which a build whose pages did not change restores)."""
+        return (self.folder(lang) / _KEY_FILE).is_file()
+
     def restore(self, lang: str, key: str, target: Path) -> bool:
         """Copy the kept output to `target` if it was made from the same inputs."""
         folder = self.folder(lang)
