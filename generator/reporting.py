@@ -20,14 +20,33 @@ FORMATS = ("text", "github", "json")
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """The path relative to `base` (the current folder) when it lies inside it."""
+    """The path relative to `base` (the current folder) when it lies inside it, printable."""
     base = base or Path.cwd()
     try:
-        return (
+        shown = (
             os.path.relpath(path, base) if path.is_absolute() and _inside(path, base) else str(path)
         )
     except ValueError:  # another drive on Windows
-        return str(path)
+        shown = str(path)
+    return printable(shown)
+
+
+def printable(text: str) -> str:
+    """`text` as a terminal shows it, on one line: the bytes of a file name that are not UTF-8
+    (which Python holds as lone surrogates) as \\xNN, and control and invisible format
+    characters (a line break, a terminal's escape, a bidirectional override) as escapes."""
+    if text.isprintable():
+        return text
+    shown = []
+    for character in text:
+        code = ord(character)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode keeps it
+            shown.append(f"\\x{code - 0xDC00:02x}")
+        elif character.isprintable() or character == " ":
+            shown.append(character)
+        else:
+            shown.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
+    return "".join(shown)
 
 
 def _inside(path: Path, base: Path) -> bool:

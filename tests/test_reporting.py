@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,36 @@ def test_check_reports_through_the_same_reporter(repo: Path) -> None:
     assert f"::error file={relative},line=" in completed.stdout
     assert "title=schema-unknown-field::unknown field 'soruce'" in completed.stdout
     assert completed.stderr.splitlines()[0].startswith("FAIL validate: ")
+
+
+def test_a_file_name_that_is_not_text_is_shown_on_one_line(repo: Path) -> None:
+    """A result's file name holding a line break, a terminal's escape or bytes that are not
+    UTF-8 is reported on one line in every format, each such character escaped (the output is
+    valid UTF-8), and the message names the file the same way."""
+    folder = repo / "data" / "results" / "cityscapes" / "test"
+    record = (folder / "pspnet-resnet-101.yaml").read_bytes()
+    (folder / "pspnet-resnet-101.yaml").unlink()
+    names = {
+        b"a\nb.yaml": "a\\x0ab",
+        b"c\x1b[31md.yaml": "c\\x1b[31md",
+        b"\xff\xfe.yaml": "\\xff\\xfe",
+    }
+    for raw in names:
+        (Path(os.fsdecode(bytes(folder) + b"/" + raw))).write_bytes(record)
+    for fmt in ("text", "github", "json"):
+        completed = run_segboard("validate", "--format", fmt, cwd=repo)
+        assert completed.returncode == 1
+        out = completed.stdout
+        out.encode("utf-8")  # no lone surrogates: the bytes were escaped
+        found = [line for line in out.splitlines() if "result-file-name" in line]
+        if fmt == "json":
+            found = [p for p in json.loads(out) if p["rule"] == "result-file-name"]
+            shown = sorted(p["path"].rsplit("/", 1)[1].removesuffix(".yaml") for p in found)
+            messages = sorted(p["message"] for p in found)
+        else:
+            shown = sorted(line.split(".yaml")[0].rsplit("/", 1)[1] for line in found)
+            messages = found
+        assert shown == sorted(names.values())
+        for name in names.values():
+            assert sum(f"the file name '{name}' is not a slug" in m for m in messages) == 1
+        assert "\x1b" not in out and "\udcff" not in out

@@ -68,7 +68,7 @@ class SchemaChecker:
     def check(self, document: Document, skip_lines: set[int] | None = None) -> list[Problem]:
         if self._fast.is_valid(document.data):
             return []
-        problems = []
+        problems: dict[Problem, None] = {}  # each once: several subschemas can find the same
         for err in self._explainer().iter_errors(document.data):
             path = tuple(err.absolute_path)
             if any(path[: len(s)] == s for s in document.substituted):
@@ -76,8 +76,8 @@ class SchemaChecker:
             for problem in _problems_for(err, document):
                 if skip_lines and problem.line in skip_lines:
                     continue  # the loader already reported what is wrong on this line
-                problems.append(problem)
-        return problems
+                problems[problem] = None
+        return list(problems)
 
 
 def _describe(value: Any) -> str:

@@ -192,8 +192,11 @@ def load_text(text: str, path: Path) -> LoadResult:
         root = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
         return LoadResult(None, [_syntax_problem(exc, text, path)])
-    except yaml.YAMLError as exc:  # reader errors without a mark
-        return LoadResult(None, [error(path, (1, 1), "yaml-syntax", f"invalid YAML: {exc}")])
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, by its index
+        return LoadResult(None, [_character_problem(exc, text, path)])
+    except yaml.YAMLError as exc:  # other errors without a mark
+        reason = " ".join(str(exc).split())
+        return LoadResult(None, [error(path, (1, 1), "yaml-syntax", f"invalid YAML: {reason}")])
     except RecursionError:
         return LoadResult(
             None, [error(path, (1, 1), "yaml-depth", "values are nested too deeply to read")]
@@ -210,6 +213,19 @@ def load_text(text: str, path: Path) -> LoadResult:
     data = builder.build(root, (), 0)
     document = Document(path, data, builder.number_text, text, builder.substituted)
     return LoadResult(document, builder.problems + _bidi_controls(text, path))
+
+
+def _character_problem(exc: yaml.reader.ReaderError, text: str, path: Path) -> Problem:
+    """A character YAML does not allow (a control character, say), at its line and column."""
+    index = min(max(exc.position, 0), len(text))
+    line_start = text.rfind("\n", 0, index) + 1
+    where = (text.count("\n", 0, index) + 1, index - line_start + 1)
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    message = (
+        f"the character U+{code:04X} is not allowed in a YAML file (control characters other "
+        "than tabs and line breaks are not); remove it"
+    )
+    return error(path, where, "yaml-character", message)
 
 
 def _bidi_controls(text: str, path: Path) -> list[Problem]:

@@ -33,6 +33,7 @@ _DECIMAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)")
 _EXPONENT_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?")
+_YAML12_OCTAL = re.compile(r"0o[0-7]+")  # a number to YAML 1.2 tools, text to YAML 1.1 tools
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
@@ -316,7 +317,7 @@ class Builder:
                 f"{text!r} is read as a base-60 number by YAML 1.1 tools; quote it "
                 f'("{text}") if it is text',
             )
-        elif yaml11_tag.endswith(("int", "float")):
+        elif yaml11_tag.endswith(("int", "float")) or _YAML12_OCTAL.fullmatch(text):
             self.report(
                 where,
                 "yaml-1.1-number",

@@ -10,6 +10,7 @@ from generator.problems import Problem, error
 from generator.records.model import Catalog, name_key
 from generator.records.places import PAPERS_INDEX_ID
 from generator.records.yamlfile import Document, JsonPath
+from generator.reporting import printable
 
 
 def ids_match_files(catalog: Catalog) -> Iterator[Problem]:
@@ -52,8 +53,8 @@ def ids_match_files(catalog: Catalog) -> Iterator[Problem]:
                 result.document.path,
                 (1, 1),
                 "result-file-name",
-                f"the file name {slug!r} is not a slug: use lower-case letters, digits and "
-                "hyphens (e.g. pspnet-resnet-101-coco.yaml)",
+                f"the file name '{printable(slug)}' is not a slug: use lower-case letters, "
+                "digits and hyphens (e.g. pspnet-resnet-101-coco.yaml)",
             )
 
 
