@@ -57,11 +57,21 @@ def test_a_byte_order_mark_is_accepted(repo: Path) -> None:
     assert problems_for(repo, b"\xef\xbb\xbf" + VALID.encode()) == []
 
 
-def test_missing_catalogue(repo: Path) -> None:
+@pytest.mark.parametrize("folder", [False, True])
+def test_missing_catalogue_is_one_error_not_one_per_metric(repo: Path, folder: bool) -> None:
+    """Without the catalogue (or with a folder in its place) no metric can be looked up; that is
+    one error, not an unknown metric at every place that names one."""
     (repo / "data" / "metrics.yaml").unlink()
+    if folder:
+        (repo / "data" / "metrics.yaml").mkdir()
     report = validate_repository(repo)
-    rules = {(p.path.name, p.line, p.rule) for p in report.errors}
-    assert ("metrics.yaml", 1, "missing-catalogue") in rules
+    [problem] = report.errors
+    assert (problem.path.name, problem.line, problem.rule) == (
+        "metrics.yaml",
+        1,
+        "missing-catalogue",
+    )
+    assert ("not a file" in problem.message) == folder
 
 
 def test_unreadable_file(tmp_path: Path) -> None:

@@ -43,16 +43,18 @@ def load_repository(root: Path, memo: LoadMemo | None = None) -> LoadedRepositor
         kind: SchemaChecker.from_file(schema_path(root / SCHEMA, kind)) for kind in RECORD_KINDS
     }
     files, problems = discover(root)
+    catalog = Catalog(root)
     if not any(f.kind == "metrics" for f in files):
+        catalog.metrics_broken = True  # so no metric is reported unknown because of it
         problems.append(
             error(
                 metrics_path(root),
                 (1, 1),
                 "missing-catalogue",
-                "data/metrics.yaml, the metric catalogue, is missing",
+                "data/metrics.yaml, the metric catalogue, is "
+                + ("not a file" if os.path.lexists(metrics_path(root)) else "missing"),
             )
         )
-    catalog = Catalog(root)
     with collector_paused():
         checked = _check_remembered(files, checkers, memo) if memo else _check_all(files, checkers)
         for record, (loaded, schema_problems) in zip(files, checked, strict=True):
