@@ -42,7 +42,7 @@ def printable(text: str) -> str:
         code = ord(character)
         if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode keeps it
             shown.append(f"\\x{code - 0xDC00:02x}")
-        elif character.isprintable() or character == " ":
+        elif character.isprintable():
             shown.append(character)
         else:
             shown.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")

@@ -19,6 +19,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
@@ -26,6 +28,13 @@ from multiprocessing.pool import Pool
 from typing import Any
 
 from generator.errors import ignore_interrupts
+
+
+def can_fork() -> bool:
+    """Whether this process may fork workers: on Linux, and with no other thread running
+    (forking copies a lock another thread holds, held, and a worker that needs it waits
+    forever). Callers without it work in one process, or start workers another way."""
+    return threading.active_count() == 1 and sys.platform.startswith("linux")
 
 
 @contextlib.contextmanager

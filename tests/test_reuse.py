@@ -326,7 +326,7 @@ def pages_once_workers_are_ready(*args, **kwargs):
 
 language_builds.prepare_engine, build_module.prepare_pages = noting, pages_once_workers_are_ready
 os.cpu_count = lambda: 2
-forks = language_builds.can_fork(True)
+forks = language_builds.in_workers(True)
 build_site(root, root / "forked")
 pids = {path.name: int(path.read_text(encoding="utf-8")) for path in prepared.iterdir()}
 for path in prepared.iterdir():

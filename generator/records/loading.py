@@ -6,8 +6,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,7 @@ from generator.records.model import Catalog, Dataset, Metric, Paper, Result
 from generator.records.places import SCHEMA, RecordFile, discover, metrics_path, schema_path
 from generator.records.schemas import RECORD_KINDS, SchemaChecker
 from generator.records.yamlfile import Document, JsonPath, LoadResult, load_file
-from generator.workers import forked_pool
+from generator.workers import can_fork, forked_pool
 
 # Below this many files one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2000
@@ -127,10 +125,6 @@ def _unship(record: RecordFile, item: Shipped) -> Checked:
     return LoadResult(document, load_problems), schema_problems
 
 
-def _linux() -> bool:
-    return sys.platform.startswith("linux")
-
-
 def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> list[Checked]:
     """Load and check every file, in forked worker processes when there are many.
 
@@ -141,10 +135,8 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
     is awaited for a generous time only, and the files are then checked in this process.
     """
     workers = min(os.cpu_count() or 1, 8)
-    # forking while other threads run can copy a lock one of them holds, and the worker then
-    # waits for it forever: with threads about (a server, a link check), check in one process
-    alone = threading.active_count() == 1
-    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not alone or not _linux():
+    # with threads about (a server, a link check), check in one process (workers.can_fork)
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not can_fork():
         return [_check_one(record, checkers) for record in files]
     global _worker_state
     _worker_state = (files, checkers)

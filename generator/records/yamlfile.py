@@ -172,8 +172,7 @@ def _flow_level_past_limit(text: str, start: int, end: int, depth: int) -> Posit
         if char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                line_start = text.rfind("\n", 0, index) + 1
-                return (text.count("\n", 0, index) + 1, index - line_start + 1)
+                return _position_of(text, index)
         elif char in "]}":
             depth -= 1
         elif char in "'\"#":
@@ -217,15 +216,18 @@ def load_text(text: str, path: Path) -> LoadResult:
 
 def _character_problem(exc: yaml.reader.ReaderError, text: str, path: Path) -> Problem:
     """A character YAML does not allow (a control character, say), at its line and column."""
-    index = min(max(exc.position, 0), len(text))
-    line_start = text.rfind("\n", 0, index) + 1
-    where = (text.count("\n", 0, index) + 1, index - line_start + 1)
-    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    where = _position_of(text, min(max(exc.position, 0), len(text)))
     message = (
-        f"the character U+{code:04X} is not allowed in a YAML file (control characters other "
-        "than tabs and line breaks are not); remove it"
+        f"the character U+{exc.character:04X} is not allowed in a YAML file (control characters "
+        "other than tabs and line breaks are not); remove it"
     )
     return error(path, where, "yaml-character", message)
+
+
+def _position_of(text: str, index: int) -> Position:
+    """The 1-based line and column of the character at `index` of `text`."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return (text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 def _bidi_controls(text: str, path: Path) -> list[Problem]:
@@ -233,9 +235,7 @@ def _bidi_controls(text: str, path: Path) -> list[Problem]:
     double-quoted scalar are the Builder's to report)."""
     problems = []
     for match in BIDI.finditer(text):
-        index = match.start()
-        line_start = text.rfind("\n", 0, index) + 1
-        where = (text.count("\n", 0, index) + 1, index - line_start + 1)
+        where = _position_of(text, match.start())
         problems.append(error(path, where, "text-bidi", bidi_message(match.group())))
     return problems
 

@@ -16,7 +16,6 @@ import os
 import re
 import stat
 import sys
-import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -39,7 +38,7 @@ from generator.scores.metrics import (
     reduce_zero_label,
     scores,
 )
-from generator.workers import pool_of
+from generator.workers import can_fork, pool_of
 
 LABEL_SUFFIXES = (".png",)
 MAX_PIXELS = 64_000_000  # a label map larger than this is treated as a decompression bomb
@@ -256,8 +255,7 @@ def evaluate(
     else:
         size = max(1, min(64, len(pairs) // (jobs * 4) or 1))
         chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
-        # fork is fast, but only safe without other threads (a copied lock could hang a worker)
-        method = "fork" if threading.active_count() == 1 and sys.platform == "linux" else "spawn"
+        method = "fork" if can_fork() else "spawn"  # fork is fast, but not always safe
         context = multiprocessing.get_context(method)
         # an interrupt ends the workers at once; otherwise they finish (generator/workers.py)
         with pool_of(context, jobs) as pool:

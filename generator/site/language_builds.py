@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,25 +21,23 @@ from generator.site.content import SiteContent
 from generator.site.engine import mkdocs_build, mkdocs_config, prepare_engine
 from generator.site.i18n import LANGUAGES
 from generator.site.offline import check_offline
-from generator.workers import ForkedWorker, forked_worker
+from generator.workers import ForkedWorker, can_fork, forked_worker
 
 T = TypeVar("T")
 Workers = dict[str, ForkedWorker]
 
 
-def can_fork(parallel: bool) -> bool:
-    """Whether to build in worker processes: asked for, cores to spare, and no other thread
-    in this process (forking copies a lock another thread holds, held)."""
-    alone = threading.active_count() == 1
-    return parallel and alone and (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux")
+def in_workers(parallel: bool) -> bool:
+    """Whether to build in worker processes: asked for, cores to spare, and safe to fork."""
+    return parallel and (os.cpu_count() or 1) > 1 and can_fork()
 
 
 @contextlib.contextmanager
 def early_workers(parallel: bool, languages: list[str]) -> Iterator[Workers | None]:
     """A worker for each of `languages`, getting ready while the pages are written (a language
     without one gets it when it is built); None when the languages are built in this process
-    (see `can_fork`). The block ends them."""
-    if not can_fork(parallel):
+    (see `in_workers`). The block ends them."""
+    if not in_workers(parallel):
         yield None
         return
     with contextlib.ExitStack() as stack:
