@@ -161,12 +161,55 @@ def test_a_serving_process_keeps_unchanged_leaderboards_and_gives_the_same_site(
     ]
     for number, (name, old, new, only) in enumerate(edits):
         change(site_repo / name, old, new)
+        records.only_changed({site_repo / name})  # what the file events say (site/serve.py)
         build_site(site_repo, parallel=False, records=records, boards=boards)
         if only is not None:
             assert ranked[-1] == only  # only the changed result's split is ranked again
         fresh = tmp_path / f"fresh-{number}"
         build_site(site_repo, fresh, parallel=False, reuse=False)
         assert tree(site_repo / "site") == tree(fresh), name
+
+
+def test_a_load_told_which_files_changed_reads_only_those_and_keeps_the_others_records(
+    site_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`segboard serve` tells the memo which record files the file events saw changed in
+    place: the next load neither lists data/ nor looks at the other files, and uses their
+    records again (the same objects). A path it did not list makes it list everything."""
+    from generator.records import loading
+    from generator.records.validation import validate_repository
+    from generator.site.build import records_memo
+
+    monkeypatch.setattr(memo_module, "SETTLE_NANOSECONDS", 0)
+    listed: list[Path] = []
+    real = loading.discover
+    monkeypatch.setattr(loading, "discover", lambda root: listed.append(root) or real(root))
+    records = records_memo(site_repo)
+    before = {r.id: r for r in validate_repository(site_repo, memo=records).catalog.results}
+    assert listed == [site_repo] and records.listing is not None
+    assert records.listing.holds(site_repo)
+    record = site_repo / RECORD
+    change(record, "miou: 78.51", "miou: 78.57")
+    assert not records.listing.holds(site_repo)  # what a serving process checks when idle
+    records.only_changed({record})
+    after = {r.id: r for r in validate_repository(site_repo, memo=records).catalog.results}
+    assert listed == [site_repo]  # data/ was not listed again
+    changed = "cityscapes/test/deeplab-v3-resnet-101"
+    assert after[changed].metrics["miou"] == 78.57 and after[changed] is not before[changed]
+    assert all(after[i] is before[i] for i in before if i != changed)
+    assert records.listing.holds(site_repo)
+    fresh = validate_repository(site_repo)
+    assert [(r.id, r.metrics) for r in fresh.catalog.results] == [
+        (r.id, r.metrics) for r in after.values()
+    ]
+    listed.clear()
+    new = record.with_name("new-result.yaml")
+    shutil.copy(record, new)
+    records.only_changed({new})  # not a file of the last listing: everything is listed
+    validate_repository(site_repo, memo=records)
+    assert listed == [site_repo]
+    validate_repository(site_repo, memo=records)  # not told: everything is listed
+    assert listed == [site_repo] * 2
 
 
 def test_a_cache_that_came_with_the_repository_is_never_trusted(

@@ -101,3 +101,74 @@ def test_the_watcher_rebuilds_once_per_burst_and_tidies_only_when_idle(
     finally:
         stop.set()
         watcher.join(5)
+
+
+def wait_for(event: threading.Event) -> None:
+    assert event.wait(10), "no file event came"
+    time.sleep(0.2)  # the rest of the save's events
+    event.clear()
+
+
+def test_the_watch_says_which_records_were_changed_in_place(site_repo: Path) -> None:
+    """A rebuild after records changed in place reads only those; anything else under data/
+    (a file made, removed or moved) makes it list everything again."""
+    from generator.site.serve import SourceWatch
+
+    watch = SourceWatch(site_repo)
+    try:
+        record = site_repo / "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
+        record.write_text(record.read_text() + "\n")
+        wait_for(watch.changed)
+        assert watch.take() == {record}
+        assert watch.take() == set()
+        (site_repo / "data/.swap.yaml.swp").write_text("x")  # an editor's: never a record
+        schema = next((site_repo / "schema").iterdir())
+        schema.write_text(schema.read_text())  # not under data/: the records are the same
+        wait_for(watch.changed)
+        assert watch.take() == set()
+        (site_repo / "data/results/cityscapes/test/new.yaml").write_text("x")
+        wait_for(watch.changed)
+        assert watch.take() is None
+        watch.give_back({record})  # a rebuild that did not get to read them
+        assert watch.take() == {record}
+        watch.missed()
+        assert watch.changed.is_set() and watch.take() is None
+    finally:
+        watch.stop()
+
+
+def test_serving_recovers_what_the_events_missed_and_what_a_failed_rebuild_did_not_read(
+    site_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.records import memo
+    from generator.site.build import build_lock
+    from generator.site.serve import Rebuilds, SourceWatch
+
+    monkeypatch.setattr(memo, "SETTLE_NANOSECONDS", 0)  # every file's outcome is kept
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    said: list[str] = []
+    builds = Rebuilds(site_repo, site_repo / "site", said.append)
+    builds.first()
+    page = site_repo / "site/datasets/cityscapes/index.html"
+    record = site_repo / "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
+    watch = SourceWatch(site_repo)
+    try:
+        record.write_text(record.read_text().replace("miou: 78.51", "miou: 78.52"))
+        wait_for(watch.changed)
+        with build_lock(site_repo):  # another build holds the repository: this one fails
+            builds.rebuild(watch)
+        assert "rebuild failed" in said[-1] and ">78.52<" not in page.read_text()
+        builds.rebuild(watch)  # the change it did not read is read now
+        assert ">78.52<" in page.read_text(), said
+        record.write_text(record.read_text().replace("miou: 78.52", "miou: 78.53"))
+        wait_for(watch.changed)
+        watch.take()  # as if the system had dropped the events
+        builds.check(watch)
+        assert watch.changed.is_set()
+        watch.changed.clear()  # as the watch loop does before it rebuilds
+        builds.rebuild(watch)
+        assert ">78.53<" in page.read_text(), said
+        builds.check(watch)
+        assert not watch.changed.is_set()  # nothing missed: no rebuild
+    finally:
+        watch.stop()

@@ -29,16 +29,20 @@ COLUMNS = [
 ]
 
 
-def results_frame(catalog: Catalog, reproductions: bool = False) -> pd.DataFrame:
+def results_frame(
+    catalog: Catalog, reproductions: bool = False, only: set[tuple[str, str]] | None = None
+) -> pd.DataFrame:
     """One row per result that appears on a leaderboard, scored by that leaderboard's metric.
 
     Reproductions (a third party's re-implementation) and aggregated rows (a third party's
     collection, such as the Papers with Code archive) are ranked only when asked for: the
-    leaderboards rank what authors published, and show the others beside it.
+    leaderboards rank what authors published, and show the others beside it. `only`: just the
+    results of these datasets and splits.
     """
     metrics_of: dict[tuple[str, str], list[str]] = {}
     for board in catalog.leaderboards():
-        metrics_of.setdefault((board.dataset, board.split), []).append(board.metric)
+        if only is None or (board.dataset, board.split) in only:
+            metrics_of.setdefault((board.dataset, board.split), []).append(board.metric)
     rows = []
     for result in catalog.results:
         if not result.is_ranked and not reproductions:
@@ -80,7 +84,7 @@ def ranked_leaderboards(
     catalog: Catalog, reproductions: bool = False, only: set[tuple[str, str]] | None = None
 ) -> list[tuple[Leaderboard, pd.DataFrame]]:
     """Every leaderboard (`only`: those of these datasets and splits) with its ranked rows."""
-    frame = results_frame(catalog, reproductions)
+    frame = results_frame(catalog, reproductions, only)
     groups = {key: rows for key, rows in frame.groupby(["dataset", "split", "metric"], sort=False)}
     boards = []
     for board in catalog.leaderboards():

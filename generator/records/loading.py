@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.problems import Problem, error
-from generator.records.memo import LoadMemo, file_status
+from generator.records.memo import Listing, LoadMemo, Status, file_status
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result
 from generator.records.places import SCHEMA, RecordFile, discover, metrics_path, schema_path
 from generator.records.schemas import RECORD_KINDS, SchemaChecker
@@ -40,7 +40,13 @@ def load_repository(root: Path, memo: LoadMemo | None = None) -> LoadedRepositor
     checkers = {
         kind: SchemaChecker.from_file(schema_path(root / SCHEMA, kind)) for kind in RECORD_KINDS
     }
-    files, problems = discover(root)
+    listing = memo.reusable_listing() if memo is not None else None
+    if listing is None:
+        files, found = discover(root)
+        statuses = [file_status(record.path) for record in files] if memo is not None else []
+        built = memo.listing.built if memo is not None and memo.listing is not None else {}
+        listing = Listing(files, found, statuses, built)
+    files, problems = listing.files, list(listing.problems)
     catalog = Catalog(root)
     if not any(f.kind == "metrics" for f in files):
         catalog.metrics_broken = True  # so no metric is reported unknown because of it
@@ -54,17 +60,39 @@ def load_repository(root: Path, memo: LoadMemo | None = None) -> LoadedRepositor
             )
         )
     with collector_paused():
-        checked = _check_remembered(files, checkers, memo) if memo else _check_all(files, checkers)
-        for record, (loaded, schema_problems) in zip(files, checked, strict=True):
-            problems.extend(loaded.problems)
-            problems.extend(schema_problems)
-            document = loaded.document
-            if document is None or loaded.problems or schema_problems:
-                _mark_broken(catalog, record, document)
-                continue
-            _add(catalog, record, document)
+        if memo is None:
+            for record, checked in zip(files, _check_all(files, checkers), strict=True):
+                _take(catalog, problems, record, checked)
+        else:
+            made_now: dict[Path, tuple[Any, Any]] = {}
+            outcomes = _check_remembered(files, listing.statuses, checkers, memo)
+            for record, outcome in zip(files, outcomes, strict=True):
+                kept = listing.built.get(record.path)
+                if kept is not None and kept[0] is outcome:  # the same outcome: the same record
+                    _put(catalog, kept[1])
+                    made_now[record.path] = kept
+                    continue
+                made = _take(catalog, problems, record, _unship(record, outcome))
+                if made is not None:
+                    made_now[record.path] = (outcome, made)
+            memo.listing = Listing(files, listing.problems, listing.statuses, made_now)
     catalog.results.sort(key=lambda result: result.id)
     return LoadedRepository(root, catalog, problems, files)
+
+
+def _take(
+    catalog: Catalog, problems: list[Problem], record: RecordFile, checked: Checked
+) -> Built | None:
+    """Add a checked file's problems, and its record to the catalog when it has none; the
+    record it made (None for the metric catalogue)."""
+    loaded, schema_problems = checked
+    problems.extend(loaded.problems)
+    problems.extend(schema_problems)
+    document = loaded.document
+    if document is None or loaded.problems or schema_problems:
+        _mark_broken(catalog, record, document)
+        return None
+    return _add(catalog, record, document)
 
 
 @contextlib.contextmanager
@@ -159,10 +187,13 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
 
 
 def _check_remembered(
-    files: list[RecordFile], checkers: dict[str, SchemaChecker], memo: LoadMemo
-) -> list[Checked]:
-    """`_check_all` for the files the memo does not know (or knows in another state)."""
-    statuses = [file_status(record.path) for record in files]
+    files: list[RecordFile],
+    statuses: list[Status | None],
+    checkers: dict[str, SchemaChecker],
+    memo: LoadMemo,
+) -> list[Shipped]:
+    """`_check_all` for the files the memo does not know (or knows in another state); every
+    file's outcome as the memo keeps it."""
     kept: list[Shipped | None] = [
         memo.get(record.path, status) for record, status in zip(files, statuses, strict=True)
     ]
@@ -172,9 +203,7 @@ def _check_remembered(
         kept[index] = shipped = _ship(loaded, schema_problems)
         memo.put(files[index].path, statuses[index], shipped)
     memo.keep_only({str(record.path) for record in files})
-    return [
-        _unship(record, item) for record, item in zip(files, kept, strict=True) if item is not None
-    ]
+    return [item for item in kept if item is not None]
 
 
 def _mark_broken(catalog: Catalog, record: RecordFile, document: Document | None) -> None:
@@ -191,17 +220,30 @@ def _mark_broken(catalog: Catalog, record: RecordFile, document: Document | None
         catalog.metrics_broken = True
 
 
-def _add(catalog: Catalog, record: RecordFile, document: Document) -> None:
+Built = Result | Dataset | Paper
+
+
+def _add(catalog: Catalog, record: RecordFile, document: Document) -> Built | None:
     if record.kind == "result":
         assert record.result_id is not None
-        catalog.results.append(Result.from_document(record.result_id, document))
+        built: Built = Result.from_document(record.result_id, document)
     elif record.kind == "dataset":
-        dataset = Dataset.from_document(document)
-        catalog.datasets.setdefault(dataset.id, dataset)
+        built = Dataset.from_document(document)
     elif record.kind == "paper":
-        paper = Paper.from_document(document)
-        catalog.papers.setdefault(paper.id, paper)
+        built = Paper.from_document(document)
     else:
         catalog.metrics_document = document
         for index, entry in enumerate(document.data["metrics"]):
             catalog.metrics.setdefault(entry["id"], Metric.from_data(entry, index))
+        return None
+    _put(catalog, built)
+    return built
+
+
+def _put(catalog: Catalog, built: Built) -> None:
+    if isinstance(built, Result):
+        catalog.results.append(built)
+    elif isinstance(built, Dataset):
+        catalog.datasets.setdefault(built.id, built)
+    else:
+        catalog.papers.setdefault(built.id, built)

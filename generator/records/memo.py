@@ -12,6 +12,11 @@ digest: other code or other schemas start from an empty memo. It is signed with 
 key (fingerprint.machine_key) and read only when the signature holds, so a memo that came with
 a repository is never unpickled. A memo that cannot be read is ignored; one that cannot be
 written is skipped: it only ever saves time.
+
+A process that loads again and again (`segboard serve`) also keeps, in memory, what the last
+load found: the record files, their statuses, and what was built from each (`Listing`). When
+the file watcher can say which record files were changed in place, and that nothing else under
+data/ was created, removed or moved, the next load lists and stats only those files.
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ import hmac
 import os
 import pickle
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.atomic_files import write_atomic_bytes
 from generator.errors import UsageError
 from generator.fingerprint import code_fingerprint, machine_key
+from generator.problems import Problem
+from generator.records.places import RecordFile, discover
 
 SETTLE_NANOSECONDS = 2_000_000_000
 Status = tuple[int, int, int, int, int]
@@ -40,6 +48,29 @@ def file_status(path: Path) -> Status | None:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
 
+@dataclass
+class Listing:
+    """What the last load found under data/: the record files, the problems of discovery (files
+    where no record can be), each file's status then, and what was built from each file's
+    outcome (path -> (outcome, record)), so an unchanged file's record object is used again."""
+
+    files: list[RecordFile]
+    problems: list[Problem]
+    statuses: list[Status | None]
+    built: dict[Path, tuple[Any, Any]] = field(default_factory=dict)
+
+    def holds(self, root: Path) -> bool:
+        """Whether data/ still holds these files in these states (a full listing, with every
+        file's status: what a rebuild from file events checks afterwards, in case events were
+        lost)."""
+        files, problems = discover(root)
+        return (
+            files == self.files
+            and problems == self.problems
+            and [file_status(record.path) for record in files] == self.statuses
+        )
+
+
 class LoadMemo:
     """Outcomes of loading record files, by path, each valid while the file's status holds."""
 
@@ -48,8 +79,31 @@ class LoadMemo:
         self.key = _key(schemas or [])
         self.entries: dict[str, tuple[Status, Any]] = {}
         self.changed = False
+        self.listing: Listing | None = None  # what the last load found (in memory only)
+        self._changed_files: set[Path] | None = None
         if store is not None:
             self._read(store)
+
+    def only_changed(self, paths: set[Path] | None) -> None:
+        """Tell the next load that, since the last one, only these record files changed, in
+        place (None: unknown, list everything). The next load trusts the last listing for the
+        rest; a path the listing does not hold makes it list everything."""
+        self._changed_files = paths
+
+    def reusable_listing(self) -> Listing | None:
+        """For the next load: the last listing with the changed files' statuses taken again,
+        if the caller said which files changed (`only_changed`) and the listing has them all."""
+        changed, self._changed_files = self._changed_files, None
+        listing = self.listing
+        if changed is None or listing is None:
+            return None
+        places = {record.path: index for index, record in enumerate(listing.files)}
+        if not changed <= places.keys():
+            return None
+        statuses = list(listing.statuses)
+        for path in changed:
+            statuses[places[path]] = file_status(path)
+        return Listing(listing.files, listing.problems, statuses, listing.built)
 
     def use_schemas(self, schemas: list[Path]) -> None:
         """For a memo kept in memory across builds: the schemas may have changed since, and

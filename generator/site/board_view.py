@@ -18,6 +18,10 @@ from generator.site.charts import Point, progress_svg
 from generator.site.markup import safe_url
 
 Row = dict[str, Any]  # a leaderboard row, as ranking.boards gives it
+# A row's search entry outweighs a page's text: the theme cuts a query at each hyphen and looks
+# each part up as a prefix, so the "h" of "InternImage-H" also finds every page with words in
+# h; rows, which readers search for by name, then come first.
+ROW_SEARCH_BOOST = 10
 
 
 @dataclass
@@ -150,3 +154,22 @@ def board_chart(board: dict[str, Any], view: BoardView, title: str, x_label: str
         if item["row"]["paper_date"]
     ]
     return progress_svg(points, board["higher_is_better"], title, x_label, board["metric_name"])
+
+
+def search_entries(board: dict[str, Any], view: BoardView, url: str, where: str) -> list[Row]:
+    """One search entry per row: found by model, method and backbone (and `where`, the dataset
+    and split), leading to the row on the page at `url`."""
+    entries = []
+    for item in view.rows:
+        row = item["row"]
+        words = [row["method"], row["backbone"] or "", where]
+        words.append(f"{board['metric_name']} {row['score_text']}")
+        entries.append(
+            {
+                "location": f"{url}#{item['anchor']}",
+                "title": row["model"],
+                "text": " · ".join(w for w in words if w),
+                "boost": ROW_SEARCH_BOOST,
+            }
+        )
+    return entries

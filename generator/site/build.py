@@ -148,7 +148,8 @@ def prepare_pages(
         )
     edit = edit_base(root)
     kept = boards.leaderboards(catalog, edit) if boards is not None else None
-    shared = Shared.from_catalog(catalog, blocks, kept)  # ranked once, for every language
+    parts = boards.papers if boards is not None else None
+    shared = Shared.from_catalog(catalog, blocks, kept, parts)  # ranked once, for every language
     assets = resources.files("generator.site") / "assets"
     contents, writers = {}, []
     for lang in LANGUAGES:

@@ -12,7 +12,7 @@ from generator.records.model import Catalog, Result
 from generator.records.places import evidence_file
 from generator.scores.evidence import read_evidence
 from generator.site.board_view import BoardView, Row
-from generator.site.reuse import BlockMemo
+from generator.site.reuse import BlockMemo, PaperParts
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Shared:
     # blocks rendered by earlier builds (site/reuse.py), when the build may reuse them
     block_memo: BlockMemo | None = None
     by_id: dict[str, Result] = field(default_factory=dict)  # the catalog's results by id
+    paper_parts: PaperParts | None = None  # for a process that builds again
 
     @classmethod
     def from_catalog(
@@ -51,10 +52,12 @@ class Shared:
         catalog: Catalog,
         block_memo: BlockMemo | None = None,
         kept: tuple[list[dict[str, Any]], dict[str, Any]] | None = None,
+        paper_parts: PaperParts | None = None,
     ) -> Shared:
-        """`kept`: the leaderboards, and blocks of unchanged ones, that a BoardMemo gave."""
+        """`kept`: the leaderboards, and blocks of unchanged ones, that a BoardMemo gave;
+        `paper_parts`: its papers' lists of results."""
         boards, blocks = kept if kept is not None else (leaderboards(catalog), {})
-        shared = cls(boards, blocks=dict(blocks), block_memo=block_memo)
+        shared = cls(boards, blocks=dict(blocks), block_memo=block_memo, paper_parts=paper_parts)
         shared.by_id = catalog.results_by_id()
         for board in shared.boards:  # ranked rows first, then the unranked (rank 0)
             for row in (*board["rows"], *board["reproductions"], *board["aggregated"]):

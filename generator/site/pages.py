@@ -24,7 +24,14 @@ from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site import urls
 from generator.site.badges import badge_path
 from generator.site.board_block import TAG, neutral_block, placeholder, worded
-from generator.site.board_view import BoardView, Row, board_chart, board_view, row_anchor
+from generator.site.board_view import (
+    BoardView,
+    Row,
+    board_chart,
+    board_view,
+    row_anchor,
+    search_entries,
+)
 from generator.site.charts import confusion_heatmap_svg
 from generator.site.content import Block, Shared, SiteContent
 from generator.site.downloads import DOWNLOADS
@@ -32,15 +39,11 @@ from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
 from generator.site.paper_list import papers_listed
 from generator.site.rendering import environment, markup
-from generator.site.reuse import digest
+from generator.site.reuse import Pairs, digest
 from generator.site.slots import slot
 from generator.site.urls import PAPERS_INDEX, page_url, relative, result_page
 
 CHARTS = "charts"
-# A row's search entry outweighs a page's text: the theme cuts a query at each hyphen and looks
-# each part up as a prefix, so the "h" of "InternImage-H" also finds every page with words in
-# h; rows, which readers search for by name, then come first.
-ROW_SEARCH_BOOST = 10
 # placeholders of a leaderboard block's per-language text besides the interface words
 CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
 
@@ -181,8 +184,18 @@ class PageWriter:
 
     def paper_page(self, paper: Paper, page: str) -> str:
         """The paper's facts, and one line per leaderboard with its results from the paper."""
+        pairs = self.shared.by_paper.get(paper.id, [])
+        parts, place = self.shared.paper_parts, (paper.id, self.lang)
+        known = parts.get(place, pairs) if parts is not None else None
+        keep = functools.partial(parts.keep, place, pairs) if parts is not None else None
+        boards = self._paper_boards(page, paper.id, pairs) if known is None else []
+        template = "paper_results.html.j2"
+        results = self._fragment(page, "results", template, known, keep, boards=boards)
+        return self._render("paper.md.j2", title=paper.title, paper=paper, results_slot=results)
+
+    def _paper_boards(self, page: str, paper_id: str, pairs: Pairs) -> list[tuple[Any, ...]]:
         by_board: dict[str, tuple[dict[str, Any], list[Row]]] = {}
-        for board, row in self.shared.by_paper.get(paper.id, []):
+        for board, row in pairs:
             by_board.setdefault(board["key"], (board, []))[1].append(row)
         boards = []
         for board, rows in by_board.values():
@@ -190,7 +203,7 @@ class PageWriter:
             href = relative(page, page_url(urls.dataset_page(dataset.id)))
             split = self._split_name(dataset, board["split"])
             ranked = any(row["rank"] for row in rows)  # only a ranked paper has a badge
-            badge = relative(page, self.site_root + badge_path(board["key"], paper.id))
+            badge = relative(page, self.site_root + badge_path(board["key"], paper_id))
             brief = [
                 {
                     **_brief(row),
@@ -202,8 +215,7 @@ class PageWriter:
             boards.append(
                 (href, dataset.name, split, board["metric_name"], brief, badge if ranked else None)
             )
-        results = self._fragment(page, "results", "paper_results.html.j2", boards=boards)
-        return self._render("paper.md.j2", title=paper.title, paper=paper, results_slot=results)
+        return boards
 
     def papers_page(self) -> str:
         """Every paper (paper_list.py): a sentence, and a slot for the table."""
@@ -268,16 +280,29 @@ class PageWriter:
         template = environment().get_template(name)
         return template.render(context, t=self.t, lang=self.lang, tag_labels=TAG_LABELS)
 
-    def _fragment(self, page: str, key: str, template: str, **context: Any) -> Markup:
+    def _fragment(
+        self,
+        page: str,
+        key: str,
+        template: str,
+        known: str | None = None,
+        keep: Callable[[str], None] | None = None,
+        **context: Any,
+    ) -> Markup:
         """The slot of a part of `page` that follows the results (site/slots.py), the part
         rendered from `template` and kept to fill the slot after the engine's build. The
         Markdown page then changes only when its own record does, and a rebuild after a
         changed result need not run the engine. The context is plain data, all the part is
-        made from, so an earlier build's rendering is reused when it is the same."""
+        made from, so an earlier build's rendering is reused when it is the same. `known`:
+        the part as this process made it before; `keep` is given the part once it is made."""
 
         def make() -> None:
-            made = digest(template, self.lang, context) if self.shared.block_memo else ""
-            html = self._kept(made, "", lambda: self._render(template, **context))
+            html = known
+            if html is None:
+                made = digest(template, self.lang, context) if self.shared.block_memo else ""
+                html = self._kept(made, "", lambda: self._render(template, **context))
+            if keep is not None:
+                keep(html)
             self.fragments.setdefault(page_url(page), {})[key] = html
 
         self.pending.append(make)
@@ -369,23 +394,9 @@ class PageWriter:
         return words
 
     def _search_entries(self, board: dict[str, Any], view: BoardView, page: str) -> list[Row]:
-        """One search entry per row: found by model, method and backbone, leading to the row."""
         dataset = self.catalog.datasets[board["dataset"]]
         where = f"{dataset.name}, {self._split_name(dataset, board['split'])}"
-        entries = []
-        for item in view.rows:
-            row = item["row"]
-            words = [row["method"], row["backbone"] or "", where]
-            words.append(f"{board['metric_name']} {row['score_text']}")
-            entries.append(
-                {
-                    "location": f"{page_url(page)}#{item['anchor']}",
-                    "title": row["model"],
-                    "text": " · ".join(w for w in words if w),
-                    "boost": ROW_SEARCH_BOOST,
-                }
-            )
-        return entries
+        return search_entries(board, view, page_url(page), where)
 
     def _result_hrefs(self, page: str) -> dict[str, str]:
         """Links from `page` to the verified results' own pages."""

@@ -26,11 +26,13 @@ import contextlib
 import hashlib
 import hmac
 import json
+import operator
 import os
 import pickle
 import shutil
 import stat
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -281,17 +283,51 @@ def _same_file_content(path: Path, data: bytes) -> bool:
         return False
 
 
+Pairs = list[tuple[dict[str, Any], dict[str, Any]]]  # (leaderboard, row)
+
+
+@dataclass
+class PaperParts:
+    """For a process that builds again (`segboard serve`): each paper page's list of results
+    by paper and language, with the (leaderboard, row) pairs it was made from. The leaderboards
+    of unchanged splits and their rows are the very objects of the last build (site/reuse.py,
+    BoardMemo), so a paper whose pairs are all those objects has the same list as before."""
+
+    last: dict[tuple[str, str], tuple[Pairs, str]] = field(default_factory=dict)
+    now: dict[tuple[str, str], tuple[Pairs, str]] = field(default_factory=dict)
+
+    def get(self, place: tuple[str, str], pairs: Pairs) -> str | None:
+        """The list made last time for (paper, language), if made from the same objects."""
+        last = self.last.get(place)
+        if last is None or len(last[0]) != len(pairs):
+            return None
+        same = all(a[0] is b[0] and a[1] is b[1] for a, b in zip(last[0], pairs, strict=True))
+        if same:
+            self.now[place] = last
+        return last[1] if same else None
+
+    def keep(self, place: tuple[str, str], pairs: Pairs, html: str) -> None:
+        self.now[place] = (pairs, html)
+
+    def turn(self) -> None:
+        """After a build: what it made is what the next one compares with."""
+        self.last, self.now = self.now, {}
+
+
 class BoardMemo:
     """For a process that builds again and again (`segboard serve`): each split's leaderboards
     and their blocks, kept in memory under a digest of everything they are made from (the
     split's result records, their papers, the dataset and the metric catalogue, the verified
     results, the edit links' base). After a changed result only its split is ranked again and
-    only its blocks are prepared again."""
+    only its blocks are prepared again. A split whose records are the very objects of the last
+    build (loading reuses the objects of unchanged files) keeps its digest of them."""
 
     def __init__(self) -> None:
         Place = tuple[str, str]
         self.kept: dict[Place, tuple[str, list[dict[str, Any]], dict[str, Any]]] = {}
         self.digests: dict[Place, str] = {}
+        self.inputs: dict[Place, tuple[list[Any], str]] = {}  # records -> their digest
+        self.papers = PaperParts()
 
     def leaderboards(
         self, catalog: Catalog, edit_base: str | None
@@ -301,12 +337,15 @@ class BoardMemo:
         by_place: dict[tuple[str, str], list[Result]] = {}
         for result in catalog.results:
             by_place.setdefault((result.dataset, result.split), []).append(result)
-        context = (edit_base, sorted(catalog.verified), _data(catalog.metrics_document))
+        context = digest(edit_base, sorted(catalog.verified), _data(catalog.metrics_document))
         order = [(b.dataset, b.split, b.metric) for b in catalog.leaderboards()]
-        self.digests = {
-            (dataset, split): digest(context, *_split_inputs(catalog, dataset, split, by_place))
-            for dataset, split, _ in order
-        }
+        inputs, self.inputs = self.inputs, {}
+        self.digests = {}
+        for dataset, split, _ in order:
+            place = (dataset, split)
+            if place not in self.digests:
+                records = self._split_digest(catalog, place, by_place, inputs.get(place))
+                self.digests[place] = digest(context, records)
         stale = {p for p, d in self.digests.items() if self.kept.get(p, ("",))[0] != d}
         made = {(b["dataset"], b["split"], b["metric"]): b for b in leaderboards(catalog, stale)}
         boards, blocks = [], {}
@@ -321,8 +360,29 @@ class BoardMemo:
                 blocks[board["key"]] = kept_blocks[board["key"]]
         return boards, blocks
 
+    def _split_digest(
+        self,
+        catalog: Catalog,
+        place: tuple[str, str],
+        by_place: dict[tuple[str, str], list[Result]],
+        last: tuple[list[Any], str] | None,
+    ) -> str:
+        """The digest of a split's records (the last one when they are the same objects)."""
+        results = by_place.get(place, [])
+        papers = sorted({result.paper for result in results})
+        objects = [catalog.datasets[place[0]], *results, *(catalog.papers.get(p) for p in papers)]
+        same = last is not None and len(last[0]) == len(objects)
+        if last is not None and same and all(map(operator.is_, last[0], objects)):
+            self.inputs[place] = last
+            return last[1]
+        made = digest(*_split_inputs(catalog, *place, by_place))
+        self.inputs[place] = (objects, made)
+        return made
+
     def remember(self, boards: list[dict[str, Any]], blocks: dict[str, Any]) -> None:
-        """Keep this build's leaderboards and blocks, under the digests `leaderboards` found."""
+        """Keep this build's leaderboards and blocks, under the digests `leaderboards` found
+        (and the papers' lists of results it made)."""
+        self.papers.turn()
         kept: dict[tuple[str, str], tuple[str, list[dict[str, Any]], dict[str, Any]]] = {}
         for board in boards:
             place = (board["dataset"], board["split"])

@@ -3,7 +3,10 @@
 Changes are noticed through the operating system's file events (watchdog: inotify on Linux,
 FSEvents on macOS), falling back to polling where events are not available. A rebuild reuses
 what the previous build kept (site/reuse.py), so after one changed record it re-renders only
-what that record touches.
+what that record touches. When the events say that only record files were changed in place,
+the rebuild reads just those (records/memo.py, `Listing`); once the rebuild is served and no
+change has come for a moment, the whole of data/ is listed again, and a difference the events
+missed (the system drops events when too many come at once) makes another rebuild.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
-from generator.records.places import SITE_SOURCES, default_site_dir
+from generator.records.places import SITE_SOURCES, data_dir, default_site_dir
 
 # what counts as a change (the build opens and reads every record: those events are not asked
 # for, so the system does not even report them)
 CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
+IN_PLACE = frozenset({"modified", "closed"})  # a file's content changed, where it was
 IDLE_SECONDS = 0.5  # no change for this long after a rebuild: time to tidy memory
 QUIET_SECONDS = 0.05  # a save often comes as several events: rebuild once they stop
 
@@ -46,7 +50,8 @@ def make_server(site_dir: Path, host: str, port: int) -> http.server.ThreadingHT
 
 
 class SourceWatch:
-    """Sets `changed` when a source of the site (SITE_SOURCES) is created, changed or removed."""
+    """Sets `changed` when a source of the site (SITE_SOURCES) is created, changed or removed,
+    and notes which record files under data/ were changed in place (`take`)."""
 
     def __init__(self, root: Path) -> None:
         from watchdog.events import FileSystemEventHandler
@@ -55,6 +60,8 @@ class SourceWatch:
 
         self.root = root
         self.changed = threading.Event()
+        self._lock = threading.Lock()
+        self._edited: set[Path] | None = set()  # None: something else happened under data/
         names = {root / name for name in SITE_SOURCES}
         watch = self
 
@@ -62,8 +69,10 @@ class SourceWatch:
             def on_any_event(self, event: Any) -> None:
                 if event.event_type not in CHANGES:
                     return
-                paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-                if any(watch._is_source(Path(str(p)), names) for p in paths if p):
+                paths = [Path(str(p)) for p in (event.src_path, getattr(event, "dest_path", ""))]
+                paths = [p for p in paths if str(p) not in ("", ".")]
+                if any(watch._is_source(p, names) for p in paths):
+                    watch._note(paths, event.event_type in IN_PLACE and not event.is_directory)
                     watch.changed.set()
 
         try:
@@ -74,6 +83,40 @@ class SourceWatch:
             self.observer = PollingObserver(timeout=0.5)
             self._schedule(Handler())
             self.observer.start()
+
+    def _note(self, paths: list[Path], in_place: bool) -> None:
+        data = data_dir(self.root)
+        with self._lock:
+            for path in paths:
+                if path != data and data not in path.parents:
+                    continue  # the schemas, docs, settings: they do not change what data/ holds
+                if any(part.startswith(".") for part in path.relative_to(data).parts):
+                    continue  # hidden (an editor's swap file): never read as a record
+                if in_place and self._edited is not None:
+                    self._edited.add(path)
+                else:
+                    self._edited = None
+
+    def take(self) -> set[Path] | None:
+        """The files under data/ changed in place since the last `take`, or None when others
+        were created, removed or moved there too (then everything is to be listed again)."""
+        with self._lock:
+            edited, self._edited = self._edited, set()
+        return edited
+
+    def give_back(self, edited: set[Path] | None) -> None:
+        """What `take` gave, for a rebuild that did not get as far as reading the records."""
+        with self._lock:
+            if edited is None or self._edited is None:
+                self._edited = None
+            else:
+                self._edited |= edited
+
+    def missed(self) -> None:
+        """Changes the events did not report were found: rebuild, listing everything."""
+        with self._lock:
+            self._edited = None
+        self.changed.set()
 
     def _schedule(self, handler: Any) -> None:
         from watchdog import events
@@ -148,6 +191,52 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
         server.server_close()
 
 
+class Rebuilds:
+    """The builds of a serving process and what they keep between them: the records' memo (also
+    saved in build/cache) and the leaderboards, in memory."""
+
+    def __init__(self, root: Path, site_dir: Path, say: Callable[[str], None]) -> None:
+        from generator.site.build import records_memo
+        from generator.site.reuse import BoardMemo
+
+        self.root, self.site_dir, self.say = root, site_dir, say
+        self.records, self.boards = records_memo(root), BoardMemo()
+
+    def first(self) -> None:
+        """The first build: before the server's threads start, so it may fork."""
+        from generator.site.build import build_site
+
+        build_site(self.root, self.site_dir, records=self.records, boards=self.boards)
+        _settle_memory()
+
+    def rebuild(self, changes: SourceWatch) -> None:
+        """Build again after `changes`; a failed build is said, and the last good site stays."""
+        import time
+
+        from generator.errors import SegboardError
+        from generator.site.build import build_site
+
+        started, listed = time.perf_counter(), self.records.listing
+        edited = changes.take()
+        self.records.only_changed(edited)
+        try:  # the server's threads rule out fork
+            build_site(
+                self.root, self.site_dir, parallel=False, records=self.records, boards=self.boards
+            )
+            self.say(f"rebuilt the site in {time.perf_counter() - started:.2f} s")
+        except SegboardError as exc:
+            self.say(f"segboard: rebuild failed, still serving the last good site: {exc}")
+        finally:
+            if self.records.listing is listed:  # failed before the records were read
+                changes.give_back(edited)
+
+    def check(self, changes: SourceWatch) -> None:
+        """List data/ in full: a change the file events did not report makes a rebuild."""
+        listing = self.records.listing
+        if listing is not None and not listing.holds(self.root):
+            changes.missed()
+
+
 def _serve(
     root: Path,
     site_dir: Path,
@@ -155,30 +244,18 @@ def _serve(
     host: str,
     say: Callable[[str], None],
 ) -> None:
-    import time
-
-    from generator.errors import SegboardError
-    from generator.site.build import build_site, records_memo
-    from generator.site.reuse import BoardMemo
-
-    # what the builds keep stays in memory between rebuilds (the records' memo is also saved)
-    records, boards = records_memo(root), BoardMemo()
-    build_site(root, site_dir, records=records, boards=boards)  # no threads yet: it may fork
-    _settle_memory()
-
-    def rebuild() -> None:
-        started = time.perf_counter()
-        try:
-            # the server's threads rule out fork
-            build_site(root, site_dir, parallel=False, records=records, boards=boards)
-            say(f"rebuilt the site in {time.perf_counter() - started:.2f} s")
-        except SegboardError as exc:
-            say(f"segboard: rebuild failed, still serving the last good site: {exc}")
-
+    builds = Rebuilds(root, site_dir, say)
+    builds.first()
     changes = SourceWatch(root)
+    builds.check(changes)  # what changed while the first build ran, before the watch began
+
+    def idle() -> None:
+        builds.check(changes)
+        _settle_memory()
+
     stop = threading.Event()
     watcher = threading.Thread(
-        target=watch, args=(changes, rebuild, stop, _settle_memory), daemon=True
+        target=watch, args=(changes, lambda: builds.rebuild(changes), stop, idle), daemon=True
     )
     watcher.start()
     say(f"serving {site_dir} at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")

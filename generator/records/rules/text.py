@@ -53,6 +53,8 @@ def _names(catalog: Catalog) -> Iterator[tuple[Document, JsonPath, str]]:
 
 def names_are_plainly_written(catalog: Catalog) -> Iterator[Problem]:
     for document, path, name in _names(catalog):
+        if name.isascii():  # most names: one script at most, and nothing invisible
+            continue
         scripts = _scripts(name)
         if len(scripts) > 1:
             mixed = " and ".join(s.title() for s in sorted(scripts))
