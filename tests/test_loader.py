@@ -91,6 +91,17 @@ def test_a_symbolic_link_in_data_is_reported_and_never_followed(repo: Path, targ
     assert problem.message.startswith("a symbolic link; records must be real files")
 
 
+def test_hidden_files_of_editors_and_systems_are_passed_over(repo: Path) -> None:
+    """A hidden record ('.x.yaml') is reported (fixture file-location-hidden); the files editors
+    and systems make beside a record are not records, and are not reported."""
+    folder = (repo / PLACE).parent
+    for name in (".x.yaml.swp", ".#x.yaml", "._x.yaml", ".gitkeep"):
+        (folder / name).write_text("not: [a record")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden/x.yaml").write_text("not: [a record")
+    assert validate_repository(repo).problems == []
+
+
 def test_a_symbolic_link_that_loops_is_reported_in_the_usual_form(repo: Path) -> None:
     """Resolving a link that points at itself raises; the report still names it by its path."""
     link = repo / PLACE

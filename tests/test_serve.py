@@ -121,14 +121,19 @@ def test_the_watch_says_which_records_were_changed_in_place(site_repo: Path) -> 
         wait_for(watch.changed)
         assert watch.take() == {record}
         assert watch.take() == set()
-        (site_repo / "data/.swap.yaml.swp").write_text("x")  # an editor's: never a record
+        for name in (".x.yaml.swp", ".#x.yaml", "._x.yaml", ".cache/x.yaml"):  # not records
+            (site_repo / "data" / name).parent.mkdir(exist_ok=True)
+            (site_repo / "data" / name).write_text("x")
+        time.sleep(0.5)
+        assert not watch.changed.is_set()  # no reason to rebuild
         schema = next((site_repo / "schema").iterdir())
         schema.write_text(schema.read_text())  # not under data/: the records are the same
         wait_for(watch.changed)
         assert watch.take() == set()
-        (site_repo / "data/results/cityscapes/test/new.yaml").write_text("x")
-        wait_for(watch.changed)
-        assert watch.take() is None
+        for name in ("new.yaml", ".new.yaml"):  # a record, and one the build reports hidden
+            (site_repo / "data/results/cityscapes/test" / name).write_text("x")
+            wait_for(watch.changed)
+            assert watch.take() is None
         watch.give_back({record})  # a rebuild that did not get to read them
         assert watch.take() == {record}
         watch.missed()
@@ -172,3 +177,23 @@ def test_serving_recovers_what_the_events_missed_and_what_a_failed_rebuild_did_n
         assert not watch.changed.is_set()  # nothing missed: no rebuild
     finally:
         watch.stop()
+
+
+def test_a_folder_moved_away_and_back_is_watched_without_noise(
+    site_repo: Path, tmp_path: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    """watchdog warns, as it watches a folder again, that it watched it before; the terminal of
+    `segboard serve` is for build messages."""
+    from generator.site.serve import SourceWatch
+
+    watch = SourceWatch(site_repo)
+    try:
+        results = site_repo / "data/results"
+        results.rename(tmp_path / "results")
+        wait_for(watch.changed)
+        (tmp_path / "results").rename(results)
+        wait_for(watch.changed)
+        assert watch.take() is None
+    finally:
+        watch.stop()
+    assert [str(w.message) for w in recwarn] == []

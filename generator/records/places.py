@@ -282,7 +282,13 @@ def _walk(
         return
     for entry in entries:
         if entry.name.startswith("."):
-            continue
+            if hidden_record(entry.name) and entry.is_file(follow_symlinks=False):
+                message = (
+                    "a hidden file (its name begins with '.'), which no build reads: the "
+                    "record would be left out; rename it without the leading '.'"
+                )
+                problems.append(error(Path(entry.path), (1, 1), "file-location", message))
+            continue  # other hidden files (.gitkeep, editors' swap files) are not records
         path = Path(entry.path)
         if entry.is_symlink():
             message = "a symbolic link; records must be real files inside the repository"
@@ -298,6 +304,21 @@ def _walk(
                 problems.append(error(path, (1, 1), "file-location", record))
             else:
                 files.append(record)
+
+
+def hidden_record(name: str) -> bool:
+    """Whether a hidden file's name is a record's name with a leading '.' (reported, not
+    read); editors' and systems' files named after a record are not (Emacs' lock '.#x.yaml',
+    macOS's '._x.yaml' beside it on other file systems)."""
+    return name.endswith((SUFFIX, ".yml")) and not name.startswith((".#", "._"))
+
+
+def unread(relative: Path) -> bool:
+    """Whether discovery passes over this path below a source folder without a word: it
+    passes through a hidden folder, or is a hidden file that is not a `hidden_record`."""
+    *folders, name = relative.parts or ("",)
+    hidden_folder = any(part.startswith(".") for part in folders)
+    return hidden_folder or (name.startswith(".") and not hidden_record(name))
 
 
 def _classify(parts: tuple[str, ...], name: str, path: Path) -> RecordFile | str:

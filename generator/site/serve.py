@@ -16,12 +16,13 @@ import gc
 import http.server
 import reprlib
 import threading
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
-from generator.records.places import SITE_SOURCES, data_dir, default_site_dir
+from generator.records.places import SITE_SOURCES, data_dir, default_site_dir, unread
 
 # what counts as a change (the build opens and reads every record: those events are not asked
 # for, so the system does not even report them)
@@ -58,6 +59,9 @@ class SourceWatch:
         from watchdog.observers import Observer
         from watchdog.observers.polling import PollingObserver
 
+        # watching a folder that was moved away and back, watchdog warns that it watched it
+        # before: not the reader's concern (the terminal is for build messages)
+        warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, r"watchdog\.")
         self.root = root
         self.changed = threading.Event()
         self._lock = threading.Lock()
@@ -70,8 +74,8 @@ class SourceWatch:
                 if event.event_type not in CHANGES:
                     return
                 paths = [Path(str(p)) for p in (event.src_path, getattr(event, "dest_path", ""))]
-                paths = [p for p in paths if str(p) not in ("", ".")]
-                if any(watch._is_source(p, names) for p in paths):
+                paths = [p for p in paths if str(p) not in ("", ".") and watch._read(p, names)]
+                if paths:
                     watch._note(paths, event.event_type in IN_PLACE and not event.is_directory)
                     watch.changed.set()
 
@@ -90,8 +94,6 @@ class SourceWatch:
             for path in paths:
                 if path != data and data not in path.parents:
                     continue  # the schemas, docs, settings: they do not change what data/ holds
-                if any(part.startswith(".") for part in path.relative_to(data).parts):
-                    continue  # hidden (an editor's swap file): never read as a record
                 if in_place and self._edited is not None:
                     self._edited.add(path)
                 else:
@@ -133,8 +135,13 @@ class SourceWatch:
                 self.observer.schedule(handler, str(folder), recursive=True, event_filter=kinds)
 
     @staticmethod
-    def _is_source(path: Path, names: set[Path]) -> bool:
-        return any(path == name or name in path.parents for name in names)
+    def _read(path: Path, names: set[Path]) -> bool:
+        """Whether `path` is a source of the site, or in one and not passed over by the build
+        (places.unread: an editor's swap file, say, is no reason to rebuild)."""
+        return any(
+            path == name or (name in path.parents and not unread(path.relative_to(name)))
+            for name in names
+        )
 
     def stop(self) -> None:
         self.observer.stop()
