@@ -20,6 +20,7 @@ import pytest
 from generator.site.build import build_site
 
 from .conftest import REPO
+from .test_serve import serving
 from .test_site import HOSTILE_MODEL, add_hostile_records
 from .tools.browse_site import FLAGS as CHROMIUM_FLAGS
 from .tools.browse_site import chromium as chromium_path
@@ -436,6 +437,30 @@ def test_a_row_shows_its_provenance(watched: Watched, base_url: str) -> None:
     assert "metrics.scene-parsing-score corrected (published 61.56)" in text
     assert "data/results/ade20k/val/resnet-38-model-a1-2.yaml" in text
     assert "consistent: agrees with its components" in text  # the state, explained
+
+
+def test_a_page_open_under_serve_shows_a_saved_change_by_itself(
+    browser: object, site_repo: Path
+) -> None:
+    """`segboard serve`: the reader saves a record and the open page reloads with the new
+    score, in both languages, without an error and without asking any other host."""
+    with serving(site_repo) as (url, lines):
+        pages = [Watched(browser), Watched(browser)]
+        try:
+            for page, lang in zip(pages, ("", "zh/"), strict=True):
+                page.page.goto(f"{url}{lang}datasets/cityscapes/", wait_until="load")
+                assert "78.51" in page.page.inner_text("body")
+            record = site_repo / "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
+            record.write_text(record.read_text().replace("miou: 78.51", "miou: 78.57"))
+            for page in pages:
+                page.page.wait_for_function(
+                    "document.body && document.body.innerText.includes('78.57')", timeout=120_000
+                )
+                page.check_clean()
+        finally:
+            for page in pages:
+                page.context.close()
+    assert any("rebuilt" in line for line in lines), lines
 
 
 def axe_script() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,14 +23,16 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def test_serve_rebuilds_when_a_record_changes(site_repo: Path) -> None:
-    env = child_environment()
+@contextlib.contextmanager
+def serving(repo: Path) -> Iterator[tuple[str, list[str]]]:
+    """`segboard serve` in `repo`, in a process of its own: its address (with a final '/') and
+    the lines it prints, as they come. Ended with Ctrl-C, which must give status 130."""
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--port", "0"],
-        cwd=site_repo,
+        cwd=repo,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=child_environment(),
     )
     lines: list[str] = []  # read continuously, so the server never blocks on a full pipe
     reader = threading.Thread(target=lambda: lines.extend(iter(server.stderr.readline, "")))
@@ -48,14 +52,7 @@ def test_serve_rebuilds_when_a_record_changes(site_repo: Path) -> None:
             )
             time.sleep(0.2)
         assert url.startswith("http://127.0.0.1:")
-        page = f"{url}datasets/cityscapes/"
-        assert "78.51" in fetch(page)
-        record = site_repo / "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
-        record.write_text(record.read_text().replace("miou: 78.51", "miou: 78.59"))
-        deadline = time.monotonic() + 180
-        while "78.59" not in fetch(page):
-            assert time.monotonic() < deadline, f"the site was not rebuilt: {lines}"
-            time.sleep(0.5)
+        yield url, lines
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -65,6 +62,18 @@ def test_serve_rebuilds_when_a_record_changes(site_repo: Path) -> None:
         reader.join(timeout=10)
     assert server.returncode == 130, lines  # Ctrl-C: see test_interrupt.py
     assert not any("Traceback" in line for line in lines), lines
+
+
+def test_serve_rebuilds_when_a_record_changes(site_repo: Path) -> None:
+    with serving(site_repo) as (url, lines):
+        page = f"{url}datasets/cityscapes/"
+        assert "78.51" in fetch(page)
+        record = site_repo / "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
+        record.write_text(record.read_text().replace("miou: 78.51", "miou: 78.59"))
+        deadline = time.monotonic() + 180
+        while "78.59" not in fetch(page):
+            assert time.monotonic() < deadline, f"the site was not rebuilt: {lines}"
+            time.sleep(0.5)
     assert os.path.isdir(site_repo / "site")
 
 
@@ -197,3 +206,51 @@ def test_a_folder_moved_away_and_back_is_watched_without_noise(
     finally:
         watch.stop()
     assert [str(w.message) for w in recwarn] == []
+
+
+def test_served_pages_reload_themselves_after_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each HTML page is served with a script that waits for the next build and then reloads
+    the page; the files on disk stay as built, and other files are served as they are."""
+    from generator.site import live_server
+
+    monkeypatch.setattr(live_server, "WAIT_SECONDS", 1.0)
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    page = b"<html><body><p>x</p></body></html>"
+    (site / "index.html").write_bytes(page)
+    (site / "sub/index.html").write_bytes(b"<p>no body end</p>")
+    (site / "style.css").write_bytes(b"body{}")
+    builds = live_server.Builds()
+    server = live_server.make_server(site, "127.0.0.1", 0, builds)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        served = fetch(f"{url}/").encode()
+        assert served == live_server.with_reload(page, 0)
+        assert served.endswith(b"})(0);</script></body></html>")
+        assert (site / "index.html").read_bytes() == page
+        # a folder's address without its '/' leads to it; a page without </body> gets it at the end
+        assert fetch(f"{url}/sub") == "<p>no body end</p>" + live_server.RELOAD_SCRIPT % 0
+        assert fetch(f"{url}/style.css") == "body{}"
+        request = urllib.request.Request(f"{url}/", method="HEAD")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert int(response.headers["Content-Length"]) == len(served)
+        started = time.monotonic()
+        assert fetch(f"{url}/.segboard-reload?since=0") == "0"  # no newer build: after a wait
+        assert time.monotonic() - started >= 0.9
+        answers: list[str] = []
+        asking = threading.Thread(
+            target=lambda: answers.append(fetch(f"{url}/.segboard-reload?since=0"))
+        )
+        asking.start()
+        time.sleep(0.2)
+        builds.done()
+        asking.join(5)
+        assert answers == ["1"]
+        assert fetch(f"{url}/.segboard-reload?since=x") == "1"  # not a number: as 0
+        assert "})(1);</script>" in fetch(f"{url}/")
+    finally:
+        server.shutdown()
+        server.server_close()

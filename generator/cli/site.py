@@ -53,7 +53,8 @@ def build(ctx: click.Context, site_dir: Path | None, fresh: bool) -> int:
 def serve(ctx: click.Context, port: int, host: str) -> int:
     """Build the site, serve it, and rebuild it whenever a record or page changes.
 
-    A rebuild that fails prints why and keeps serving the last good site. Stop with Ctrl-C.
+    Pages open in a browser reload themselves once the rebuilt site is in place. A rebuild that
+    fails prints why and keeps serving the last good site. Stop with Ctrl-C.
     """
     from generator.site.serve import serve as serve_site
 

@@ -11,18 +11,15 @@ missed (the system drops events when too many come at once) makes another rebuil
 
 from __future__ import annotations
 
-import functools
 import gc
-import http.server
-import reprlib
 import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UsageError
 from generator.records.places import SITE_SOURCES, data_dir, default_site_dir, unread
+from generator.site.live_server import Builds, SiteServer, make_server
 
 # what counts as a change (the build opens and reads every record: those events are not asked
 # for, so the system does not even report them)
@@ -30,24 +27,6 @@ CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 IN_PLACE = frozenset({"modified", "closed"})  # a file's content changed, where it was
 IDLE_SECONDS = 0.5  # no change for this long after a rebuild: time to tidy memory
 QUIET_SECONDS = 0.05  # a save often comes as several events: rebuild once they stop
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *_args: object) -> None:
-        return None  # the terminal is for build messages, not one line per request
-
-
-def make_server(site_dir: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    """A server of `site_dir` listening at host:port (UsageError when it cannot listen there)."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    try:
-        return http.server.ThreadingHTTPServer((host, port), handler)
-    except (OSError, UnicodeError, ValueError, TypeError) as exc:  # no such host, port taken
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UsageError(
-            f"cannot listen at {reprlib.repr(host)} port {port} ({reason}); give --host an "
-            "address of this machine (127.0.0.1) and --port a free port (0: any)"
-        ) from None
 
 
 class SourceWatch:
@@ -187,11 +166,13 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     """Build the site, serve it, and rebuild it when a source changes, until interrupted.
 
     `say` receives one line per event (serving, rebuilt, a failed rebuild). A failed rebuild
-    keeps the last good site. Ctrl-C closes the server and leaves as the KeyboardInterrupt that
+    keeps the last good site; the pages open in a browser reload themselves after a rebuild
+    (live_server.py). Ctrl-C closes the server and leaves as the KeyboardInterrupt that
     `segboard`'s main turns into exit status 130.
     """
     site_dir = default_site_dir(root)
-    server = make_server(site_dir, host, port)  # first: an address it cannot use is said at once
+    # first: an address it cannot use is said at once
+    server = make_server(site_dir, host, port, Builds())
     try:
         _serve(root, site_dir, server, host, say)
     finally:
@@ -200,14 +181,18 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
 
 class Rebuilds:
     """The builds of a serving process and what they keep between them: the records' memo (also
-    saved in build/cache) and the leaderboards, in memory."""
+    saved in build/cache) and the leaderboards, in memory. `served` counts the builds put in
+    place, for the pages that wait for the next one."""
 
-    def __init__(self, root: Path, site_dir: Path, say: Callable[[str], None]) -> None:
+    def __init__(
+        self, root: Path, site_dir: Path, say: Callable[[str], None], served: Builds | None = None
+    ) -> None:
         from generator.site.build import records_memo
         from generator.site.reuse import BoardMemo
 
         self.root, self.site_dir, self.say = root, site_dir, say
         self.records, self.boards = records_memo(root), BoardMemo()
+        self.served = served or Builds()
 
     def first(self) -> None:
         """The first build: before the server's threads start, so it may fork."""
@@ -231,6 +216,7 @@ class Rebuilds:
                 self.root, self.site_dir, parallel=False, records=self.records, boards=self.boards
             )
             self.say(f"rebuilt the site in {time.perf_counter() - started:.2f} s")
+            self.served.done()  # the open pages reload
         except SegboardError as exc:
             self.say(f"segboard: rebuild failed, still serving the last good site: {exc}")
         finally:
@@ -247,11 +233,11 @@ class Rebuilds:
 def _serve(
     root: Path,
     site_dir: Path,
-    server: http.server.ThreadingHTTPServer,
+    server: SiteServer,
     host: str,
     say: Callable[[str], None],
 ) -> None:
-    builds = Rebuilds(root, site_dir, say)
+    builds = Rebuilds(root, site_dir, say, server.builds)
     builds.first()
     changes = SourceWatch(root)
     builds.check(changes)  # what changed while the first build ran, before the watch began
