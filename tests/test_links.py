@@ -238,6 +238,26 @@ def test_a_large_built_page_is_read_as_the_site_checks_read_it(repo: Path) -> No
     assert len(found["https://example.org/paper"]) > MAX_PAGE_BYTES // len(row)
 
 
+def test_records_validation_loaded_are_not_read_again(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`segboard check` gives the link collector the records validation loaded: the same URLs
+    at the same places, and only the records validation could not load are read again."""
+    from generator.contrib import links
+    from generator.contrib.check import _documents
+    from generator.records.validation import validate_repository
+
+    broken = repo / "data/results/cityscapes/test/broken.yaml"
+    broken.write_text("model: [https://example.org/unclosed\n")  # loads as nothing
+    expected = links.collect(repo)
+    report = validate_repository(repo)
+    read: list[Path] = []
+    real = links.load_file
+    monkeypatch.setattr(links, "load_file", lambda path: read.append(path) or real(path))
+    assert links.collect(repo, loaded=_documents(report.catalog)) == expected
+    assert read == [broken]
+
+
 def test_changed_since_limits_the_check(link_repo: Path, server: str) -> None:
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=link_repo, check=True, capture_output=True)

@@ -13,6 +13,8 @@ from generator.contrib.seed import SeedConfig, check_seed
 from generator.contrib.site_links import check_site_links
 from generator.errors import SegboardError
 from generator.problems import Problem
+from generator.records.model import Catalog
+from generator.records.yamlfile import Document
 from generator.reporting import display_path
 
 
@@ -56,7 +58,12 @@ def run_checks(root: Path) -> list[Step]:
         site = built.site_dir
     except SegboardError as exc:
         steps.append(Step("build", False, "failed", notes=str(exc).splitlines()))
-    reports = check_links(collect(root, site), LinkConfig.from_pyproject(root), root, offline=True)
+    reports = check_links(
+        collect(root, site, loaded=_documents(report.catalog)),
+        LinkConfig.from_pyproject(root),
+        root,
+        offline=True,
+    )
     broken = sum(1 for r in reports if r.status == BROKEN)
     summary = f"{len(reports)} links, {broken} broken"
     steps.append(Step("links (offline)", broken == 0, summary, link_problems(reports)))
@@ -68,3 +75,14 @@ def run_checks(root: Path) -> list[Step]:
         )
         steps.append(Step("site links", not inside.problems, summary, inside.problems))
     return steps
+
+
+def _documents(catalog: Catalog) -> dict[Path, Document]:
+    """The records validation loaded, by path (the links step reads them from here)."""
+    documents = [
+        *(result.document for result in catalog.results),
+        *(dataset.document for dataset in catalog.datasets.values()),
+        *(paper.document for paper in catalog.papers.values()),
+        *([catalog.metrics_document] if catalog.metrics_document else []),
+    ]
+    return {document.path: document for document in documents}

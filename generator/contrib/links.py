@@ -17,6 +17,7 @@ import json
 import re
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from generator.errors import DataError, UsageError
 from generator.problems import Problem, Severity
 from generator.reading import UnreadableInput, read_text, real_path
 from generator.records.places import default_site_dir, discover, documentation_files
-from generator.records.yamlfile import JsonPath, load_file
+from generator.records.yamlfile import Document, JsonPath, load_file
 from generator.settings import tool_settings
 
 OK, WARNING, BROKEN, SKIPPED = "ok", "warning", "broken", "skipped"
@@ -174,9 +175,13 @@ def _git(root: Path, ref: str, *args: str) -> list[str]:
 
 
 def collect(
-    root: Path, site_dir: Path | None = None, only: set[Path] | None = None
+    root: Path,
+    site_dir: Path | None = None,
+    only: set[Path] | None = None,
+    loaded: Mapping[Path, Document] | None = None,
 ) -> dict[str, list[Source]]:
-    """URL -> every place it stands (records, hand-written pages, and the site if given)."""
+    """URL -> every place it stands (records, hand-written pages, and the site if given).
+    `loaded`: records a caller has loaded already, by path (validation's), not read again."""
     found: dict[str, list[Source]] = {}
 
     def add(url: str, source: Source) -> None:
@@ -185,11 +190,12 @@ def collect(
 
     records, _ = discover(root)
     for record in records:
-        loaded = load_file(record.path)
-        if loaded.document is None:
+        document = loaded.get(record.path) if loaded is not None else None
+        document = document or load_file(record.path).document
+        if document is None:
             continue
-        for json_path, url in _urls_in_data(loaded.document.data):
-            line, column = loaded.document.where(json_path)
+        for json_path, url in _urls_in_data(document.data):
+            line, column = document.where(json_path)
             add(url, Source(record.path, line, column))
     for page in documentation_files(root):
         for url, source in _urls_in_text(page, _page_text(page), _URL_IN_TEXT):

@@ -64,6 +64,8 @@ class _Site:
         self.problems: list[Problem] = []
         self._texts: dict[str, str] = {}
         self._ids: dict[str, set[str]] = {}
+        # a page links the same address many times (a paper's page from each of its rows)
+        self._answers: dict[tuple[str, str], str | None] = {}
 
     def text(self, name: str) -> str:
         if name not in self._texts:
@@ -83,6 +85,12 @@ class _Site:
         """What is wrong with the link `target` on the page `page` (a site-relative file name),
         or None when it leads somewhere. Links with a scheme, or to another host, are not the
         site's own (`segboard links` checks those)."""
+        key = (page, target)
+        if key not in self._answers:
+            self._answers[key] = self._problem(page, target)
+        return self._answers[key]
+
+    def _problem(self, page: str, target: str) -> str | None:
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or target.startswith("//"):
             return None
