@@ -286,28 +286,33 @@ def _same_file_content(path: Path, data: bytes) -> bool:
 Pairs = list[tuple[dict[str, Any], dict[str, Any]]]  # (leaderboard, row)
 
 
+def _same_objects(last: list[Any], now: list[Any]) -> bool:
+    """Whether two lists hold the very same objects in the same order (not merely equal ones:
+    a process that builds again reuses the objects of what did not change)."""
+    return len(last) == len(now) and all(map(operator.is_, last, now))
+
+
 @dataclass
 class PaperParts:
     """For a process that builds again (`segboard serve`): each paper page's list of results
     by paper and language, with the (leaderboard, row) pairs it was made from. The leaderboards
-    of unchanged splits and their rows are the very objects of the last build (site/reuse.py,
-    BoardMemo), so a paper whose pairs are all those objects has the same list as before."""
+    of unchanged splits and their rows are the very objects of the last build (`BoardMemo`), so
+    a paper whose pairs are all those objects has the same list as before."""
 
-    last: dict[tuple[str, str], tuple[Pairs, str]] = field(default_factory=dict)
-    now: dict[tuple[str, str], tuple[Pairs, str]] = field(default_factory=dict)
+    # (paper, language) -> the pairs' objects, one after the other, and the list made of them
+    last: dict[tuple[str, str], tuple[list[Any], str]] = field(default_factory=dict)
+    now: dict[tuple[str, str], tuple[list[Any], str]] = field(default_factory=dict)
 
     def get(self, place: tuple[str, str], pairs: Pairs) -> str | None:
         """The list made last time for (paper, language), if made from the same objects."""
         last = self.last.get(place)
-        if last is None or len(last[0]) != len(pairs):
+        if last is None or not _same_objects(last[0], [o for pair in pairs for o in pair]):
             return None
-        same = all(a[0] is b[0] and a[1] is b[1] for a, b in zip(last[0], pairs, strict=True))
-        if same:
-            self.now[place] = last
-        return last[1] if same else None
+        self.now[place] = last
+        return last[1]
 
     def keep(self, place: tuple[str, str], pairs: Pairs, html: str) -> None:
-        self.now[place] = (pairs, html)
+        self.now[place] = ([o for pair in pairs for o in pair], html)
 
     def turn(self) -> None:
         """After a build: what it made is what the next one compares with."""
@@ -371,8 +376,7 @@ class BoardMemo:
         results = by_place.get(place, [])
         papers = sorted({result.paper for result in results})
         objects = [catalog.datasets[place[0]], *results, *(catalog.papers.get(p) for p in papers)]
-        same = last is not None and len(last[0]) == len(objects)
-        if last is not None and same and all(map(operator.is_, last[0], objects)):
+        if last is not None and _same_objects(last[0], objects):
             self.inputs[place] = last
             return last[1]
         made = digest(*_split_inputs(catalog, *place, by_place))
