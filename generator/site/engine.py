@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import marshal
 import os
 import re
 import reprlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator.errors import DataError, UsageError
 from generator.reading import UnreadableInput, leads_out, read_text, real_path
@@ -304,7 +305,38 @@ def prepare_engine(lang: str) -> None:
 
     logging.getLogger("jieba").setLevel(logging.WARNING)  # it reports loading its dictionary
     if lang == "zh" and plugin.jieba is not None:  # the search cuts words only with jieba
-        plugin.jieba.initialize()
+        _load_word_list(plugin.jieba)
+
+
+class _WholeFileMarshal:
+    """`marshal` for jieba, reading a file whole before decoding it.
+
+    jieba keeps its word list's prefix dictionary in a cache file that it reads with
+    `marshal.load(file)`, which asks the file object for every string through a Python method
+    call: 0.6 s for its 500,000 words. `marshal.loads` of the file's bytes decodes the same
+    (words, total) in a third of that. Writing the cache is left as it is."""
+
+    dump = staticmethod(marshal.dump)
+
+    @staticmethod
+    def load(file: BinaryIO) -> Any:
+        return marshal.loads(file.read())
+
+
+def _load_word_list(jieba: Any) -> None:
+    """jieba's `initialize()` (its word list, from its cache when there is one), reading the
+    cache whole (`_WholeFileMarshal`); jieba's own module is given back its `marshal` after."""
+    if jieba.dt.initialized:
+        return
+    previous = getattr(jieba, "marshal", None)
+    if previous is not marshal:  # a jieba that reads its cache otherwise: left to do so
+        jieba.initialize()
+        return
+    jieba.marshal = _WholeFileMarshal
+    try:
+        jieba.initialize()
+    finally:
+        jieba.marshal = previous
 
 
 def mkdocs_build(config: Any) -> list[str]:

@@ -50,6 +50,7 @@ def _language_worker(lang: str) -> contextlib.AbstractContextManager[ForkedWorke
 
 def build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> list[str]:
     """Build one language into staging/<lang>/ (MkDocs empties its output folder first)."""
+    prepare_engine(lang)  # done already in a worker that got ready early
     config = mkdocs_config(root, lang, generated_dir(root, lang), staging / lang, nav)
     warnings = mkdocs_build(config)
     # before the tables fill its slots (they load nothing); named as published (zh/...)
