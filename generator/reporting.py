@@ -50,7 +50,9 @@ def printable(text: str) -> str:
 
 
 def _inside(path: Path, base: Path) -> bool:
-    resolved, base = real_path(path), real_path(base)
+    """Whether `path` is named inside `base`: its folder's links are followed, not its own (a
+    symbolic link reported under data/ is shown where it is, not where it points)."""
+    resolved, base = real_path(path.parent) / path.name, real_path(base)
     return resolved == base or base in resolved.parents
 
 

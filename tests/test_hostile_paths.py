@@ -159,7 +159,8 @@ def test_records_are_found_without_following_links_out(repo: Path, tmp_path: Pat
     os.symlink(outside, repo / "data/results/cityscapes/linked")
     completed = run_segboard("validate", cwd=repo)
     assert completed.returncode == 1
-    assert "data/results/cityscapes/linked:1:1: error: a symbolic link" in completed.stdout
+    # shown where the link is, relative to the current folder, not where it points
+    assert completed.stdout.startswith("data/results/cityscapes/linked:1:1: error: a symbolic link")
     assert "secret" not in completed.stdout
 
 
