@@ -102,6 +102,30 @@ def test_hidden_files_of_editors_and_systems_are_passed_over(repo: Path) -> None
     assert validate_repository(repo).problems == []
 
 
+def test_a_folder_named_like_a_record_is_reported_not_passed_over(repo: Path) -> None:
+    """A record's path made a folder (empty, or holding the record) would leave the record out
+    without a word; it is a file-location error at the folder, in the usual form."""
+    place = "data/results/cityscapes/test/pspnet-resnet-101.yaml"
+    record = repo / place
+    text = record.read_text()
+    record.unlink()
+    record.mkdir()
+    (record / "inside.yaml").write_text(text)
+    (repo / "data/results/cityscapes/test/empty.yml").mkdir()
+    completed = run_segboard("validate", cwd=repo)
+    assert completed.returncode == 1, completed.stderr
+    lines = completed.stdout.splitlines()
+    message = (
+        "error: a folder named like a record file; records are files, and nothing in this "
+        "folder is read: move the record out of it and remove the folder [file-location]"
+    )
+    assert lines[:2] == [
+        f"data/results/cityscapes/test/empty.yml:1:1: {message}",
+        f"{place}:1:1: {message}",
+    ], completed.stdout
+    assert "inside.yaml" not in completed.stdout
+
+
 def test_a_symbolic_link_that_loops_is_reported_in_the_usual_form(repo: Path) -> None:
     """Resolving a link that points at itself raises; the report still names it by its path."""
     link = repo / PLACE

@@ -293,6 +293,12 @@ def _walk(
         if entry.is_symlink():
             message = "a symbolic link; records must be real files inside the repository"
             problems.append(error(path, (1, 1), "file-kind", message))
+        elif entry.is_dir(follow_symlinks=False) and _named_like_a_record(parts, entry.name):
+            message = (
+                "a folder named like a record file; records are files, and nothing in this "
+                "folder is read: move the record out of it and remove the folder"
+            )
+            problems.append(error(path, (1, 1), "file-location", message))
         elif entry.is_dir(follow_symlinks=False):
             _walk(path, (*parts, entry.name), files, problems)
         elif not entry.is_file(follow_symlinks=False):
@@ -304,6 +310,12 @@ def _walk(
                 problems.append(error(path, (1, 1), "file-location", record))
             else:
                 files.append(record)
+
+
+def _named_like_a_record(parts: tuple[str, ...], name: str) -> bool:
+    """Whether a folder is named like a record file (the catalogue's place is not: a folder
+    there is reported as the missing catalogue)."""
+    return name.endswith((SUFFIX, ".yml")) and not (parts == () and name == METRICS)
 
 
 def hidden_record(name: str) -> bool:
