@@ -441,6 +441,29 @@ def test_jpeg_bytes_in_a_png_file_are_refused_by_name(tmp_path: Path) -> None:
         assert "Traceback" not in completed.stderr
 
 
+def test_label_maps_whose_names_are_not_utf8_are_scored_and_named(tmp_path: Path) -> None:
+    """A file name of bytes that are not UTF-8 (kept by Python as surrogates) is paired, scored,
+    counted in the evidence's digest of names, and shown in a message without a traceback."""
+    gt, pred = tmp_path / "gt", tmp_path / "pred"
+    gt.mkdir()
+    pred.mkdir()
+    name = os.fsdecode(b"scene-\xff.png")
+    Image.new("L", (4, 4)).save(gt / name)
+    Image.new("L", (4, 4)).save(pred / name)
+    common = ["eval", "--num-classes", "3", "--gt", str(gt), "--pred", str(pred)]
+    completed = run_segboard(*common, "--evidence", str(tmp_path / "e.npz"), cwd=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert "1 images, 3 classes: mIoU" in completed.stdout
+    expected = hashlib.sha256(b"scene-\xff.png").hexdigest()
+    assert evaluation.files_digest([(name, gt / name, pred / name)]) == expected
+
+    (pred / name).unlink()
+    completed = run_segboard(*common, cwd=tmp_path)
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert "scene-" in completed.stderr and "is missing" in completed.stderr
+
+
 def test_a_png_cut_after_its_header_is_named_without_python_objects(tmp_path: Path) -> None:
     """Pillow's message names the open file as '<_io.BufferedReader name=4>'; the reader is
     told about the file by its path only."""

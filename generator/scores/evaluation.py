@@ -227,8 +227,10 @@ def _evaluate_chunk(
 
 
 def files_digest(pairs: list[tuple[str, Path, Path]]) -> str:
-    """SHA-256 of the sorted relative paths: which files the matrix was computed from."""
-    return hashlib.sha256("\n".join(name for name, _, _ in pairs).encode()).hexdigest()
+    """SHA-256 of the sorted relative paths: which files the matrix was computed from. A name
+    that is not UTF-8 counts as the bytes it is on disk (as Python keeps them: surrogateescape)."""
+    names = "\n".join(name for name, _, _ in pairs)
+    return hashlib.sha256(names.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def evaluate(
