@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from generator.contrib.seed import SeedConfig, as_published, check_seed
-from generator.interop.markdown import parse_tables
+from generator.interop.markdown import TableRow, parse_tables
 from generator.records.validation import validate_repository
 
 from .conftest import run_segboard
@@ -88,6 +88,37 @@ def test_suffixes_become_structured_fields(repo: Path, tmp_path: Path) -> None:
     assert record["test_time_augmentation"] == ["multi-scale"]
     assert record["method"] == "Fancy" and record["backbone"] == "Net-R50"
     assert record["metrics"] == {"miou": 71.25}
+
+
+def test_an_escaped_pipe_stays_in_its_cell_and_escapes_read_as_text(
+    repo: Path, tmp_path: Path
+) -> None:
+    """As on GitHub, '\\|' is a pipe inside its cell and '\\*' an asterisk, even at the end
+    of a cell; a row's closing pipe is optional."""
+    assert parse_tables(
+        "| Model | Score | Weights | Paper | Code |\n|---|---|---|---|---|\n"
+        "| A \\| B \\*x\\* | 70.1 | N/A | N/A | N/A\n"
+        "| C\\| | 70.2 | N/A | N/A | N/A |\n"
+    )[0].rows == [
+        TableRow(3, "A | B *x*", "70.1", [], None),
+        TableRow(4, "C|", "70.2", [], None),
+    ]
+    table = tmp_path / "t.md"
+    table.write_text(
+        "| Model | Score | Weights | Paper | Code |\n|---|---|---|---|---|\n"
+        "| Net \\| Abl \\<b\\> | 71.25 | N/A | [paper](https://arxiv.org/abs/1612.01105) | N/A |\n"
+    )
+    completed = run_segboard(
+        "import", "markdown", str(table), "--dataset", "cityscapes", "--split", "val",
+        "--source-url", "https://example.org/t", cwd=repo,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    (written,) = [
+        yaml.safe_load(path.read_text())
+        for path in (repo / "data/results/cityscapes/val").glob("net*.yaml")
+    ]
+    assert written["model"] == "Net | Abl <b>"
+    assert written["metrics"] == {"miou": 71.25}
 
 
 def test_unreadable_rows_are_reported_with_their_line_and_nothing_is_written(

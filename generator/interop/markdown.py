@@ -37,7 +37,39 @@ class TableRow:
 
 
 def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    """A row's cells, split as GitHub's Markdown splits them: at each pipe but one written
+    '\\|', which is a pipe inside its cell; the row's outer pipes are optional."""
+    row = line.strip()
+    cells, cell, index, delimited = [], [], 0, False
+    while index < len(row):
+        char = row[index]
+        delimited = char == "|"
+        if char == "\\" and index + 1 < len(row):  # an escape: kept, but for an escaped pipe
+            following = row[index + 1]
+            cell.append("|" if following == "|" else char + following)
+            index += 2
+            continue
+        if delimited:
+            cells.append("".join(cell))
+            cell = []
+        else:
+            cell.append(char)
+        index += 1
+    cells.append("".join(cell))
+    if row.startswith("|"):
+        cells = cells[1:]
+    if delimited and cells:  # the row ends with a pipe of its own: nothing follows it
+        cells = cells[:-1]
+    return [cell.strip() for cell in cells]
+
+
+# what a backslash escapes in Markdown text: ASCII punctuation (CommonMark, "Backslash escapes")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _text(cell: str) -> str:
+    """A cell's text as it reads: 'PSPNet \\*' is 'PSPNet *'."""
+    return _ESCAPED.sub(r"\1", cell)
 
 
 @dataclass
@@ -67,7 +99,7 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int], table: Tab
     table.rows.append(
         TableRow(
             number,
-            get["model"],
+            _text(get["model"]),
             get["score"],
             links["weights"],
             links["paper"][0][1] if links["paper"] else None,
