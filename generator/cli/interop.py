@@ -143,9 +143,9 @@ def import_markdown(
 ) -> int:
     """Records from a Markdown leaderboard table (Model | Score | Weights | Paper | Code).
 
-    Links are labelled by framework; N/A marks an empty cell; name suffixes (+ COCO, + MS, ...)
-    become structured fields. A row that cannot be read is reported with its line, and then
-    nothing is written.
+    Links are labelled by framework; N/A marks an empty cell; a pipe inside a cell is escaped
+    with a backslash, as GitHub reads it; name suffixes (+ COCO, + MS, ...) become structured
+    fields. A row that cannot be read is reported with its line, and then nothing is written.
     """
     from generator.interop.markdown import MarkdownTable
 
