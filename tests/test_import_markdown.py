@@ -69,21 +69,28 @@ def test_importing_the_seed_gives_back_its_records(repo: Path, tmp_path: Path) -
     assert yaml.safe_load(text)["source"]["detail"] == "table-2.md, line 3"
 
 
-def test_suffixes_become_structured_fields(repo: Path, tmp_path: Path) -> None:
+def import_row(repo: Path, tmp_path: Path, row: str) -> dict:
+    """The record `segboard import markdown` writes for a table of one row, into Cityscapes val."""
     table = tmp_path / "t.md"
-    table.write_text(
-        "| Model | Score | Weights | Paper | Code |\n|---|---|---|---|---|\n"
-        "| Fancy-Net-R50 + COCO + MS | 71.25 | N/A | [paper](https://arxiv.org/abs/1612.01105) "
-        "| N/A |\n"
-    )
+    table.write_text(f"| Model | Score | Weights | Paper | Code |\n|---|---|---|---|---|\n{row}\n")
+    before = set((repo / "data/results/cityscapes/val").iterdir())
     completed = run_segboard(
         "import", "markdown", str(table), "--dataset", "cityscapes", "--split", "val",
         "--source-url", "https://example.org/t", cwd=repo,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
-    record = yaml.safe_load(
-        (repo / "data/results/cityscapes/val/fancy-net-r50-coco-ms.yaml").read_text()
+    (written,) = set((repo / "data/results/cityscapes/val").iterdir()) - before
+    record: dict = yaml.safe_load(written.read_text())
+    record["file"] = written.name
+    return record
+
+
+def test_suffixes_become_structured_fields(repo: Path, tmp_path: Path) -> None:
+    paper = "[paper](https://arxiv.org/abs/1612.01105)"
+    record = import_row(
+        repo, tmp_path, f"| Fancy-Net-R50 + COCO + MS | 71.25 | N/A | {paper} | N/A |"
     )
+    assert record["file"] == "fancy-net-r50-coco-ms.yaml"
     assert record["extra_training_data"] == ["coco"]
     assert record["test_time_augmentation"] == ["multi-scale"]
     assert record["method"] == "Fancy" and record["backbone"] == "Net-R50"
@@ -103,22 +110,10 @@ def test_an_escaped_pipe_stays_in_its_cell_and_escapes_read_as_text(
         TableRow(3, "A | B *x*", "70.1", [], None),
         TableRow(4, "C|", "70.2", [], None),
     ]
-    table = tmp_path / "t.md"
-    table.write_text(
-        "| Model | Score | Weights | Paper | Code |\n|---|---|---|---|---|\n"
-        "| Net \\| Abl \\<b\\> | 71.25 | N/A | [paper](https://arxiv.org/abs/1612.01105) | N/A |\n"
-    )
-    completed = run_segboard(
-        "import", "markdown", str(table), "--dataset", "cityscapes", "--split", "val",
-        "--source-url", "https://example.org/t", cwd=repo,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    (written,) = [
-        yaml.safe_load(path.read_text())
-        for path in (repo / "data/results/cityscapes/val").glob("net*.yaml")
-    ]
-    assert written["model"] == "Net | Abl <b>"
-    assert written["metrics"] == {"miou": 71.25}
+    paper = "[paper](https://arxiv.org/abs/1612.01105)"
+    record = import_row(repo, tmp_path, f"| Net \\| Abl \\<b\\> | 71.25 | N/A | {paper} | N/A |")
+    assert record["model"] == "Net | Abl <b>"
+    assert record["metrics"] == {"miou": 71.25}
 
 
 def test_unreadable_rows_are_reported_with_their_line_and_nothing_is_written(
