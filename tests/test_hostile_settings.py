@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.engine_settings import check_config
 from generator.site.offline import remote_loads
 
 from .conftest import run_segboard
@@ -21,8 +22,24 @@ from .conftest import run_segboard
         ("site_name: x\nplugins: search\n", "mkdocs.yml: 'plugins' must be a list"),
         ("site_name: x\nmarkdown_extensions: toc\n", "'markdown_extensions' must be a list"),
         ("site_name: x\nmarkdown_extensions:\n  - {}\n", "the Markdown extension '{}' is not"),
+        ("site_name: x\nextra: {a: 1}\nsite_name: y\n", "mkdocs.yml:3: the key 'site_name' is"),
+        ("site_name: x\nextra: {a: 1, a: 2}\n", "mkdocs.yml:2: the key 'a' is given twice"),
+        ("site_name: x\nextra: {d: " + "[" * 40 + "]" * 40 + "}\n", ":2: values nested deeper"),
+        ("site_name: x\nextra: {d: " + "[" * 5000 + "]" * 5000 + "}\n", "nested too deeply"),
+        (
+            "site_name: x\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"  {n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, n in zip("abcd", "bcde", strict=True)
+            ),
+            "mkdocs.yml:7: its aliases (*name) expand to more than 100,000 values",
+        ),
     ],
-)
+    ids=[
+        "syntax", "list", "theme-list", "plugins-text", "extensions-text", "extension-empty",
+        "repeated-setting", "repeated-key", "deep", "very-deep", "alias-bomb",
+    ],
+)  # fmt: skip
 def test_a_broken_site_configuration(site_repo: Path, text: str, message: str) -> None:
     (site_repo / "mkdocs.yml").write_text(text)
     completed = run_segboard("build", cwd=site_repo)
@@ -69,11 +86,50 @@ def test_the_seed_file_is_inside_the_repository(repo: Path) -> None:
         ("custom_dir: overrides", "custom_dir: .", "'custom_dir' must be a folder inside"),
         ("  - tables\n", "  - tables: {no_such: 1}\n", "'tables'. (KeyError: 'no_such')"),
         ("site_name: segboard\n", "", "Config value 'site_name': Required configuration not"),
+        (
+            "  - attr_list\n",
+            "  - attr_list\n  - pymdownx.snippets: {base_path: /etc}\n",
+            "the Markdown extension 'pymdownx.snippets' copies the files a page names",
+        ),
+        ("  - attr_list\n", "  - pymdownx.b64\n", "extension 'pymdownx.b64' copies the files"),
+        (
+            "  - attr_list\n",
+            "  - pymdownx.emoji: {options: {custom_icons: [/usr/share/icons]}}\n",
+            "custom_icons '/usr/share/icons' must be a folder inside the repository",
+        ),
+        (
+            "  - attr_list\n",
+            "  - pymdownx.emoji: {options: {custom_icons: [../elsewhere]}}\n",
+            "custom_icons '../elsewhere' must be a folder inside the repository",
+        ),
+        (
+            "site_name: segboard\n",
+            "site_name: 'x\" onmouseover=\"alert(1)'\n",
+            "'site_name' must be plain text: the theme writes it into the pages as HTML",
+        ),
+        (
+            "Switch to dark mode",
+            "Switch to <b>dark</b> mode",
+            "'theme.palette[0].toggle.name' must be plain text",
+        ),
+        (
+            "extra:\n",
+            "extra:\n  social:\n    - {icon: fontawesome/brands/github, link: 'javascript:x()'}\n",
+            "'extra.social[0].link' must be an http(s) address or a path of the site, not "
+            "'javascript:x()'",
+        ),
+        (
+            "extra:\n",
+            "extra:\n  homepage: 'data:text/html,x'\n",
+            "'extra.homepage' must be an http(s) address or a path of the site",
+        ),
+        ("site_name: segboard\n", "site_name: segboard\nexclude_docs: '*'\n", "would leave pages"),
     ],
     ids=[
         "inherit", "file-urls", "web-font", "analytics", "remote-script", "remote-style",
         "copyright-markup", "custom-dir-outside", "custom-dir-repository", "extension-option",
-        "no-site-name",
+        "no-site-name", "snippets", "b64", "icons-outside", "icons-above", "site-name-quote",
+        "toggle-markup", "social-javascript", "homepage-data", "exclude-docs",
     ],
 )  # fmt: skip
 def test_settings_that_publish_or_load_from_elsewhere_are_refused(
@@ -168,3 +224,18 @@ def test_a_file_of_docs_the_site_would_not_publish_is_an_error(site_repo: Path, 
         completed.stderr
     )
     assert not (site_repo / "site").exists()
+
+
+def test_plain_settings_and_links_of_the_site_or_the_web_are_kept(tmp_path: Path) -> None:
+    """What the theme-text rule must let through: text with '&' and quotes of the other kind,
+    and links that are paths of the site or http(s) addresses."""
+    check_config(
+        tmp_path / "mkdocs.yml",
+        {
+            "site_name": "R&D's board",
+            "extra": {
+                "homepage": "https://example.org/board/",
+                "social": [{"icon": "fontawesome/brands/github", "link": "about/"}],
+            },
+        },
+    )

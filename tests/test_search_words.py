@@ -4,13 +4,17 @@ own loading gives, read from jieba's cache whole (site/engine.py)."""
 from __future__ import annotations
 
 import marshal
+import warnings
 from pathlib import Path
 from typing import Any
 
-import jieba
 import pytest
 
 from generator.site import engine
+
+with warnings.catch_warnings():  # jieba has invalid escapes, which Python warns of compiling
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import jieba
 
 
 @pytest.fixture

@@ -24,10 +24,11 @@ _FRONT_MATTER_END = re.compile(r"^---[ \t]*$", re.MULTILINE)
 class UnreadableFile(DataError):
     """A foreign file that cannot be used; `reason` says why."""
 
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    def __init__(self, path: Path, reason: str, line: int | None = None) -> None:
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.line = line
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -69,6 +70,71 @@ def read_yaml(path: Path, text: str | None = None, unique_keys: bool = False) ->
             "write the values out instead",
         )
     return data
+
+
+def check_shape(path: Path, text: str, max_values: int, max_depth: int) -> None:
+    """Refuse YAML text that is nested deeper than `max_depth`, whose aliases expand to more
+    than `max_values` values, or that gives a mapping's key twice (PyYAML keeps the last
+    silently), judged from its node graph alone: no value is constructed, so a file whose tags
+    only its own reader knows (MkDocs' !ENV) is judged too. A syntax error is left to that
+    reader, which reports it in its own words."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # in Python: deep nesting raises
+    except yaml.YAMLError:
+        return
+    except RecursionError:
+        raise UnreadableFile(path, "nested too deeply to read") from None
+    # every node once, children first: aliases share their node, so a bomb costs its text
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values once expanded, levels)
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root is not None else []
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        below = [sizes[id(child)] for child in children]
+        size = 1 + sum(values for values, _ in below)
+        levels = (1 + max(levels for _, levels in below)) if below else 0
+        sizes[id(node)] = (size, levels)
+        line = node.start_mark.line + 1
+        if levels > max_depth:
+            raise UnreadableFile(path, f"values nested deeper than {max_depth} levels", line)
+        if size > max_values:
+            raise UnreadableFile(
+                path,
+                f"its aliases (*name) expand to more than {max_values:,} values; write the "
+                "values out instead",
+                line,
+            )
+        if isinstance(node, yaml.MappingNode):
+            _refuse_repeated_keys(path, node)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _refuse_repeated_keys(path: Path, node: yaml.MappingNode) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1
+        first = seen.get((key.tag, key.value))
+        seen.setdefault((key.tag, key.value), line)
+        if first is not None:
+            raise UnreadableFile(
+                path,
+                f"the key {key.value!r} is given twice (first at line {first}); YAML keeps only "
+                "the last, so remove one",
+                line,
+            )
 
 
 def _expanded_size(data: Any) -> int:

@@ -1,11 +1,6 @@
 """The MkDocs engine: one configuration per language from the repository's mkdocs.yml, checked
-first, and a strict build whose warnings fail it.
-
-mkdocs.yml comes with pull requests, and MkDocs runs what it names: hooks, plugins, Markdown
-extensions and `!!python/...` tags all load Python code. So the file is read as text first, and
-only names from the packages segboard installs (MkDocs, Material, Python-Markdown, PyMdown) are
-allowed; anything else is refused before MkDocs sees the file. This is the only module that
-knows MkDocs; another engine would replace it.
+first (site/engine_settings.py), and a strict build whose warnings fail it. This module and
+the checks of its settings are all that know MkDocs; another engine would replace them.
 """
 
 from __future__ import annotations
@@ -14,131 +9,22 @@ import contextlib
 import logging
 import marshal
 import os
-import re
-import reprlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from generator.errors import DataError, UsageError
-from generator.reading import UnreadableInput, leads_out, read_text, real_path
+from generator.interop.foreign_yaml import UnreadableFile, check_shape
+from generator.reading import UnreadableInput, read_text, real_path
+from generator.site.engine_settings import (
+    MAX_CONFIG_BYTES,
+    MAX_CONFIG_DEPTH,
+    MAX_CONFIG_VALUES,
+    check_config,
+    check_config_text,
+)
 from generator.site.i18n import LANGUAGE_NAMES, LANGUAGES
 from generator.site.markup import safe_url
-
-MAX_CONFIG_BYTES = 256 * 1024
-ALLOWED_PLUGINS = ("search",)
-# Python-Markdown's own extensions, and the packages they may come from
-MARKDOWN_EXTENSIONS = (
-    "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html",
-    "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks", "codehilite",
-)  # fmt: skip
-ALLOWED_MODULES = ("pymdownx.", "material.", "markdown.extensions.")
-_PYTHON_TAG = re.compile(r"!!python/[a-z/]+:([A-Za-z0-9_.]*)")
-
-
-def check_config_text(path: Path, text: str) -> None:
-    """Refuse Python tags in mkdocs.yml that name anything but the allowed packages."""
-    for match in _PYTHON_TAG.finditer(text):
-        if not match.group(1).startswith(ALLOWED_MODULES):
-            line = text.count("\n", 0, match.start()) + 1
-            raise UsageError(
-                f"{path}:{line}: {match.group(0)!r} would run code from outside MkDocs, "
-                "Material and PyMdown; segboard refuses it"
-            )
-
-
-def check_config(path: Path, base: dict[str, Any]) -> None:
-    """Refuse hooks, plugins and Markdown extensions that segboard does not install, settings
-    of a shape segboard cannot extend per language, and settings that would publish files from
-    outside the repository or make the site load anything from another host."""
-    if isinstance(base.get("theme"), str):
-        base["theme"] = {"name": base["theme"]}
-    for key, kind in (("theme", dict), ("extra", dict), ("plugins", list)):
-        if key in base and not isinstance(base[key], kind):
-            raise UsageError(f"{path}: '{key}' must be a {'mapping' if kind is dict else 'list'}")
-    for key in ("markdown_extensions", "extra_css", "extra_javascript"):
-        if not isinstance(base.get(key, []), list):
-            raise UsageError(f"{path}: '{key}' must be a list")
-    if base.get("hooks"):
-        raise UsageError(f"{path}: 'hooks' run Python code from the repository; remove them")
-    if "INHERIT" in base:
-        raise UsageError(
-            f"{path}: 'INHERIT' reads settings from another file; segboard reads mkdocs.yml "
-            "alone, so copy those settings into it"
-        )
-    if base.get("use_directory_urls", True) is not True:
-        raise UsageError(
-            f"{path}: segboard's pages link to folders (page/), so 'use_directory_urls' must "
-            "stay true"
-        )
-    _check_offline(path, base)
-    _check_custom_dir(path, base.get("theme", {}).get("custom_dir"))
-    for plugin in base.get("plugins") or []:
-        if _entry_name(plugin) not in ALLOWED_PLUGINS:
-            raise UsageError(
-                f"{path}: the plugin {_entry_name(plugin)!r} is not one segboard allows"
-            )
-    for extension in base.get("markdown_extensions") or []:
-        name = _entry_name(extension)
-        if name not in MARKDOWN_EXTENSIONS and not name.startswith(ALLOWED_MODULES):
-            raise UsageError(f"{path}: the Markdown extension {name!r} is not one segboard allows")
-
-
-def _check_offline(path: Path, base: dict[str, Any]) -> None:
-    """The site loads nothing from other hosts: no web fonts, analytics or remote scripts and
-    styles, and no markup in the footer's copyright line (the theme writes it as HTML)."""
-    offline = "the site loads nothing from other hosts"
-    font = base.get("theme", {}).get("font", False)
-    if font is not False:
-        raise UsageError(f"{path}: theme 'font' must be false ({offline}: no web fonts)")
-    for key in ("analytics", "consent"):
-        if key in base.get("extra", {}):
-            raise UsageError(f"{path}: 'extra.{key}' is not allowed ({offline}: no trackers)")
-    for key in ("extra_css", "extra_javascript"):
-        for entry in base.get(key) or []:
-            target = entry.get("path") if isinstance(entry, dict) else entry
-            if not isinstance(target, str) or _REMOTE.match(target):
-                raise UsageError(
-                    f"{path}: '{key}' entry {reprlib.repr(target)} is not a file of the site "
-                    f"({offline})"
-                )
-    copyright_line = base.get("copyright")
-    if copyright_line is not None and (
-        not isinstance(copyright_line, str) or "<" in copyright_line
-    ):
-        raise UsageError(f"{path}: 'copyright' must be plain text (the theme writes it as HTML)")
-
-
-_REMOTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\")  # a scheme, or a host without one
-
-
-def _check_custom_dir(path: Path, custom: object) -> None:
-    """The theme's custom_dir is a folder inside the repository, other than the repository
-    itself, without symbolic links: MkDocs publishes every file in it."""
-    if custom is None:
-        return
-    root = path.parent
-    folder = root / custom if isinstance(custom, str) else root
-    if real_path(folder) == real_path(root) or leads_out(folder, root) or not folder.is_dir():
-        raise UsageError(
-            f"{path}: theme 'custom_dir' must be a folder inside the repository (such as "
-            "overrides/): MkDocs publishes every file in it"
-        )
-    for inside in folder.rglob("*"):
-        if inside.is_symlink():
-            raise UsageError(
-                f"{path}: theme 'custom_dir' holds a symbolic link ({inside}); MkDocs would "
-                "publish what it leads to, so replace it with the file itself"
-            )
-
-
-def _entry_name(entry: object) -> str:
-    """The name of a plugin or extension entry: 'toc', or {'toc': {...}}."""
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict) and len(entry) == 1:
-        return str(next(iter(entry)))
-    return repr(entry)
 
 
 class _Collector(logging.Handler):
@@ -162,6 +48,10 @@ def base_config(root: Path) -> tuple[Path, dict[str, Any]]:
     except UnreadableInput as exc:
         raise UsageError(f"{config_file}: {exc.reason}; it holds the site's settings") from None
     check_config_text(config_file, text)
+    try:  # MkDocs' reader expands aliases and keeps a key's last value: judged first
+        check_shape(config_file, text, MAX_CONFIG_VALUES, MAX_CONFIG_DEPTH)
+    except UnreadableFile as exc:
+        raise UsageError(str(exc)) from None
     try:
         base = yaml_load(text)
     except (yaml.YAMLError, MkDocsException) as exc:
