@@ -124,12 +124,17 @@ def test_the_seed_file_is_inside_the_repository(repo: Path) -> None:
             "'extra.homepage' must be an http(s) address or a path of the site",
         ),
         ("site_name: segboard\n", "site_name: segboard\nexclude_docs: '*'\n", "would leave pages"),
+        (
+            "extra:\n",
+            "copyright: !ENV [GITHUB_TOKEN, none]\nextra:\n",
+            "mkdocs.yml:53: '!ENV' reads a setting from the environment",
+        ),
     ],
     ids=[
         "inherit", "file-urls", "web-font", "analytics", "remote-script", "remote-style",
         "copyright-markup", "custom-dir-outside", "custom-dir-repository", "extension-option",
         "no-site-name", "snippets", "b64", "icons-outside", "icons-above", "site-name-quote",
-        "toggle-markup", "social-javascript", "homepage-data", "exclude-docs",
+        "toggle-markup", "social-javascript", "homepage-data", "exclude-docs", "env-tag",
     ],
 )  # fmt: skip
 def test_settings_that_publish_or_load_from_elsewhere_are_refused(

@@ -76,7 +76,7 @@ def check_shape(path: Path, text: str, max_values: int, max_depth: int) -> None:
     """Refuse YAML text that is nested deeper than `max_depth`, whose aliases expand to more
     than `max_values` values, or that gives a mapping's key twice (PyYAML keeps the last
     silently), judged from its node graph alone: no value is constructed, so a file whose tags
-    only its own reader knows (MkDocs' !ENV) is judged too. A syntax error is left to that
+    only its own reader knows (MkDocs' !relative) is judged too. A syntax error is left to that
     reader, which reports it in its own words."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)  # in Python: deep nesting raises

@@ -35,17 +35,30 @@ ALLOWED_MODULES = ("pymdownx.", "material.", "markdown.extensions.")
 # the site (Snippets also from the network): a pull request could publish the builder's files
 READING_EXTENSIONS = ("pymdownx.snippets", "pymdownx.b64")
 _PYTHON_TAG = re.compile(r"!!python/[a-z/]+:([A-Za-z0-9_.]*)")
+_ENV_TAG = re.compile(r"(?<![\w!])!ENV\b")  # MkDocs' tag for an environment variable's value
 
 
 def check_config_text(path: Path, text: str) -> None:
-    """Refuse Python tags in mkdocs.yml that name anything but the allowed packages."""
+    """Refuse Python tags in mkdocs.yml that name anything but the allowed packages, and
+    MkDocs' !ENV tag: a setting read from the environment of the machine that builds the site
+    could publish what only that machine holds (a token of the CI that deploys it)."""
     for match in _PYTHON_TAG.finditer(text):
         if not match.group(1).startswith(ALLOWED_MODULES):
-            line = text.count("\n", 0, match.start()) + 1
             raise UsageError(
-                f"{path}:{line}: {match.group(0)!r} would run code from outside MkDocs, "
-                "Material and PyMdown; segboard refuses it"
+                f"{path}:{_line(text, match.start())}: {match.group(0)!r} would run code from "
+                "outside MkDocs, Material and PyMdown; segboard refuses it"
             )
+    env = _ENV_TAG.search(text)
+    if env is not None:
+        raise UsageError(
+            f"{path}:{_line(text, env.start())}: '!ENV' reads a setting from the environment "
+            "of the machine that builds the site, which could publish what only it holds; "
+            "write the value itself"
+        )
+
+
+def _line(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
 
 
 def check_config(path: Path, base: dict[str, Any]) -> None:
