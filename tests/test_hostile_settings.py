@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.active_content import active_content
 from generator.site.engine_settings import check_config
 from generator.site.offline import remote_loads
 
@@ -244,3 +245,57 @@ def test_plain_settings_and_links_of_the_site_or_the_web_are_kept(tmp_path: Path
             },
         },
     )
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "listed"),
+    [
+        ("docs/en/about.md", "\n[click](javascript:alert(1))\n", "about/index.html: href="),
+        ("docs/zh/about.md", '\n<p onmouseover="x()">p</p>\n', "zh/about/index.html: an event"),
+        ("docs/en/about.md", "\n<script>alert(1)</script>\n", "a script element in the page's"),
+        (
+            "overrides/main.html",
+            '{% extends "base.html" %}{% block content %}{{ super() }}'
+            '<a href="&#106;avascript:x()">x</a>{% endblock %}',
+            "index.html: href='javascript:x()'",
+        ),
+    ],
+    ids=["markdown-link", "handler", "inline-script", "theme-template-entity"],
+)
+def test_a_site_source_that_runs_code_fails_the_build(
+    site_repo: Path, place: str, text: str, listed: str
+) -> None:
+    """A hand-written page or the theme's folder that would make a page run code (a javascript:
+    link, an event handler, a script in the content) fails the build (exit status 1), named."""
+    path = site_repo / place
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(text)
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 1, completed.stderr
+    assert "a page would run code that segboard did not write" in completed.stderr
+    assert listed in completed.stderr and "Traceback" not in completed.stderr
+    assert not (site_repo / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ('<a href="javascript:alert(1)">x</a>', ["href='javascript:alert(1)'"]),
+        ('<a href=" Java\tScript:x">x</a>', ["href=' java\\tscript:x'"]),
+        ('<a href="&#x6A;avascript:x">x</a>', ["href='javascript:x'"]),
+        ('<form action="vbscript:x">', ["action='vbscript:x'"]),
+        ('<svg><a xlink:href="javascript:x"></a></svg>', ["xlink:href='javascript:x'"]),
+        ('<iframe src="data:text/html,<b>x</b>">', ["src='data:text/html,<b'"]),
+        ('<iframe srcdoc="<b>x</b>">', ["a frame's inline page (srcdoc=)"]),
+        ("<img src=x onerror=alert(1)>", ["an event handler (onerror=)"]),
+        ("<article><script>x()</script></article>", ["a script element in the page's content"]),
+        ('<img src="data:image/png;base64,AAAA">', []),  # a picture
+        ('<a href="https://example.org/?q=javascript:x">x</a>', []),  # not the scheme
+        ('<a title="javascript:x" href="docs/">x</a>', []),  # a title is not followed
+        ("<p>write onclick= or javascript: in text</p>", []),  # text, not a tag
+        ("<script>theme()</script><article><p>x</p></article>", []),  # the theme's, outside
+    ],
+)  # fmt: skip
+def test_what_in_a_page_would_run_code(html: str, found: list[str]) -> None:
+    assert active_content(html) == found

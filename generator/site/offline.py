@@ -1,4 +1,5 @@
-"""The site works offline: nothing in a built page loads from another host.
+"""The site works offline: nothing in a built page loads from another host (and, through
+site/active_content.py, nothing in it runs code that segboard did not write).
 
 Record text reaches pages escaped, so only what the repository's own site sources put there could
 load from elsewhere: a hand-written page's image or raw HTML, a template of the theme's
@@ -12,6 +13,7 @@ import re
 from pathlib import Path
 
 from generator.errors import DataError
+from generator.site.active_content import active_content
 
 # tags that make a browser fetch what an attribute names, and those attributes
 _LOADING_TAG = re.compile(
@@ -61,21 +63,40 @@ def remote_loads(text: str, css: bool = False) -> list[str]:
 
 def check_offline(site: Path, shown_in: str = "") -> None:
     """Raise DataError listing each page (or style sheet) of the built `site` folder that would
-    load something from another host; `shown_in` is the folder the site is published in (zh/
-    for a language below the first), put before each page's path."""
-    problems = []
+    load something from another host, and each page that would run code segboard did not write
+    (site/active_content.py); `shown_in` is the folder the site is published in (zh/ for a
+    language below the first), put before each page's path."""
+    loads: list[str] = []
+    runs: list[str] = []
     for path in sorted(site.rglob("*")):
         if path.suffix not in (".html", ".css") or not path.is_file() or path.is_symlink():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
-        for target in remote_loads(text, css=path.suffix == ".css"):
-            problems.append(f"  {shown_in}{path.relative_to(site)}: {target[:120]}")
-    if problems:
-        listed = problems[:MAX_LISTED]
-        if len(problems) > MAX_LISTED:
-            listed.append(f"  ... and {len(problems) - MAX_LISTED} more")
-        raise DataError(
+        shown = f"  {shown_in}{path.relative_to(site)}"
+        loads += [
+            f"{shown}: {target[:120]}" for target in remote_loads(text, css=path.suffix == ".css")
+        ]
+        if path.suffix == ".html":
+            runs += [f"{shown}: {finding}" for finding in active_content(text)]
+    sections = []
+    if loads:
+        sections.append(
             "the site would load from other hosts, and it must work offline (no CDN, web fonts "
             "or trackers): put the file in docs/ or overrides/ and link it there, or remove it\n"
-            + "\n".join(listed)
+            + _listed(loads)
         )
+    if runs:
+        sections.append(
+            "a page would run code that segboard did not write (an event handler, a "
+            "javascript: or data: address, a script in the page's content): remove it from the "
+            "hand-written page, its front matter or the theme's template\n" + _listed(runs)
+        )
+    if sections:
+        raise DataError("\n".join(sections))
+
+
+def _listed(problems: list[str]) -> str:
+    listed = problems[:MAX_LISTED]
+    if len(problems) > MAX_LISTED:
+        listed.append(f"  ... and {len(problems) - MAX_LISTED} more")
+    return "\n".join(listed)
