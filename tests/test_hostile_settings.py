@@ -184,15 +184,23 @@ def test_a_site_source_that_loads_from_another_host_fails_the_build(
 ) -> None:
     """The site works offline: an image, frame, script or style from another host, put there by
     a hand-written page or the theme's folder, fails the build (exit status 1) and is named."""
+    stderr = failed_build_with(site_repo, place, text)
+    assert "the site would load from other hosts, and it must work offline" in stderr
+    assert listed in stderr
+
+
+def failed_build_with(site_repo: Path, place: str, text: str) -> str:
+    """What a build says after `text` is added to the site source at `place`; it must fail
+    (exit status 1) without a traceback and leave no site."""
     path = site_repo / place
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as stream:
         stream.write(text)
     completed = run_segboard("build", cwd=site_repo)
     assert completed.returncode == 1, completed.stderr
-    assert "the site would load from other hosts, and it must work offline" in completed.stderr
-    assert listed in completed.stderr and "Traceback" not in completed.stderr
+    assert "Traceback" not in completed.stderr
     assert not (site_repo / "site").exists()
+    return completed.stderr
 
 
 @pytest.mark.parametrize(
@@ -267,15 +275,9 @@ def test_a_site_source_that_runs_code_fails_the_build(
 ) -> None:
     """A hand-written page or the theme's folder that would make a page run code (a javascript:
     link, an event handler, a script in the content) fails the build (exit status 1), named."""
-    path = site_repo / place
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as stream:
-        stream.write(text)
-    completed = run_segboard("build", cwd=site_repo)
-    assert completed.returncode == 1, completed.stderr
-    assert "a page would run code that segboard did not write" in completed.stderr
-    assert listed in completed.stderr and "Traceback" not in completed.stderr
-    assert not (site_repo / "site").exists()
+    stderr = failed_build_with(site_repo, place, text)
+    assert "a page would run code that segboard did not write" in stderr
+    assert listed in stderr
 
 
 @pytest.mark.parametrize(
