@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from generator.records.validation import validate_repository
 from generator.site.build import build_site, write_pages
@@ -191,6 +192,15 @@ def test_names_cannot_inject_markup(hostile_site: Path) -> None:
     ) in page
     paper = (hostile_site / "papers/hostile2020/index.html").read_text()
     assert "<title>&lt;/title&gt;&lt;script&gt;" in paper
+    # the theme's search shows an entry's title and text as HTML: a row's entry is escaped
+    for index in (
+        hostile_site / "search/search_index.json",
+        hostile_site / "zh/search/search_index.json",
+    ):
+        entries = json.loads(index.read_text())["docs"]
+        (row,) = [e for e in entries if e["location"].endswith("#ade20k--val--hostile")]
+        assert row["title"] == str(escape(HOSTILE_MODEL))
+        assert "<" not in row["title"] + row["text"] and '"' not in row["title"]
 
 
 def test_every_kind_of_page_shows_record_text_only_as_text(repo: Path) -> None:

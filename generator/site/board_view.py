@@ -15,7 +15,7 @@ from generator.records.model import Catalog, Result
 from generator.records.places import result_repo_path
 from generator.site.badges import badge_path
 from generator.site.charts import Point, progress_svg
-from generator.site.markup import safe_url
+from generator.site.markup import esc, safe_url
 
 Row = dict[str, Any]  # a leaderboard row, as ranking.boards gives it
 # A row's search entry outweighs a page's text: the theme cuts a query at each hyphen and looks
@@ -158,7 +158,8 @@ def board_chart(board: dict[str, Any], view: BoardView, title: str, x_label: str
 
 def search_entries(board: dict[str, Any], view: BoardView, url: str, where: str) -> list[Row]:
     """One search entry per row: found by model, method and backbone (and `where`, the dataset
-    and split), leading to the row on the page at `url`."""
+    and split), leading to the row on the page at `url`. Title and text are escaped: the
+    theme's search shows its entries as HTML, as the engine's own entries are."""
     entries = []
     for item in view.rows:
         row = item["row"]
@@ -167,8 +168,8 @@ def search_entries(board: dict[str, Any], view: BoardView, url: str, where: str)
         entries.append(
             {
                 "location": f"{url}#{item['anchor']}",
-                "title": row["model"],
-                "text": " · ".join(w for w in words if w),
+                "title": esc(row["model"]),
+                "text": esc(" · ".join(w for w in words if w)),
                 "boost": ROW_SEARCH_BOOST,
             }
         )
