@@ -12,6 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.records.rules.links import _host_problem
 from generator.records.validation import validate_repository
 from generator.records.yamlfile import load_text
 
@@ -209,3 +210,28 @@ def test_the_validator_never_raises_on_random_records(
 def record_is_complete(record: dict[str, object]) -> bool:
     """A random record passes only if it has every required field (which is very unlikely)."""
     return {"dataset", "split", "model", "method", "paper", "metrics", "source"} <= set(record)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://arxiv.org/abs/1612.01105", None),
+        ("https://8.8.8.8/x", None),
+        ("https://[2001:4860:4860::8888]/", None),
+        ("http://localhost:8000/", "names 'localhost', a host of the local machine"),
+        ("http://LOCALHOST./", "names 'localhost', a host of the local machine"),
+        ("http://printer.local/", "names 'printer.local', a host of the local machine"),
+        ("http://db.internal/", "names 'db.internal', a host of the local machine"),
+        ("http://10.1.2.3/", "names 10.1.2.3, which is not an address of the public internet"),
+        ("http://192.168.0.1/", "names 192.168.0.1, which is not an address"),
+        ("http://[::1]/", "names ::1, which is not an address"),
+        ("http://[fd00::1]/", "names fd00::1, which is not an address"),
+        ("http://127.1/", "names 127.0.0.1,"),
+        ("http://0x7f000001/", "names 127.0.0.1,"),
+        ("http://0.0.0.0/", "names 0.0.0.0,"),
+        ("https://token@github.com/o/r", "holds a user name or password"),
+    ],
+)
+def test_links_must_name_public_hosts(url: str, problem: str | None) -> None:
+    found = _host_problem(url)
+    assert found == problem if problem is None else (found is not None and problem in found)

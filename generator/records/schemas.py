@@ -151,7 +151,7 @@ def _problems_for(err: Any, document: Document) -> Iterator[Problem]:
         for name in err.validator_value:
             if name not in err.instance:
                 where_missing = where if path else document.where(())
-                place = f" in {_dotted(path)}" if path else ""
+                place = f" in {dotted(path)}" if path else ""
                 yield error(
                     document.path,
                     where_missing,
@@ -159,10 +159,10 @@ def _problems_for(err: Any, document: Document) -> Iterator[Problem]:
                     f"missing required field {name!r}{place}",
                 )
         return
-    field = _dotted(path) if path else "the record"
+    field = dotted(path) if path else "the record"
     if "propertyNames" in err.schema_path:
         where = document.where((*path, err.instance))
-        field = f"the key {err.instance!r} in {_dotted(path)}"
+        field = f"the key {err.instance!r} in {dotted(path)}"
     if kind == "type":
         message = _type_message(err, document, path)
     elif kind == "enum":
@@ -189,7 +189,7 @@ def _problems_for(err: Any, document: Document) -> Iterator[Problem]:
     yield error(document.path, where, f"schema-{kind}", f"{field}: {message}")
 
 
-def _dotted(path: JsonPath) -> str:
+def dotted(path: JsonPath) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

@@ -18,6 +18,7 @@ from generator.records.rules.identity import (
     ids_match_files,
     names_are_unambiguous,
 )
+from generator.records.rules.links import links_name_public_hosts
 from generator.records.rules.reproductions import reproductions_name_their_claims
 from generator.records.rules.results import (
     names_match_fields,
@@ -41,6 +42,7 @@ RECORD_RULES: tuple[Rule, ...] = (
     no_duplicate_results,
     percentages_are_not_fractions,
     weights_links_are_plausible,
+    links_name_public_hosts,
     curation_is_well_formed,
     names_are_plainly_written,
     names_are_not_formulas,

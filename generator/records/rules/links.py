@@ -1,0 +1,109 @@
+"""Rules on the addresses records link to: each names a host of the public internet, without a
+user name or password.
+
+A record is published. A link to the machine that reads it (localhost, 127.0.0.1), to a private
+network (10.0.0.0/8, 192.168.0.0/16, fd00::/8) or to a cloud's metadata address
+(169.254.169.254) leads a reader nowhere, and `segboard links` would request it from the
+machine that checks links, a CI runner inside such a network. Addresses are read as a
+resolver reads them: '127.1', '2130706433' and '0x7f000001' are 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+import socket
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.problems import Problem, error
+from generator.records.model import Catalog
+from generator.records.schemas import dotted
+from generator.records.yamlfile import JsonPath
+
+# names that never leave the machine or its network (RFC 6761, 6762, 8375; and common use)
+_LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan")
+_SCHEMES = ("http://", "https://")
+_NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")  # what inet_aton may read as an IPv4 address
+
+
+def links_name_public_hosts(catalog: Catalog) -> Iterator[Problem]:
+    documents = [r.document for r in catalog.results]
+    documents += [d.document for d in catalog.datasets.values()]
+    documents += [p.document for p in catalog.papers.values()]
+    if catalog.metrics_document is not None:
+        documents.append(catalog.metrics_document)
+    for document in documents:
+        if not any(_host_problem(url) for url in _addresses(document.data)):
+            continue  # nearly every record: its paths are not worth making
+        for path, url in _links(document.data):
+            problem = _host_problem(url)
+            if problem is not None:
+                yield error(
+                    document.path,
+                    document.where(path),
+                    "link-host",
+                    f"{dotted(path)}: {url[:80]!r} {problem}",
+                )
+
+
+def _addresses(data: Any) -> list[str]:
+    """Every text of a record that is an http(s) address (as the schema writes them)."""
+    found, stack = [], [data]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+        elif type(value) is str and value.startswith(_SCHEMES):
+            found.append(value)
+    return found
+
+
+def _links(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """`_addresses` with the path of each."""
+    if isinstance(value, str):
+        if value.startswith(_SCHEMES):
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _links(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _links(item, (*path, index))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same papers' and repositories' links recur
+def _host_problem(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None  # the schema reports an address it cannot read
+    if parts.username is not None or parts.password is not None:
+        return "holds a user name or password (user:password@); links are published: remove it"
+    if host == "localhost" or host.endswith(_LOCAL_NAMES):
+        return f"names {host!r}, a host of the local machine or network; link to a public page"
+    address = _address(host)
+    if address is not None and not address.is_global:
+        return (
+            f"names {address}, which is not an address of the public internet (loopback, "
+            "private, link-local or reserved); link to a public page"
+        )
+    return None
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.fullmatch(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
