@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.records.rules.links import _host_problem
+from generator.records.rules.links import host_problem
 from generator.records.validation import validate_repository
 from generator.records.yamlfile import load_text
 
@@ -233,5 +233,5 @@ def record_is_complete(record: dict[str, object]) -> bool:
     ],
 )
 def test_links_must_name_public_hosts(url: str, problem: str | None) -> None:
-    found = _host_problem(url)
+    found = host_problem(url)
     assert found == problem if problem is None else (found is not None and problem in found)

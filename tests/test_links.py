@@ -496,3 +496,24 @@ def test_the_cache_stays_inside_the_repository(repo: Path) -> None:
     completed = run_segboard("links", cwd=repo)
     assert completed.returncode == 2
     assert "cache_file must be a path inside the repository" in completed.stderr
+
+
+def test_a_public_page_that_redirects_into_a_private_network_is_not_followed() -> None:
+    """A public page may not lead the checker into the network it runs in (a cloud's metadata
+    address, a service on localhost); a local server's redirects to itself are followed."""
+    target, problem = linkfetch.redirect_target(
+        "https://example.org/paper", "http://169.254.169.254/latest/meta-data/"
+    )
+    assert target == "http://169.254.169.254/latest/meta-data/"
+    assert problem == (
+        "redirects into a local or private network (http://169.254.169.254/latest/meta-data/: "
+        "it names 169.254.169.254, which is not an address of the public internet (loopback, "
+        "private, link-local or reserved))"
+    )
+    assert "local or private network" in str(
+        linkfetch.redirect_target("https://example.org/", "http://localhost:8080/admin")[1]
+    )
+    assert linkfetch.redirect_target("http://127.0.0.1:8000/a", "/b") == (
+        "http://127.0.0.1:8000/b",
+        None,
+    )

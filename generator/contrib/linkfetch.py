@@ -33,6 +33,7 @@ from generator.contrib.links import (
     LinkReport,
     offline_problem,
 )
+from generator.records.rules.links import host_problem
 
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_FETCHES = 10  # a redirect chain longer than this is reported as broken
@@ -88,6 +89,11 @@ def redirect_target(current: str, location: str) -> tuple[str, str | None]:
     problem = offline_problem(target)
     if problem is not None:
         return target, f"redirects to {shown}: {problem}"
+    # a public page that leads into the checking machine's own network (its cloud's metadata
+    # address, a service on localhost) is not followed; a local test server's own redirects are
+    leads_in = host_problem(target)
+    if leads_in is not None and host_problem(current) is None:
+        return target, f"redirects into a local or private network ({shown}: it {leads_in})"
     return target, None
 
 

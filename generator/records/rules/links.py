@@ -36,17 +36,23 @@ def links_name_public_hosts(catalog: Catalog) -> Iterator[Problem]:
     if catalog.metrics_document is not None:
         documents.append(catalog.metrics_document)
     for document in documents:
-        if not any(_host_problem(url) for url in _addresses(document.data)):
+        if not any(host_problem(url) for url in _addresses(document.data)):
             continue  # nearly every record: its paths are not worth making
         for path, url in _links(document.data):
-            problem = _host_problem(url)
+            problem = host_problem(url)
             if problem is not None:
                 yield error(
                     document.path,
                     document.where(path),
                     "link-host",
-                    f"{dotted(path)}: {url[:80]!r} {problem}",
+                    f"{dotted(path)}: {url[:80]!r} {problem}; {_advice(problem)}",
                 )
+
+
+def _advice(problem: str) -> str:
+    if "password" in problem:
+        return "records are published, so remove it"
+    return "records link to public pages, so link to one"
 
 
 def _addresses(data: Any) -> list[str]:
@@ -77,21 +83,23 @@ def _links(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same papers' and repositories' links recur
-def _host_problem(url: str) -> str | None:
+def host_problem(url: str) -> str | None:
+    """Why `url` does not lead to a public host, in a few words ('names ...', 'holds ...'), or
+    None when it does (or cannot be read: the schema reports that)."""
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".")
     except ValueError:
         return None  # the schema reports an address it cannot read
     if parts.username is not None or parts.password is not None:
-        return "holds a user name or password (user:password@); links are published: remove it"
+        return "holds a user name or password (user:password@)"
     if host == "localhost" or host.endswith(_LOCAL_NAMES):
-        return f"names {host!r}, a host of the local machine or network; link to a public page"
+        return f"names {host!r}, a host of the local machine or network"
     address = _address(host)
     if address is not None and not address.is_global:
         return (
             f"names {address}, which is not an address of the public internet (loopback, "
-            "private, link-local or reserved); link to a public page"
+            "private, link-local or reserved)"
         )
     return None
 
