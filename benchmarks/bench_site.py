@@ -317,6 +317,8 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=3, help="paired runs (default 3)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args()
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep} is not empty: remove it, or name a new folder")
     root = args.keep or Path(tempfile.mkdtemp(prefix="segboard-site-bench-"))
     try:
         make_repository(root, args.datasets, args.results)
