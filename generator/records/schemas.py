@@ -189,7 +189,20 @@ def _problems_for(err: Any, document: Document) -> Iterator[Problem]:
     yield error(document.path, where, f"schema-{kind}", f"{field}: {message}")
 
 
+def texts(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """Every text in a record's (or a settings file's) data, with the path that leads to it."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from texts(item, (*path, index))
+
+
 def dotted(path: JsonPath) -> str:
+    """A path as a reader writes it: 'weights[0].url'."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

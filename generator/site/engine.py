@@ -14,15 +14,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from generator.errors import DataError, UsageError
-from generator.interop.foreign_yaml import UnreadableFile, check_shape
 from generator.reading import UnreadableInput, read_text, real_path
-from generator.site.engine_settings import (
-    MAX_CONFIG_BYTES,
-    MAX_CONFIG_DEPTH,
-    MAX_CONFIG_VALUES,
-    check_config,
-    check_config_text,
-)
+from generator.site.engine_settings import MAX_CONFIG_BYTES, check_config, check_config_text
 from generator.site.i18n import LANGUAGE_NAMES, LANGUAGES
 from generator.site.markup import safe_url
 
@@ -48,10 +41,6 @@ def base_config(root: Path) -> tuple[Path, dict[str, Any]]:
     except UnreadableInput as exc:
         raise UsageError(f"{config_file}: {exc.reason}; it holds the site's settings") from None
     check_config_text(config_file, text)
-    try:  # MkDocs' reader expands aliases and keeps a key's last value: judged first
-        check_shape(config_file, text, MAX_CONFIG_VALUES, MAX_CONFIG_DEPTH)
-    except UnreadableFile as exc:
-        raise UsageError(str(exc)) from None
     try:
         base = yaml_load(text)
     except (yaml.YAMLError, MkDocsException) as exc:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 import reprlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from generator.errors import UsageError
+from generator.interop.foreign_yaml import UnreadableFile, check_shape
 from generator.reading import leads_out, real_path
+from generator.records.schemas import dotted, texts
+from generator.records.yamlfile import JsonPath
 from generator.site.markup import safe_url
 
 MAX_CONFIG_BYTES = 256 * 1024
@@ -39,9 +41,11 @@ _ENV_TAG = re.compile(r"(?<![\w!])!ENV\b")  # MkDocs' tag for an environment var
 
 
 def check_config_text(path: Path, text: str) -> None:
-    """Refuse Python tags in mkdocs.yml that name anything but the allowed packages, and
-    MkDocs' !ENV tag: a setting read from the environment of the machine that builds the site
-    could publish what only that machine holds (a token of the CI that deploys it)."""
+    """Refuse Python tags in mkdocs.yml that name anything but the allowed packages; MkDocs'
+    !ENV tag (a setting read from the environment of the machine that builds the site could
+    publish what only that machine holds, a token of the CI that deploys it); and, since
+    MkDocs' reader expands aliases and keeps a key's last value, alias bombs, deep nesting and
+    keys given twice."""
     for match in _PYTHON_TAG.finditer(text):
         if not match.group(1).startswith(ALLOWED_MODULES):
             raise UsageError(
@@ -55,6 +59,10 @@ def check_config_text(path: Path, text: str) -> None:
             "of the machine that builds the site, which could publish what only it holds; "
             "write the value itself"
         )
+    try:
+        check_shape(path, text, MAX_CONFIG_VALUES, MAX_CONFIG_DEPTH)
+    except UnreadableFile as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _line(text: str, index: int) -> int:
@@ -143,17 +151,16 @@ _REMOTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\")  # a scheme, or a host w
 # settings the theme writes into every page as they are (MkDocs' templates do not escape)
 THEME_TEXT = ("site_name", "site_description", "site_author", "repo_name", "theme", "extra")
 THEME_LINKS = (("extra", "homepage"), ("extra", "social", "*", "link"))  # written as href="..."
-Where = tuple[str | int, ...]  # keys and list positions, from the top of the settings
 
 
 def _check_theme_text(path: Path, base: dict[str, Any]) -> None:
     """Text the theme writes into the pages holds no markup ('<', '>' or '"' would start a tag
     or end an attribute), and its links are http(s) addresses or paths of the site, never a
     javascript: or data: link. `extra.alternate` is segboard's own (see mkdocs_config)."""
-    for where, value in _strings({key: base[key] for key in THEME_TEXT if key in base}):
+    for where, value in texts({key: base[key] for key in THEME_TEXT if key in base}):
         if where[:2] == ("extra", "alternate"):
             continue
-        name = _named(where)
+        name = dotted(where)
         if any(char in value for char in '<>"'):
             raise UsageError(
                 f"{path}: '{name}' must be plain text: the theme writes it into the pages as "
@@ -166,19 +173,7 @@ def _check_theme_text(path: Path, base: dict[str, Any]) -> None:
             )
 
 
-def _strings(value: object, where: Where = ()) -> Iterator[tuple[Where, str]]:
-    """Every text in a settings value, with the keys (and list positions) that lead to it."""
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*where, str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*where, index))
-
-
-def _is_link(where: Where) -> bool:
+def _is_link(where: JsonPath) -> bool:
     """Whether the theme writes this setting as a link (THEME_LINKS; '*' is any position)."""
     return any(
         len(where) == len(link)
@@ -188,11 +183,6 @@ def _is_link(where: Where) -> bool:
         )
         for link in THEME_LINKS
     )
-
-
-def _named(where: Where) -> str:
-    """'extra.social[0].link'."""
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where)[1:]
 
 
 def _check_custom_dir(path: Path, custom: object) -> None:

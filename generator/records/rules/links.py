@@ -20,8 +20,7 @@ from urllib.parse import urlsplit
 
 from generator.problems import Problem, error
 from generator.records.model import Catalog
-from generator.records.schemas import dotted
-from generator.records.yamlfile import JsonPath
+from generator.records.schemas import dotted, texts
 
 # names that never leave the machine or its network (RFC 6761, 6762, 8375; and common use)
 _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan")
@@ -38,8 +37,8 @@ def links_name_public_hosts(catalog: Catalog) -> Iterator[Problem]:
     for document in documents:
         if not any(host_problem(url) for url in _addresses(document.data)):
             continue  # nearly every record: its paths are not worth making
-        for path, url in _links(document.data):
-            problem = host_problem(url)
+        for path, url in texts(document.data):
+            problem = host_problem(url) if url.startswith(_SCHEMES) else None
             if problem is not None:
                 yield error(
                     document.path,
@@ -56,7 +55,8 @@ def _advice(problem: str) -> str:
 
 
 def _addresses(data: Any) -> list[str]:
-    """Every text of a record that is an http(s) address (as the schema writes them)."""
+    """Every text of a record that is an http(s) address (as the schema writes them): a flat
+    walk, three times as fast as `texts`, which makes each text's path as well."""
     found, stack = [], [data]
     while stack:
         value = stack.pop()
@@ -67,19 +67,6 @@ def _addresses(data: Any) -> list[str]:
         elif type(value) is str and value.startswith(_SCHEMES):
             found.append(value)
     return found
-
-
-def _links(value: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
-    """`_addresses` with the path of each."""
-    if isinstance(value, str):
-        if value.startswith(_SCHEMES):
-            yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _links(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _links(item, (*path, index))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same papers' and repositories' links recur
