@@ -230,6 +230,9 @@ def record_is_complete(record: dict[str, object]) -> bool:
         ("http://0x7f000001/", "names 127.0.0.1,"),
         ("http://0.0.0.0/", "names 0.0.0.0,"),
         ("https://token@github.com/o/r", "holds a user name or password"),
+        ("http://downlo[[ad]]/w.pth", "cannot be read as an address"),
+        ("http://[example.org]/", "cannot be read as an address"),
+        ("http://[::1/", "cannot be read as an address"),
     ],
 )
 def test_links_must_name_public_hosts(url: str, problem: str | None) -> None:

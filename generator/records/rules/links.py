@@ -1,5 +1,5 @@
-"""Rules on the addresses records link to: each names a host of the public internet, without a
-user name or password.
+"""Rules on the addresses records link to: each can be read as an address, and names a host of
+the public internet, without a user name or password.
 
 A record is published. A link to the machine that reads it (localhost, 127.0.0.1), to a private
 network (10.0.0.0/8, 192.168.0.0/16, fd00::/8) or to a cloud's metadata address
@@ -26,6 +26,10 @@ from generator.records.schemas import dotted, texts
 _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan")
 _SCHEMES = ("http://", "https://")
 _NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")  # what inet_aton may read as an IPv4 address
+UNREADABLE = (
+    "cannot be read as an address: square brackets may only enclose an IPv6 address as the "
+    "whole host ('http://[2001:db8::1]/')"
+)
 
 
 def links_name_public_hosts(catalog: Catalog) -> Iterator[Problem]:
@@ -51,6 +55,8 @@ def links_name_public_hosts(catalog: Catalog) -> Iterator[Problem]:
 def _advice(problem: str) -> str:
     if "password" in problem:
         return "records are published, so remove it"
+    if problem == UNREADABLE:
+        return "copy the address from the browser's address bar"
     return "records link to public pages, so link to one"
 
 
@@ -71,13 +77,13 @@ def _addresses(data: Any) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 16)  # the same papers' and repositories' links recur
 def host_problem(url: str) -> str | None:
-    """Why `url` does not lead to a public host, in a few words ('names ...', 'holds ...'), or
-    None when it does (or cannot be read: the schema reports that)."""
+    """Why `url` does not lead to a public host, in a few words ('names ...', 'holds ...',
+    'cannot be read ...'), or None when it does."""
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".")
-    except ValueError:
-        return None  # the schema reports an address it cannot read
+    except ValueError:  # the schema's pattern lets 'http://x[y]/' through; no URL reader does
+        return UNREADABLE
     if parts.username is not None or parts.password is not None:
         return "holds a user name or password (user:password@)"
     if host == "localhost" or host.endswith(_LOCAL_NAMES):

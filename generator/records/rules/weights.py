@@ -16,7 +16,10 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com")
 
 @functools.lru_cache(maxsize=1 << 16)  # a serving process checks the same links each time
 def _normal_url(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an address no URL reader reads (rule link-host reports it)
+        return url
     path = parts.path.rstrip("/")
     if path.endswith(".git"):
         path = path[: -len(".git")]
