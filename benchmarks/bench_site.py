@@ -10,6 +10,10 @@ Measured in one run, on the same generated repository:
     Like `segboard build`, it is timed as a new process (starting Python, importing MkDocs),
     the languages built side by side as the build builds them;
   * generation: validation plus writing every page of both languages (no MkDocs, no cache);
+  * MkDocs alone on segboard's pages: the engine's share of a build, timed as the baseline is,
+    on the Markdown pages `segboard build` writes (an empty slot where each table goes) and
+    with the engine set up as the build sets it up (jieba's word list read whole); what a cold
+    build takes beyond it is segboard's own work (validation, tables, data files, checks);
   * segboard build, cold: the whole command with build/ and site/ removed first (a fresh clone),
     on a machine that has built a site before: what is kept per machine (Python's compiled
     modules, the theme's compiled templates, jieba's word list) is there, as after the warm-up;
@@ -166,19 +170,24 @@ def _cell(text: str) -> str:
 
 
 def prepare_baseline(root: Path) -> None:
-    """Write the baseline's pages (plain Markdown tables) once, and each language's nav."""
+    """Write the baseline's pages (plain Markdown tables) once, and each language's nav; and
+    segboard's own pages (an empty slot per leaderboard, as `segboard build` gives MkDocs)."""
     catalog = validate_repository(root).catalog
-    docs = root / "baseline-docs"
-    navs = {}
-    for lang in LANGUAGES:
-        content = MarkdownTablePages(catalog, lang, handwritten_pages(root, lang)).write()
-        navs[lang] = content.nav
-        for path, text in {**content.pages, **content.files}.items():
-            target = docs / lang / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        shutil.copytree(REPO / "generator" / "site" / "assets", docs / lang / "assets")
-    (docs / "nav.json").write_text(json.dumps(navs, ensure_ascii=False), encoding="utf-8")
+    for folder, writer in ((BASELINE_DOCS, MarkdownTablePages), (ENGINE_DOCS, PageWriter)):
+        docs = root / folder
+        navs = {}
+        for lang in LANGUAGES:
+            content = writer(catalog, lang, handwritten_pages(root, lang)).write()
+            navs[lang] = content.nav
+            for path, text in {**content.pages, **content.files}.items():
+                target = docs / lang / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            shutil.copytree(REPO / "generator" / "site" / "assets", docs / lang / "assets")
+        (docs / "nav.json").write_text(json.dumps(navs, ensure_ascii=False), encoding="utf-8")
+
+
+BASELINE_DOCS, ENGINE_DOCS = "baseline-docs", "engine-docs"
 
 
 # The baseline as a process of its own, as `segboard build` is timed: both pay for starting
@@ -186,13 +195,15 @@ def prepare_baseline(root: Path) -> None:
 BASELINE_PROGRAM = """
 import json, multiprocessing, os, sys
 from pathlib import Path
-from generator.site.engine import environment, mkdocs_build, mkdocs_config
-root = Path(sys.argv[1])
-navs = json.loads((root / "baseline-docs" / "nav.json").read_text(encoding="utf-8"))
+from generator.site.engine import environment, mkdocs_build, mkdocs_config, prepare_engine
+root, docs = Path(sys.argv[1]), Path(sys.argv[1]) / sys.argv[2]
+navs = json.loads((docs / "nav.json").read_text(encoding="utf-8"))
 
 def build(lang):  # apart: MkDocs empties its output folder first
+    if docs.name == "engine-docs":  # as `segboard build` sets the engine up
+        prepare_engine(lang)
     target = root / "baseline-site" / lang
-    mkdocs_build(mkdocs_config(root, lang, root / "baseline-docs" / lang, target, navs[lang]))
+    mkdocs_build(mkdocs_config(root, lang, docs / lang, target, navs[lang]))
 
 with environment("SOURCE_DATE_EPOCH", "0"):
     workers = min(len(navs), os.cpu_count() or 1)
@@ -205,12 +216,16 @@ with environment("SOURCE_DATE_EPOCH", "0"):
 """
 
 
-def time_baseline(root: Path) -> float:
-    """MkDocs on the baseline's pages in a new process, the languages built side by side on as
-    many cores as `segboard build` uses for them (one process per language, up to the cores)."""
+def time_baseline(root: Path, docs: str = BASELINE_DOCS) -> float:
+    """MkDocs on the baseline's pages (or, with `docs=ENGINE_DOCS`, on segboard's own) in a new
+    process, the languages built side by side on as many cores as `segboard build` uses for
+    them (one process per language, up to the cores)."""
     start = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-c", BASELINE_PROGRAM, str(root)], capture_output=True, text=True, env=ENV
+        [sys.executable, "-c", BASELINE_PROGRAM, str(root), docs],
+        capture_output=True,
+        text=True,
+        env=ENV,
     )
     elapsed = time.perf_counter() - start
     if completed.returncode != 0:
@@ -250,25 +265,33 @@ def time_build(root: Path, cold: bool = True, first: bool = False) -> float:
     return elapsed
 
 
-BENCH_RECORD = "data/results/bench-set-07/val/bench-net-5-coco.yaml"
-BENCH_PAGE = "datasets/bench-set-07/"
+def changed_result(datasets: int, results: int) -> tuple[str, str]:
+    """The record the runs change (the eighth dataset's sixth result, or the last there is),
+    and its dataset's page."""
+    dataset = f"bench-set-{min(7, datasets - 1):02d}"
+    record = f"data/results/{dataset}/val/bench-net-{min(5, results - 1)}-coco.yaml"
+    return record, f"datasets/{dataset}/"
 
 
-def change_record(root: Path, score: str) -> None:
-    """Give one result the score `score` (a text no page holds yet)."""
-    path = root / BENCH_RECORD
+def change_record(root: Path, record: str, score: str) -> None:
+    """Give the result `record` the score `score` (a text no page holds yet)."""
+    path = root / record
     text = re.sub(r"(?m)^  miou: .*$", f"  miou: {score}", path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
 
 
-def time_changed_build(root: Path, score: str) -> float:
-    change_record(root, score)
+def time_changed_build(root: Path, record: str, score: str) -> float:
+    change_record(root, record, score)
     return time_build(root, cold=False)
 
 
-def time_serve(root: Path, scores: list[str]) -> tuple[list[float], list[str]]:
-    """Start `segboard serve`; for each score, save the record with it and time how long the
-    served page takes to show it. Returns the times and the server's own rebuild lines."""
+def time_serve(
+    root: Path, changed: tuple[str, str], scores: list[str]
+) -> tuple[list[float], list[str]]:
+    """Start `segboard serve`; for each score, save the record `changed` names with it and
+    time how long the served page takes to show it. Returns the times and the server's own
+    rebuild lines."""
+    record, shown_on = changed
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", "0"],
         stderr=subprocess.PIPE,
@@ -287,12 +310,12 @@ def time_serve(root: Path, scores: list[str]) -> tuple[list[float], list[str]]:
                 sys.exit(f"segboard serve did not start: {lines}")
             url = next((ln.split(" at ", 1)[1].split()[0] for ln in lines if "serving" in ln), None)
             time.sleep(0.05)
-        page = f"{url}{BENCH_PAGE}"
+        page = f"{url}{shown_on}"
         times = []
         for score in scores:
             time.sleep(2.5)  # let the file system's clock move on from the last change
             start = time.perf_counter()
-            change_record(root, score)
+            change_record(root, record, score)
             while f">{score}<" not in _fetch(page):
                 if time.perf_counter() - start > 120:
                     sys.exit(f"segboard serve did not show the change: {lines}")
@@ -317,6 +340,8 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=3, help="paired runs (default 3)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args()
+    if args.datasets < 1 or args.results < 1 or args.pairs < 1:
+        parser.error("--datasets, --results and --pairs take a number of at least 1")
     if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
         parser.error(f"--keep {args.keep} is not empty: remove it, or name a new folder")
     root = args.keep or Path(tempfile.mkdtemp(prefix="segboard-site-bench-"))
@@ -329,9 +354,15 @@ def main() -> int:
         time_baseline(root)
         pairs = [(time_baseline(root), time_build(root)) for _ in range(args.pairs)]
         generation = time_generation(root)
+        engine = statistics.median(time_baseline(root, ENGINE_DOCS) for _ in range(args.pairs))
         warm = [time_build(root, cold=False) for _ in range(args.pairs)]
-        changed = [time_changed_build(root, f"77.{n:02d}") for n in range(1, args.pairs + 1)]
-        served, rebuilt = time_serve(root, [f"66.{n:02d}" for n in range(1, args.pairs + 1)])
+        record = changed_result(args.datasets, args.results)
+        changed = [
+            time_changed_build(root, record[0], f"77.{n:02d}") for n in range(1, args.pairs + 1)
+        ]
+        served, rebuilt = time_serve(
+            root, record, [f"66.{n:02d}" for n in range(1, args.pairs + 1)]
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -344,6 +375,7 @@ def main() -> int:
     for name, seconds in (
         ("baseline: MkDocs on plain Markdown tables", baseline),
         ("segboard: generation only (validate + write pages)", generation),
+        ("MkDocs alone on segboard's pages (slots left empty)", engine),
         ("segboard build, cold (nothing kept)", build),
         ("segboard build, first on this machine (one run)", first),
         ("segboard build, warm (nothing changed)", statistics.median(warm)),
