@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import string
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -102,6 +103,64 @@ def test_model_index_entries_of_odd_shapes_and_links_out_are_left_out(
     assert "Import 'a/**b': Invalid pattern" in completed.stderr
     assert "zoo/configs: error: not readable (a folder, not a regular file)" in completed.stderr
     assert "linked/secret.yml: error: a link leads it out of the folder given" in completed.stderr
+
+
+def test_model_index_collections_of_odd_shapes_are_passed_over(repo: Path, tmp_path: Path) -> None:
+    """A Collection named by a list (which cannot name one), Collections that are not a list,
+    a model naming its collection by a list or a mapping: each model is left out with its
+    reason, never a traceback."""
+    index = tmp_path / "model-index.yml"
+    index.write_text(
+        "Collections:\n- Name: [a, b]\n- 5\nModels:\n- Name: x\n  In Collection: [a, b]\n"
+        "- Name: y\n  In Collection: {a: 1}\n  Metadata: text\n"
+    )
+    completed = run_segboard(
+        "import", "model-index", str(index), "--source-url", "https://example.org/", cwd=repo
+    )
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert "model 'x': its collection names no arXiv paper" in completed.stderr
+    assert "model 'y': its collection names no arXiv paper" in completed.stderr
+    index.write_text("Collections: 5\nModels: 7\n")
+    completed = run_segboard(
+        "import", "model-index", str(index), "--source-url", "https://example.org/", cwd=repo
+    )
+    assert completed.returncode == 0 and "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda own: own.pop("result"), "its segboard key names no result id"),
+        (lambda own: own.update(metrics_as_published=["45.70"]), "metrics_as_published must"),
+        (lambda own: own.update(metrics_as_published={"miou": 45.7}), "metrics_as_published must"),
+        (
+            lambda own: own.update(metrics_as_published={"miou": "45.70\nnotes: injected"}),
+            "metrics_as_published must",
+        ),
+        (lambda own: own.update(metrics_as_published={"m: x": "45.70"}), "metrics_as_published"),
+    ],
+)
+def test_a_damaged_segboard_key_of_an_own_export_is_left_out(
+    repo: Path, tmp_path: Path, damage: Any, reason: str
+) -> None:
+    """An export of segboard's own, edited by hand: the model whose `segboard` key lacks what
+    writing its record needs is left out with the reason (all or nothing: nothing written)."""
+    exported = tmp_path / "model-index.yml"
+    completed = run_segboard("export", "--format", "model-index", "-o", str(exported), cwd=repo)
+    assert completed.returncode == 0
+    index = yaml.safe_load(exported.read_text(encoding="utf-8"))
+    for model in index["Models"]:
+        model["Metadata"]["segboard"]["result"] += "-again"  # new ids: they would be written
+    damage(index["Models"][0]["Metadata"]["segboard"])
+    exported.write_text(yaml.safe_dump(index, allow_unicode=True), encoding="utf-8")
+    before = sorted((repo / "data").rglob("*.yaml"))
+    completed = run_segboard("import", "model-index", str(exported), cwd=repo)
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    first = index["Models"][0]["Name"]
+    assert f"model {first!r}: " in completed.stderr and reason in completed.stderr
+    assert sorted((repo / "data").rglob("*.yaml")) == before
 
 
 @pytest.mark.parametrize("importer", ["hf", "hf-eval-results"])

@@ -53,7 +53,13 @@ class ModelIndex:
         index = read_yaml(path) or {}
         models = index.get("Models") if isinstance(index, dict) else None
         models = models if isinstance(models, list) else []
-        own = [m for m in models if isinstance(m, dict) and (m.get("Metadata") or {}).get(OWN_KEY)]
+        own = [
+            m
+            for m in models
+            if isinstance(m, dict)
+            and isinstance(m.get("Metadata"), dict)
+            and OWN_KEY in m["Metadata"]
+        ]
         if models and len(own) == len(models) and not index.get("Import"):
             exported = [
                 OwnEntry(path, f"model {m.get('Name')!r}", m["Metadata"][OWN_KEY]) for m in own
@@ -121,13 +127,7 @@ def entries(
 ) -> Iterator[Entry]:
     """One Entry per Result; malformed models and repeated names go to `problems`."""
     found = documents(path, problems)
-    collections = {
-        c.get("Name"): c
-        for _, document in found
-        if isinstance(document, dict)
-        for c in document.get("Collections", []) or []
-        if isinstance(c, dict)
-    }
+    collections = _collections(found)
     seen: set[str] = set()
     for file, document in found:
         models = document.get("Models", []) if isinstance(document, dict) else []
@@ -153,6 +153,18 @@ def entries(
                 problems.append(left_out(file, f"{where}: not in the expected form ({exc})"))
 
 
+def _collections(found: list[tuple[Path, Any]]) -> dict[str, dict[str, Any]]:
+    """The Collections of every document by name (a later one of the same name wins); one
+    that is not a mapping with a text Name is passed over, as are Collections not listed."""
+    named = {}
+    for _, document in found:
+        listed = document.get("Collections") if isinstance(document, dict) else None
+        for collection in listed if isinstance(listed, list) else []:
+            if isinstance(collection, dict) and isinstance(collection.get("Name"), str):
+                named[collection["Name"]] = collection
+    return named
+
+
 def _model_entries(
     model: dict[str, Any],
     name: str,
@@ -164,7 +176,8 @@ def _model_entries(
     problems: list[Problem],
 ) -> list[Entry]:
     file, where, index_folder = origin
-    collection = collections.get(model.get("In Collection")) or {}
+    named = model.get("In Collection")
+    collection = (collections.get(named) if isinstance(named, str) else None) or {}
     paper = collection.get("Paper") or {}
     paper_url = plain_text(paper.get("URL", ""), "Paper URL")
     if "arxiv.org/abs/" not in paper_url:
