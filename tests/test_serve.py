@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -223,7 +224,7 @@ def test_served_pages_reload_themselves_after_a_rebuild(
     (site / "sub/index.html").write_bytes(b"<p>no body end</p>")
     (site / "style.css").write_bytes(b"body{}")
     builds = live_server.Builds()
-    server = live_server.make_server(site, "127.0.0.1", 0, builds)
+    server = live_server.make_server(site, "127.0.0.1", 0, builds, print)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
@@ -254,3 +255,41 @@ def test_served_pages_reload_themselves_after_a_rebuild(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_request_that_fails_is_a_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An address holding a NUL ('/%00', which the standard server passes to open()) is not
+    found; any other request that fails is one line through `say`; a reader who went away is
+    no failure. The standard server would print a traceback in the contributor's terminal."""
+    from generator.site import live_server
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_bytes(b"<p>x</p>")
+    said: list[str] = []
+    server = live_server.make_server(site, "127.0.0.1", 0, live_server.Builds(), said.append)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for address in ("/%00", "/index.html%00", "/sub/%00/x.css"):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                fetch(url + address)
+            assert answer.value.code == 404
+        failures = iter([RuntimeError("boom"), BrokenPipeError(32, "Broken pipe")])
+
+        def failing(_seen: int, _seconds: float) -> int:
+            raise next(failures)
+
+        monkeypatch.setattr(server.builds, "wait_past", failing)
+        for _ in range(2):
+            with pytest.raises((urllib.error.URLError, ConnectionError)):
+                fetch(f"{url}/.segboard-reload?since=0")
+        time.sleep(0.2)  # the handler's thread reports after the connection is closed
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert said == ["segboard serve: a request failed (RuntimeError: boom)"]
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out

@@ -9,11 +9,14 @@ the page's own is in place, and then reloads the page. The built site on disk is
 from __future__ import annotations
 
 import functools
+import http
 import http.server
 import io
 import os
 import reprlib
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import parse_qs, urlsplit
@@ -59,6 +62,15 @@ class Builds:
 
 class SiteServer(http.server.ThreadingHTTPServer):
     builds: Builds
+    say: Callable[[str], None]
+
+    def handle_error(self, request: object, client_address: object) -> None:  # noqa: ARG002
+        """A request that failed is one line through `say`, not the standard server's
+        traceback; a reader who went away (a page reloaded during a long poll) is no failure."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            return
+        self.say(f"segboard serve: a request failed ({type(error).__name__}: {error})")
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -89,6 +101,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def send_head(self) -> BinaryIO | io.BytesIO | None:
         """An HTML page with the reload script; anything else as the standard server sends it."""
         path = self.translate_path(self.path)
+        if "\x00" in path:  # '/%00': no file has such a name (and open() raises ValueError)
+            self.send_error(http.HTTPStatus.NOT_FOUND, "File not found")
+            return None
         if os.path.isdir(path) and urlsplit(self.path).path.endswith("/"):
             path = os.path.join(path, "index.html")
         if not path.endswith(".html") or not os.path.isfile(path):
@@ -113,8 +128,11 @@ def with_reload(page: bytes, build: int) -> bytes:
     return page + script if end < 0 else page[:end] + script + page[end:]
 
 
-def make_server(site_dir: Path, host: str, port: int, builds: Builds) -> SiteServer:
-    """A server of `site_dir` listening at host:port (UsageError when it cannot listen there)."""
+def make_server(
+    site_dir: Path, host: str, port: int, builds: Builds, say: Callable[[str], None]
+) -> SiteServer:
+    """A server of `site_dir` listening at host:port (UsageError when it cannot listen there);
+    a request that fails is a line through `say`."""
     handler = functools.partial(_Handler, directory=str(site_dir))
     try:
         server = SiteServer((host, port), handler)
@@ -124,5 +142,5 @@ def make_server(site_dir: Path, host: str, port: int, builds: Builds) -> SiteSer
             f"cannot listen at {reprlib.repr(host)} port {port} ({reason}); give --host an "
             "address of this machine (127.0.0.1) and --port a free port (0: any)"
         ) from None
-    server.builds = builds
+    server.builds, server.say = builds, say
     return server

@@ -172,7 +172,7 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
     """
     site_dir = default_site_dir(root)
     # first: an address it cannot use is said at once
-    server = make_server(site_dir, host, port, Builds())
+    server = make_server(site_dir, host, port, Builds(), say)
     try:
         _serve(root, site_dir, server, host, say)
     finally:
