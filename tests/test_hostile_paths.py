@@ -256,6 +256,26 @@ def test_a_path_too_long_for_the_file_system_is_a_usage_error(repo: Path, args: 
     assert "Traceback" not in completed.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--root", "", "validate"],
+        ["build", "--site-dir", ""],
+        ["export", "--format", "json", "-o", ""],
+        ["eval", "--gt", "", "--pred", "p", "--num-classes", "3"],
+        ["import", "pwc-archive", ""],
+    ],
+    ids=["root", "site-dir", "export", "eval", "import"],
+)
+def test_an_empty_path_is_a_usage_error(repo: Path, args: list[str]) -> None:
+    """An empty path (an unset variable in `-o "$OUT"`) names nothing: it is refused, not
+    taken as the current folder (an export would land in the repository's root)."""
+    completed = run_segboard(*args, cwd=repo)
+    assert completed.returncode == 2, completed.stderr
+    assert "an empty path names no file or folder" in completed.stderr
+    assert not (repo / "leaderboards.json").exists()
+
+
 def test_a_site_dir_that_is_a_looping_link_is_a_usage_error(site_repo: Path) -> None:
     (site_repo / "loop").symlink_to("loop")
     completed = run_segboard("build", "--site-dir", "loop", cwd=site_repo)

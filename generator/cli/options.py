@@ -23,9 +23,12 @@ NAME_MAX, PATH_MAX = 255, 4096  # bytes of a file name, and of a whole path, on 
 
 class SystemPath(click.Path):
     """click.Path, refusing first a path that no file system takes (a name longer than 255
-    bytes, or a path of 4,096): every look at such a path raises."""
+    bytes, or a path of 4,096): every look at such a path raises; and an empty one, which
+    names nothing (an unset variable in `-o "$OUT"`) but would be taken as the current folder."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str | bytes) and not value:
+            self.fail("an empty path names no file or folder", param, ctx)
         encoded = os.fsencode(value)
         if len(encoded) >= PATH_MAX or any(len(name) > NAME_MAX for name in encoded.split(b"/")):
             self.fail(f"{reprlib.repr(os.fsdecode(value))} is too long to be a path", param, ctx)
