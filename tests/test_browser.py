@@ -275,6 +275,40 @@ def test_on_a_phone_a_row_reads_without_scrolling_sideways(browser: object, base
         phone.context.close()
 
 
+def test_on_a_phone_a_card_has_no_line_for_a_metric_its_result_lacks(
+    browser: object, site_repo: Path
+) -> None:
+    """A leaderboard has a column for each other metric its results give. A result that lacks
+    one shows N/A there on a wider screen; on a phone its card has no line for it, while the
+    cards of results that give it keep theirs."""
+    from .conftest import run_segboard
+
+    completed = run_segboard(
+        "new", "result", "--dataset", "ade20k", "--split", "val", "--model", "Score-Only-Net",
+        "--method", "Score-Only-Net", "--paper", "1612.01105",
+        "--metric", "scene-parsing-score=50.00", "--source-kind", "paper",
+        "--source-url", "https://arxiv.org/abs/1612.01105", "--no-interactive", cwd=site_repo,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    site = build_site(site_repo).site_dir
+    for base in serve(site):
+        for size, wide in (((1366, 900), True), ((390, 844), False)):
+            watched = Watched(browser, size=size)
+            try:
+                watched.goto(f"{base}/datasets/ade20k/")
+                board = watched.page.locator("[data-sb-board='ade20k--val']")
+                lacking = board.locator("tr", has_text="Score-Only-Net").locator("td.sb-absent")
+                assert lacking.count() == 2  # mIoU and pixAcc
+                assert [lacking.nth(i).is_visible() for i in range(2)] == [wide, wide]
+                if wide:
+                    assert lacking.first.inner_text() == "N/A"
+                giving = board.locator("tr", has_text="PSPNet-ResNet-50").locator("td[data-label]")
+                assert giving.filter(has_text="41.68").first.is_visible()
+                watched.check_clean()
+            finally:
+                watched.context.close()
+
+
 def visible_rows(page: object, board: str) -> list[tuple[str, str]]:
     """(rank, row id) of the rows shown on a board, top to bottom."""
     rows = page.locator(f"[data-sb-board='{board}'] tbody tr:visible")  # type: ignore[attr-defined]
