@@ -15,6 +15,7 @@ from generator.problems import Problem, error
 from generator.records.memo import Listing, LoadMemo, Status, file_status
 from generator.records.model import Catalog, Dataset, Metric, Paper, Result
 from generator.records.places import SCHEMA, RecordFile, discover, metrics_path, schema_path
+from generator.records.rules import ONE_RECORD_RULES
 from generator.records.schemas import RECORD_KINDS, SchemaChecker
 from generator.records.yamlfile import Document, JsonPath, LoadResult, load_file
 from generator.workers import can_fork, forked_pool
@@ -83,15 +84,17 @@ def load_repository(root: Path, memo: LoadMemo | None = None) -> LoadedRepositor
 def _take(
     catalog: Catalog, problems: list[Problem], record: RecordFile, checked: Checked
 ) -> Built | None:
-    """Add a checked file's problems, and its record to the catalog when it has none; the
-    record it made (None for the metric catalogue)."""
-    loaded, schema_problems = checked
+    """Add a checked file's problems, and its record to the catalog when it passed its schema
+    (the findings of the rules of one record keep no record out); the record it made (None for
+    the metric catalogue)."""
+    loaded, schema_problems, findings = checked
     problems.extend(loaded.problems)
     problems.extend(schema_problems)
     document = loaded.document
     if document is None or loaded.problems or schema_problems:
         _mark_broken(catalog, record, document)
         return None
+    problems.extend(findings)
     return _add(catalog, record, document)
 
 
@@ -110,15 +113,19 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-Checked = tuple[LoadResult, list[Problem]]
+# a file loaded, its schema's findings, and those of the rules of one record (rules/__init__.py)
+Checked = tuple[LoadResult, list[Problem], list[Problem]]
 
 
 def _check_one(record: RecordFile, checkers: dict[str, SchemaChecker]) -> Checked:
     loaded = load_file(record.path)
     if loaded.document is None:
-        return loaded, []
+        return loaded, [], []
     loader_lines = {p.line for p in loaded.problems}
-    return loaded, checkers[record.kind].check(loaded.document, loader_lines)
+    schema_problems = checkers[record.kind].check(loaded.document, loader_lines)
+    if loaded.problems or schema_problems:  # rules see only records that passed their schema
+        return loaded, schema_problems, []
+    return loaded, [], [p for rule in ONE_RECORD_RULES for p in rule(loaded.document)]
 
 
 _worker_state: tuple[list[RecordFile], dict[str, SchemaChecker]] | None = None
@@ -126,9 +133,9 @@ _worker_state: tuple[list[RecordFile], dict[str, SchemaChecker]] | None = None
 PATIENCE_SECONDS, PATIENCE_PER_FILE = 30.0, 0.005
 
 # What a worker sends back for one file: the data and number texts of its document (or None
-# when it could not be loaded) and its problems. Plain tuples pickle several times faster than
-# the dataclasses, and the parent rebuilds the Document around them.
-Shipped = tuple[Any, dict[JsonPath, str] | None, list[Problem], list[Problem]]
+# when it could not be loaded) and its problems (as Checked has them). Plain tuples pickle
+# several times faster than the dataclasses, and the parent rebuilds the Document around them.
+Shipped = tuple[Any, dict[JsonPath, str] | None, list[Problem], list[Problem], list[Problem]]
 
 
 def _check_slice(bounds: tuple[int, int]) -> list[Shipped]:
@@ -140,17 +147,17 @@ def _check_slice(bounds: tuple[int, int]) -> list[Shipped]:
     return shipped
 
 
-def _ship(loaded: LoadResult, schema_problems: list[Problem]) -> Shipped:
+def _ship(loaded: LoadResult, schema_problems: list[Problem], findings: list[Problem]) -> Shipped:
     document = loaded.document
     if document is None:
-        return (None, None, loaded.problems, schema_problems)
-    return (document.data, document.number_text, loaded.problems, schema_problems)
+        return (None, None, loaded.problems, schema_problems, findings)
+    return (document.data, document.number_text, loaded.problems, schema_problems, findings)
 
 
 def _unship(record: RecordFile, item: Shipped) -> Checked:
-    data, number_text, load_problems, schema_problems = item
+    data, number_text, load_problems, schema_problems, findings = item
     document = None if number_text is None else Document(record.path, data, number_text)
-    return LoadResult(document, load_problems), schema_problems
+    return LoadResult(document, load_problems), schema_problems, findings
 
 
 def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> list[Checked]:
@@ -199,8 +206,8 @@ def _check_remembered(
     ]
     missing = [index for index, item in enumerate(kept) if item is None]
     fresh = _check_all([files[index] for index in missing], checkers)
-    for index, (loaded, schema_problems) in zip(missing, fresh, strict=True):
-        kept[index] = shipped = _ship(loaded, schema_problems)
+    for index, checked in zip(missing, fresh, strict=True):
+        kept[index] = shipped = _ship(*checked)
         memo.put(files[index].path, statuses[index], shipped)
     memo.keep_only({str(record.path) for record in files})
     return [item for item in kept if item is not None]

@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.problems import Problem, error
-from generator.records.model import Catalog
 from generator.records.schemas import dotted, texts
+from generator.records.yamlfile import Document
 
 # names that never leave the machine or its network (RFC 6761, 6762, 8375; and common use)
 _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan")
@@ -32,24 +32,20 @@ UNREADABLE = (
 )
 
 
-def links_name_public_hosts(catalog: Catalog) -> Iterator[Problem]:
-    documents = [r.document for r in catalog.results]
-    documents += [d.document for d in catalog.datasets.values()]
-    documents += [p.document for p in catalog.papers.values()]
-    if catalog.metrics_document is not None:
-        documents.append(catalog.metrics_document)
-    for document in documents:
-        if not any(host_problem(url) for url in _addresses(document.data)):
-            continue  # nearly every record: its paths are not worth making
-        for path, url in texts(document.data):
-            problem = host_problem(url) if url.startswith(_SCHEMES) else None
-            if problem is not None:
-                yield error(
-                    document.path,
-                    document.where(path),
-                    "link-host",
-                    f"{dotted(path)}: {url[:80]!r} {problem}; {_advice(problem)}",
-                )
+def links_name_public_hosts(document: Document) -> Iterator[Problem]:
+    """The record's addresses that are unreadable, or lead to no public host (a rule of one
+    record: see rules/__init__.py)."""
+    if not any(host_problem(url) for url in _addresses(document.data)):
+        return  # nearly every record: its paths are not worth making
+    for path, url in texts(document.data):
+        problem = host_problem(url) if url.startswith(_SCHEMES) else None
+        if problem is not None:
+            yield error(
+                document.path,
+                document.where(path),
+                "link-host",
+                f"{dotted(path)}: {url[:80]!r} {problem}; {_advice(problem)}",
+            )
 
 
 def _advice(problem: str) -> str:
