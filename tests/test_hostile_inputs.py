@@ -17,7 +17,7 @@ from generator.records.rules.links import host_problem
 from generator.records.validation import validate_repository
 from generator.records.yamlfile import load_text
 
-from .conftest import copy_repository, run_segboard
+from .conftest import Completed, copy_repository, run_segboard
 
 EXAMPLE = Path("data/results/synthetic-streets/val/example-net.yaml")
 PLACE = Path("data/results/cityscapes/test/fuzz-net.yaml")
@@ -66,12 +66,17 @@ def test_a_hand_written_page_that_is_a_link_is_not_published(site_repo: Path) ->
     assert not (site_repo / "site").exists()
 
 
+def import_foreign_model_index(index: Path, repo: Path) -> Completed:
+    """`segboard import model-index` of a file segboard did not write (so with --source-url)."""
+    return run_segboard(
+        "import", "model-index", str(index), "--source-url", "https://example.org/", cwd=repo
+    )
+
+
 def test_model_index_imports_only_below_its_folder(repo: Path, tmp_path: Path) -> None:
     index = tmp_path / "model-index.yml"
     index.write_text("Import:\n- /etc/*.conf\n- ../*.yml\n")
-    completed = run_segboard(
-        "import", "model-index", str(index), "--source-url", "https://example.org/", cwd=repo
-    )
+    completed = import_foreign_model_index(index, repo)
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr
     assert "Import '/etc/*.conf': only files below the model-index's folder" in completed.stderr
@@ -93,9 +98,7 @@ def test_model_index_entries_of_odd_shapes_and_links_out_are_left_out(
     index.write_text(
         'Models:\nImport:\n- "."\n- 5\n- "a/**b"\n- configs\n- "**/*.yml"\n- linked/secret.yml\n'
     )
-    completed = run_segboard(
-        "import", "model-index", str(index), "--source-url", "https://example.org/", cwd=repo
-    )
+    completed = import_foreign_model_index(index, repo)
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr and "secret-net" not in completed.stderr
     assert "Import '.': not the path of a file (or a pattern)" in completed.stderr
@@ -114,17 +117,13 @@ def test_model_index_collections_of_odd_shapes_are_passed_over(repo: Path, tmp_p
         "Collections:\n- Name: [a, b]\n- 5\nModels:\n- Name: x\n  In Collection: [a, b]\n"
         "- Name: y\n  In Collection: {a: 1}\n  Metadata: text\n"
     )
-    completed = run_segboard(
-        "import", "model-index", str(index), "--source-url", "https://example.org/", cwd=repo
-    )
+    completed = import_foreign_model_index(index, repo)
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr
     assert "model 'x': its collection names no arXiv paper" in completed.stderr
     assert "model 'y': its collection names no arXiv paper" in completed.stderr
     index.write_text("Collections: 5\nModels: 7\n")
-    completed = run_segboard(
-        "import", "model-index", str(index), "--source-url", "https://example.org/", cwd=repo
-    )
+    completed = import_foreign_model_index(index, repo)
     assert completed.returncode == 0 and "Traceback" not in completed.stderr
 
 
