@@ -290,7 +290,8 @@ def record_is_complete(record: dict[str, object]) -> bool:
         ("https://token@github.com/o/r", "holds a user name or password"),
         ("http://downlo[[ad]]/w.pth", "cannot be read as an address"),
         ("http://[example.org]/", "cannot be read as an address"),
-        ("http://[::1/", "cannot be read as an address"),
+        ("http://[::1/", "cannot be read as an address: square brackets"),
+        ("http://ex\uff03ample.org/", "cannot be read as an address: its host holds a character"),
     ],
 )
 def test_links_must_name_public_hosts(url: str, problem: str | None) -> None:

@@ -26,9 +26,14 @@ from generator.records.yamlfile import Document
 _LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa", ".lan")
 _SCHEMES = ("http://", "https://")
 _NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")  # what inet_aton may read as an IPv4 address
-UNREADABLE = (
-    "cannot be read as an address: square brackets may only enclose an IPv6 address as the "
-    "whole host ('http://[2001:db8::1]/')"
+UNREADABLE = "cannot be read as an address"  # how each reason below starts
+_BRACKETS = (
+    f"{UNREADABLE}: square brackets may only enclose an IPv6 address as the whole host "
+    "('http://[2001:db8::1]/')"
+)
+_NORMALIZED = (
+    f"{UNREADABLE}: its host holds a character that reads as '/', '?', '#', '@' or ':' once "
+    "normalized (as browsers do, NFKC), such as a full-width '＃'"
 )
 
 
@@ -51,7 +56,7 @@ def links_name_public_hosts(document: Document) -> Iterator[Problem]:
 def _advice(problem: str) -> str:
     if "password" in problem:
         return "records are published, so remove it"
-    if problem == UNREADABLE:
+    if problem.startswith(UNREADABLE):
         return "copy the address from the browser's address bar"
     return "records link to public pages, so link to one"
 
@@ -78,8 +83,8 @@ def host_problem(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".")
-    except ValueError:  # the schema's pattern lets 'http://x[y]/' through; no URL reader does
-        return UNREADABLE
+    except ValueError as exc:  # the schema's pattern lets these through; no URL reader does
+        return _NORMALIZED if "NFKC" in str(exc) else _BRACKETS
     if parts.username is not None or parts.password is not None:
         return "holds a user name or password (user:password@)"
     if host == "localhost" or host.endswith(_LOCAL_NAMES):
