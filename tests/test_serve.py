@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -277,6 +278,10 @@ def test_a_request_that_fails_is_a_line_not_a_traceback(
             with pytest.raises(urllib.error.HTTPError) as answer:
                 fetch(url + address)
             assert answer.value.code == 404
+        for method in ("GET", "HEAD"):  # an absolute address no URL reader reads
+            with socket.create_connection(server.server_address[:2], timeout=10) as raw:
+                raw.sendall(f"{method} http://[x]/ HTTP/1.0\r\n\r\n".encode())
+                assert raw.recv(100).startswith(b"HTTP/1.0 404 ")
         failures = iter([RuntimeError("boom"), BrokenPipeError(32, "Broken pipe")])
 
         def failing(_seen: int, _seconds: float) -> int:

@@ -44,6 +44,8 @@ def test_broken_links_are_reported_at_their_line(site: Path) -> None:
         '<a href="https://example.org/missing">another host</a>',
         '<a href="mailto:maintainers@example.org">mail</a>',
         '<a href="../../downloads/segboard.json">a data file</a>',
+        # another host's address that no URL reader reads (`segboard links` reports those)
+        '<a href="http://[example.org]/">brackets</a><a href="//ex\uff03ample.org/">#</a>',
     ]
     page.write_text("\n".join(lines), encoding="utf-8")
     found = check_site_links(site)

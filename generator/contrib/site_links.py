@@ -91,7 +91,10 @@ class _Site:
         return self._answers[key]
 
     def _problem(self, page: str, target: str) -> str | None:
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # another host's address that no URL reader reads ('http://[x]/'):
+            return None  # `segboard links` reports it
         if parts.scheme or parts.netloc or target.startswith("//"):
             return None
         folder = posixpath.dirname(page)

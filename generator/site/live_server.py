@@ -79,10 +79,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *_args: object) -> None:
         return None  # the terminal is for build messages, not one line per request
 
+    def _asked(self) -> str | None:
+        """The path of the address asked for; None (and 'not found' answered) for one that no
+        URL reader reads ('//[x]/')."""
+        try:
+            return urlsplit(self.path).path
+        except ValueError:
+            self.send_error(http.HTTPStatus.NOT_FOUND, "File not found")
+            return None
+
     def do_GET(self) -> None:
-        if urlsplit(self.path).path == RELOAD_PATH:
+        asked = self._asked()
+        if asked == RELOAD_PATH:
             self._answer_reload()
-        else:
+        elif asked is not None:
             super().do_GET()
 
     def _answer_reload(self) -> None:
@@ -100,11 +110,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self) -> BinaryIO | io.BytesIO | None:
         """An HTML page with the reload script; anything else as the standard server sends it."""
+        asked = self._asked()
+        if asked is None:
+            return None
         path = self.translate_path(self.path)
         if "\x00" in path:  # '/%00': no file has such a name (and open() raises ValueError)
             self.send_error(http.HTTPStatus.NOT_FOUND, "File not found")
             return None
-        if os.path.isdir(path) and urlsplit(self.path).path.endswith("/"):
+        if os.path.isdir(path) and asked.endswith("/"):
             path = os.path.join(path, "index.html")
         if not path.endswith(".html") or not os.path.isfile(path):
             return super().send_head()
