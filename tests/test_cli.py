@@ -240,6 +240,21 @@ def test_check_runs_what_a_pull_request_must_pass(site_repo: Path) -> None:
     assert "seed.md:" in completed.stdout and "[seed-differs]" in completed.stdout
 
 
+def test_check_reads_each_record_once(site_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build inside `segboard check` takes the records its validation read from the
+    records' memo instead of reading every file again."""
+    from generator.records import loading, memo
+
+    monkeypatch.setattr(memo, "SETTLE_NANOSECONDS", 0)  # the fixture's files are seconds old
+    read: list[Path] = []
+    real = loading.load_file
+    monkeypatch.setattr(loading, "load_file", lambda path: read.append(path) or real(path))
+    completed = run_segboard("check", cwd=site_repo)
+    assert completed.returncode == 0, completed.stderr
+    records = sorted((site_repo / "data").rglob("*.yaml"))
+    assert sorted(read) == records
+
+
 @pytest.mark.parametrize("thread", [False, True])
 def test_the_program_exits_with_its_status_after_exit_handlers_and_flushed_output(
     tmp_path: Path, thread: bool

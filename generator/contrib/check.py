@@ -32,9 +32,11 @@ def run_checks(root: Path) -> list[Step]:
     build the site strictly, check every link's form offline, and follow every link between
     the built site's pages (and every search entry) to its page and anchor."""
     from generator.records.validation import validate_repository
-    from generator.site.build import build_site
+    from generator.site.build import build_site, records_memo
 
-    report = validate_repository(root)
+    memo = records_memo(root)  # what the build's own validation then reads, not the files again
+    report = validate_repository(root, memo=memo)
+    memo.save()
     summary = (
         f"{len(report.errors)} errors, {len(report.warnings)} warnings, "
         f"{len(report.catalog.verified)} results verified from evidence"
