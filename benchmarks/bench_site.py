@@ -191,7 +191,8 @@ BASELINE_DOCS, ENGINE_DOCS = "baseline-docs", "engine-docs"
 
 
 # The baseline as a process of its own, as `segboard build` is timed: both pay for starting
-# Python and importing MkDocs. It imports nothing of segboard but the engine settings both share.
+# Python and importing MkDocs. It imports nothing of segboard but the engine settings both share
+# (and, timing segboard's own pages, the engine's set-up as the build does it).
 BASELINE_PROGRAM = """
 import json, multiprocessing, os, sys
 from pathlib import Path
@@ -200,7 +201,7 @@ root, docs = Path(sys.argv[1]), Path(sys.argv[1]) / sys.argv[2]
 navs = json.loads((docs / "nav.json").read_text(encoding="utf-8"))
 
 def build(lang):  # apart: MkDocs empties its output folder first
-    if docs.name == "engine-docs":  # as `segboard build` sets the engine up
+    if docs.name == sys.argv[3]:  # segboard's own pages: the engine set up as the build does
         prepare_engine(lang)
     target = root / "baseline-site" / lang
     mkdocs_build(mkdocs_config(root, lang, docs / lang, target, navs[lang]))
@@ -222,7 +223,7 @@ def time_baseline(root: Path, docs: str = BASELINE_DOCS) -> float:
     them (one process per language, up to the cores)."""
     start = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-c", BASELINE_PROGRAM, str(root), docs],
+        [sys.executable, "-c", BASELINE_PROGRAM, str(root), docs, ENGINE_DOCS],
         capture_output=True,
         text=True,
         env=ENV,
