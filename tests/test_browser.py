@@ -309,6 +309,26 @@ def test_on_a_phone_a_card_has_no_line_for_a_metric_its_result_lacks(
                 watched.context.close()
 
 
+def test_pages_with_leaderboards_use_more_of_a_wide_screen(browser: object, base_url: str) -> None:
+    """At 1366 px a page that holds a leaderboard is wider than the theme's reading width, which
+    pages of prose keep; a paper's title wraps in its cell rather than widening the table."""
+    watched = Watched(browser, size=(1366, 900))
+    try:
+        widths = {}
+        for path in ("datasets/ade20k/", "about/"):
+            watched.goto(f"{base_url}/{path}")
+            widths[path] = watched.page.evaluate(
+                "document.querySelector('.md-content').getBoundingClientRect().width"
+            )
+        assert widths["about/"] <= 740 and widths["datasets/ade20k/"] >= 860, widths
+        watched.goto(f"{base_url}/datasets/ade20k/")
+        title = watched.page.locator("table.sb-board td.sb-paper a").first
+        assert title.evaluate("a => getComputedStyle(a).whiteSpace") == "normal"
+        watched.check_clean()
+    finally:
+        watched.context.close()
+
+
 def visible_rows(page: object, board: str) -> list[tuple[str, str]]:
     """(rank, row id) of the rows shown on a board, top to bottom."""
     rows = page.locator(f"[data-sb-board='{board}'] tbody tr:visible")  # type: ignore[attr-defined]
