@@ -130,6 +130,20 @@ def test_a_paper_page_lists_the_reproductions_that_cite_it(site_repo: Path) -> N
     assert next(r for r in rows if r[0][1] == ["../papers/1612.01105/"])[3][0] == "8"
 
 
+@pytest.mark.parametrize(
+    ("prefix", "label"), [("", "Introduces the dataset"), ("zh/", "提出的数据集")]
+)
+def test_a_dataset_paper_links_to_the_dataset_it_introduces(
+    built_site: Path, prefix: str, label: str
+) -> None:
+    """The page of a paper that a dataset names as its own says so, linking to the dataset;
+    a paper no dataset names has no such line."""
+    html = (built_site / prefix / "papers/1608.05442/index.html").read_text(encoding="utf-8")
+    assert f'<tr><th>{label}</th><td><a href="../../datasets/ade20k/">ADE20K</a></td></tr>' in html
+    method = (built_site / prefix / "papers/1612.01105/index.html").read_text(encoding="utf-8")
+    assert f"<th>{label}</th>" not in method
+
+
 def test_no_paper_takes_the_name_of_the_list_of_papers(repo: Path) -> None:
     with pytest.raises(UsageError, match="the site's list of papers has that name"):
         paper_path(repo, "index")

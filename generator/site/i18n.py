@@ -117,6 +117,7 @@ UI: dict[str, dict[str, str]] = {
     "no_results": {"en": "No results yet.", "zh": "暂无结果。"},
     "date": {"en": "Date", "zh": "日期"},
     "venue": {"en": "Venue", "zh": "发表于"},
+    "introduces": {"en": "Introduces the dataset", "zh": "提出的数据集"},
     "official": {"en": "official", "zh": "官方"},
     "unofficial": {"en": "unofficial", "zh": "非官方"},
     "read_paper": {"en": "paper", "zh": "论文"},

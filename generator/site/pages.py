@@ -191,7 +191,14 @@ class PageWriter:
         boards = self._paper_boards(page, paper.id, pairs) if known is None else []
         template = "paper_results.html.j2"
         results = self._fragment(page, "results", template, known, keep, boards=boards)
-        return self._render("paper.md.j2", title=paper.title, paper=paper, results_slot=results)
+        datasets = [  # the datasets whose records name this paper as theirs
+            (relative(page, page_url(urls.dataset_page(dataset_id))), dataset.name)
+            for dataset_id, dataset in sorted(self.catalog.datasets.items())
+            if dataset.data.get("paper") == paper.id
+        ]
+        return self._render(
+            "paper.md.j2", title=paper.title, paper=paper, datasets=datasets, results_slot=results
+        )
 
     def _paper_boards(self, page: str, paper_id: str, pairs: Pairs) -> list[tuple[Any, ...]]:
         by_board: dict[str, tuple[dict[str, Any], list[Row]]] = {}
