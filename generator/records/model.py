@@ -307,6 +307,16 @@ class Catalog:
         """The results by id (a new index: callers that need it often make it once)."""
         return {result.id: result for result in self.results}
 
+    def datasets_introduced(self) -> dict[str, list[str]]:
+        """Paper id -> the ids of the datasets whose records name it as their own paper (the
+        one that introduced them), in id order (a new index, as results_by_id)."""
+        found: dict[str, list[str]] = {}
+        for dataset_id in sorted(self.datasets):
+            paper = self.datasets[dataset_id].data.get("paper")
+            if paper:
+                found.setdefault(paper, []).append(dataset_id)
+        return found
+
     def leaderboards(self) -> list[Leaderboard]:
         return [
             board

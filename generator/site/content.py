@@ -45,6 +45,8 @@ class Shared:
     block_memo: BlockMemo | None = None
     by_id: dict[str, Result] = field(default_factory=dict)  # the catalog's results by id
     paper_parts: PaperParts | None = None  # for a process that builds again
+    # paper id -> the datasets it introduced (Catalog.datasets_introduced)
+    introduced: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_catalog(
@@ -58,7 +60,7 @@ class Shared:
         `paper_parts`: its papers' lists of results."""
         boards, blocks = kept if kept is not None else (leaderboards(catalog), {})
         shared = cls(boards, blocks=dict(blocks), block_memo=block_memo, paper_parts=paper_parts)
-        shared.by_id = catalog.results_by_id()
+        shared.by_id, shared.introduced = catalog.results_by_id(), catalog.datasets_introduced()
         for board in shared.boards:  # ranked rows first, then the unranked (rank 0)
             for row in (*board["rows"], *board["reproductions"], *board["aggregated"]):
                 shared.by_paper.setdefault(row["paper_id"], []).append((board, row))

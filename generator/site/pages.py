@@ -37,7 +37,7 @@ from generator.site.content import Block, Shared, SiteContent
 from generator.site.downloads import DOWNLOADS
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
-from generator.site.paper_list import papers_listed
+from generator.site.paper_list import dataset_links, papers_listed
 from generator.site.rendering import environment, markup
 from generator.site.reuse import Pairs, digest
 from generator.site.slots import slot
@@ -191,11 +191,7 @@ class PageWriter:
         boards = self._paper_boards(page, paper.id, pairs) if known is None else []
         template = "paper_results.html.j2"
         results = self._fragment(page, "results", template, known, keep, boards=boards)
-        datasets = [  # the datasets whose records name this paper as theirs
-            (relative(page, page_url(urls.dataset_page(dataset_id))), dataset.name)
-            for dataset_id, dataset in sorted(self.catalog.datasets.items())
-            if dataset.data.get("paper") == paper.id
-        ]
+        datasets = dataset_links(self.catalog, page, self.shared.introduced.get(paper.id, ()))
         return self._render(
             "paper.md.j2", title=paper.title, paper=paper, datasets=datasets, results_slot=results
         )
@@ -434,14 +430,11 @@ class PageWriter:
         """A split's or metric's name in this language."""
         return named.name_en if self.lang == "en" else named.name_zh
 
-    def _catalogue_entry(self, metric_id: str) -> dict[str, Any]:
-        document = self.catalog.metrics_document
-        entries = document.data["metrics"] if document else []
-        return next((e for e in entries if e["id"] == metric_id), {})
-
     def _explained(self, metric_id: str) -> tuple[str, str | None]:
         """The metric's definition in this language, and its formula (or None)."""
-        entry = self._catalogue_entry(metric_id)
+        document = self.catalog.metrics_document
+        entries = document.data["metrics"] if document else []
+        entry: dict[str, Any] = next((e for e in entries if e["id"] == metric_id), {})
         return entry.get("definition", {}).get(self.lang, ""), entry.get("formula")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from generator.records.model import Catalog
@@ -18,9 +19,8 @@ def papers_listed(catalog: Catalog) -> list[dict[str, Any]]:
     for result in catalog.results:
         counts[result.paper] += 1
         places.setdefault(result.paper, set()).add(result.dataset)
-    for dataset in catalog.datasets.values():  # the paper that introduced a dataset
-        if dataset.data.get("paper"):
-            places.setdefault(dataset.data["paper"], set()).add(dataset.id)
+    for paper_id, introduced in catalog.datasets_introduced().items():
+        places.setdefault(paper_id, set()).update(introduced)
     by_title = sorted(catalog.papers.values(), key=lambda p: (p.title, p.id))
     return [
         {
@@ -29,12 +29,17 @@ def papers_listed(catalog: Catalog) -> list[dict[str, Any]]:
             "date": paper.date,
             "venue": paper.venue,
             "results": counts[paper.id],
-            "datasets": [
-                (relative(PAPERS_INDEX, page_url(dataset_page(d))), catalog.datasets[d].name)
-                for d in sorted(places.get(paper.id, ()))
-                if d in catalog.datasets
-            ],
+            "datasets": dataset_links(catalog, PAPERS_INDEX, places.get(paper.id, ())),
             "code": [(c.url, c.framework, c.official) for c in paper.code],
         }
         for paper in sorted(by_title, key=lambda p: p.date, reverse=True)  # stable: ties kept
+    ]
+
+
+def dataset_links(catalog: Catalog, page: str, ids: Iterable[str]) -> list[tuple[str, str]]:
+    """(link from `page`, name) of each of the datasets `ids` the catalog has, in id order."""
+    return [
+        (relative(page, page_url(dataset_page(d))), catalog.datasets[d].name)
+        for d in sorted(ids)
+        if d in catalog.datasets
     ]
