@@ -12,12 +12,11 @@ from generator.interop.mapper import Mapper
 from generator.interop.outcome import ImportPlan, left_out
 from generator.problems import Problem
 from generator.records.model import Catalog
-from generator.records.places import result_id_path
+from generator.records.places import SLUG, result_id_path
 from generator.records.texts import RESULT_FIELDS, record_text
 
 OWN_KEY = "segboard"
-# what an export writes under metrics_as_published: a metric id, and a number as written
-_METRIC_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# what an export writes under metrics_as_published: a metric id (a SLUG), and a number as written
 _FIGURE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -46,7 +45,7 @@ def own_problem(fields: object) -> str | None:
         and published
         and all(
             isinstance(metric, str)
-            and _METRIC_ID.fullmatch(metric)
+            and SLUG.fullmatch(metric)
             and isinstance(figure, str)
             and _FIGURE.fullmatch(figure)
             for metric, figure in published.items()

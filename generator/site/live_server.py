@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.errors import UsageError
 
@@ -80,13 +80,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return None  # the terminal is for build messages, not one line per request
 
     def _asked(self) -> str | None:
-        """The path of the address asked for; None (and 'not found' answered) for one that no
-        URL reader reads ('//[x]/')."""
+        """The path of the address asked for; None (and 'not found' answered) for one that can
+        name no file: unreadable as a URL ('http://[x]/'), or holding a NUL ('/%00', which the
+        standard server would pass to open(), which raises ValueError)."""
         try:
-            return urlsplit(self.path).path
+            asked: str | None = urlsplit(self.path).path
         except ValueError:
+            asked = None
+        if asked is None or "\x00" in unquote(asked):
             self.send_error(http.HTTPStatus.NOT_FOUND, "File not found")
             return None
+        return asked
 
     def do_GET(self) -> None:
         asked = self._asked()
@@ -114,9 +118,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if asked is None:
             return None
         path = self.translate_path(self.path)
-        if "\x00" in path:  # '/%00': no file has such a name (and open() raises ValueError)
-            self.send_error(http.HTTPStatus.NOT_FOUND, "File not found")
-            return None
         if os.path.isdir(path) and asked.endswith("/"):
             path = os.path.join(path, "index.html")
         if not path.endswith(".html") or not os.path.isfile(path):

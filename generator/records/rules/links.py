@@ -83,8 +83,9 @@ def host_problem(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".")
-    except ValueError as exc:  # the schema's pattern lets these through; no URL reader does
-        return _NORMALIZED if "NFKC" in str(exc) else _BRACKETS
+    except ValueError:  # the schema's pattern lets these through; no URL reader does
+        host = url.partition("://")[2].split("/", 1)[0]
+        return _BRACKETS if "[" in host or "]" in host else _NORMALIZED
     if parts.username is not None or parts.password is not None:
         return "holds a user name or password (user:password@)"
     if host == "localhost" or host.endswith(_LOCAL_NAMES):
