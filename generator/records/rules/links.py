@@ -76,10 +76,22 @@ def _addresses(data: Any) -> list[str]:
     return found
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the same papers' and repositories' links recur
+# an address whose host is a plain name or number, with no user, password or odd character:
+# nearly every address, whose host alone decides (judged once per host, not once per address)
+_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?::[0-9]*)?(?:[/?#]|\Z)")
+
+
 def host_problem(url: str) -> str | None:
     """Why `url` does not lead to a public host, in a few words ('names ...', 'holds ...',
     'cannot be read ...'), or None when it does."""
+    plain = _PLAIN_HOST.match(url)
+    if plain is not None:
+        return _host_problem(plain.group(1).lower().rstrip("."))
+    return _address_problem(url)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _address_problem(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".")
@@ -88,6 +100,11 @@ def host_problem(url: str) -> str | None:
         return _BRACKETS if "[" in host or "]" in host else _NORMALIZED
     if parts.username is not None or parts.password is not None:
         return "holds a user name or password (user:password@)"
+    return _host_problem(host)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same hosts recur
+def _host_problem(host: str) -> str | None:
     if host == "localhost" or host.endswith(_LOCAL_NAMES):
         return f"names {host!r}, a host of the local machine or network"
     address = _address(host)
