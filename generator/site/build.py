@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -57,6 +57,7 @@ from generator.site.reuse import (
     sync_folder,
 )
 from generator.site.sitemap import write_sitemap
+from generator.site.slot_parts import DATA_FILES_ROW, Part, SlotParts, rows_shown, share
 from generator.site.slots import add_search_entries, fill_slots
 from generator.site.urls import page_url
 
@@ -119,17 +120,35 @@ def write_pages(
 
 @dataclass
 class Pending:
-    """What `prepare_pages` leaves to do while the engine builds the pages: `fill` makes what
-    fills their slots; `data_files` makes the data files (the same in every language, and
-    independent of `fill`, so a worker process can make them); `memo` is the block memo both
-    use (or None)."""
+    """What `prepare_pages` leaves to do while the engine builds the pages: the parts that fill
+    their slots (`parts`, each language's queue: site/slot_parts.py), and `data_files`, which
+    makes the data files (the same in every language, and independent of the parts, so a worker
+    process can make them, and some of the parts too: `data_files_cost`); `memo` is the block
+    memo both use (or None); `done` is called once the parts are in place."""
 
-    fill: Callable[[], None]
+    parts: list[SlotParts]
     data_files: Callable[[], dict[str, str]]
+    data_files_cost: float
     memo: BlockMemo | None
+    done: Callable[[], None]
     # a process that builds again keeps each board's data files with its block, so it makes
     # them itself (not in a worker, whose memory is gone when the build ends)
     here: bool = False
+
+    def made(self, groups: Collection[str] | None = None) -> list[dict[int, Part]]:
+        """Each language's parts of the groups in `groups` (every group when None)."""
+        with collector_paused():
+            return [parts.made(groups) for parts in self.parts]
+
+    def place(self, *made: list[dict[int, Part]]) -> None:
+        """Put what `made` gave in place (in each process that shared the making)."""
+        for language, parts in enumerate(self.parts):
+            parts.place(*(each[language] for each in made))
+        self.done()
+
+    def fill(self) -> None:
+        """Make every part here, and put it in place."""
+        self.place(self.made())
 
 
 def prepare_pages(
@@ -163,18 +182,17 @@ def prepare_pages(
         sync_folder(generated_dir(root, lang), written)
         contents[lang] = content
 
-    def fill() -> None:
-        with collector_paused():
-            for writer in writers:  # the first language renders each block for all
-                writer.finish()
-            if boards is not None:
-                boards.remember(shared.boards, shared.blocks)
+    def done() -> None:
+        if boards is not None:
+            boards.remember(shared.boards, shared.blocks)
 
     def data_files() -> dict[str, str]:
         with collector_paused():
             return download_files(catalog, shared.boards, blocks, shared.blocks, shared.by_id)
 
-    return contents, Pending(fill, data_files, blocks, here=boards is not None)
+    queues = [writer.parts for writer in writers]  # the first language renders each block for all
+    cost = DATA_FILES_ROW * sum(rows_shown(board) for board in shared.boards)
+    return contents, Pending(queues, data_files, cost, blocks, done, here=boards is not None)
 
 
 def records_memo(root: Path) -> LoadMemo:
@@ -268,17 +286,33 @@ def _build_and_swap(
                     restored.add(lang)
         shared = staging / ".shared"  # the data files, moved into the site once it is built
 
-        def data_files() -> tuple[set[str], set[str]]:
-            """Make and place the data files; the names they used in the store and the memo
-            (from a worker, the parent's copies of those sets do not see its additions)."""
+        # the worker that makes the data files makes a share of the slots' parts too
+        split = workers is not None and not pending.here
+        mine, theirs = share(pending.parts, pending.data_files_cost) if split else (None, set())
+        made_here: list[list[dict[int, Part]]] = []
+
+        def data_files() -> tuple[list[dict[int, Part]], set[str], set[str]]:
+            """Make the parts of `theirs`, and make and place the data files; the parts, and
+            the names used in the store and the memo (from a worker, the parent's copies of
+            those sets do not see its additions)."""
+            made = pending.made(theirs)
             for relative_path, text in pending.data_files().items():
                 _place(shared / relative_path, text, files)
-            return (files.used if files else set()), (pending.memo.used if pending.memo else set())
+            used = (files.used if files else set()), (pending.memo.used if pending.memo else set())
+            return made, *used
 
         with environment("SOURCE_DATE_EPOCH", epoch):
-            warnings, (stored, kept) = build_languages(
-                root, staging, contents, pending.fill, workers, restored, data_files, pending.here
+            warnings, (made, stored, kept) = build_languages(
+                root,
+                staging,
+                contents,
+                lambda: made_here.append(pending.made(mine)),
+                workers,
+                restored,
+                data_files,
+                pending.here,
             )
+        pending.place(*made_here, made)
         if files is not None:
             files.used |= stored
         if pending.memo is not None:

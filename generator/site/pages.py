@@ -40,6 +40,7 @@ from generator.site.markup import esc
 from generator.site.paper_list import dataset_links, papers_listed
 from generator.site.rendering import environment, markup
 from generator.site.reuse import Pairs, digest
+from generator.site.slot_parts import BOARD_ROW, PAPER_ROW, Part, SlotParts, rows_shown
 from generator.site.slots import slot
 from generator.site.urls import PAPERS_INDEX, page_url, relative, result_page
 
@@ -73,11 +74,9 @@ class PageWriter:
         # the downloads are the same in every language: written once, at the first one's root
         self.site_root = "" if lang == LANGUAGES[0] else "../"
         self.charts: dict[str, str] = {}
-        self.fragments: dict[str, dict[str, str]] = {}
-        self.search_entries: list[Row] = []
         self._escaped_words: dict[str, str] | None = None
         # the slots' contents, made by `finish` (after the Markdown, which the engine needs)
-        self.pending: list[Callable[[], None]] = []
+        self.parts = SlotParts()
 
     def t(self, key: str) -> str:
         return t(key, self.lang)
@@ -115,16 +114,14 @@ class PageWriter:
                 content.pages[name] = self.handwritten[name]
                 content.nav.append({self.t(key): name})
         content.files.update(self.charts)
-        content.fragments, content.search = self.fragments, self.search_entries
+        content.fragments, content.search = self.parts.fragments, self.parts.search
         if not defer:
             self.finish()
         return content
 
     def finish(self) -> None:
-        """Make what fills the slots (blocks, search entries, the pages' parts), in page order."""
-        for make in self.pending:
-            make()
-        self.pending.clear()
+        """Make what fills the slots here, in page order (site/slot_parts.py can share it out)."""
+        self.parts.finish()
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -190,7 +187,8 @@ class PageWriter:
         keep = functools.partial(parts.keep, place, pairs) if parts is not None else None
         boards = self._paper_boards(page, paper.id, pairs) if known is None else []
         template = "paper_results.html.j2"
-        results = self._fragment(page, "results", template, known, keep, boards=boards)
+        cost = PAPER_ROW * len(pairs)
+        results = self._fragment(page, "results", template, known, keep, cost, boards=boards)
         datasets = dataset_links(self.catalog, page, self.shared.introduced.get(paper.id, ()))
         return self._render(
             "paper.md.j2", title=paper.title, paper=paper, datasets=datasets, results_slot=results
@@ -290,6 +288,7 @@ class PageWriter:
         template: str,
         known: str | None = None,
         keep: Callable[[str], None] | None = None,
+        cost: float = 0.0,
         **context: Any,
     ) -> Markup:
         """The slot of a part of `page` that follows the results (site/slots.py), the part
@@ -297,18 +296,19 @@ class PageWriter:
         Markdown page then changes only when its own record does, and a rebuild after a
         changed result need not run the engine. The context is plain data, all the part is
         made from, so an earlier build's rendering is reused when it is the same. `known`:
-        the part as this process made it before; `keep` is given the part once it is made."""
+        the part as this process made it before; `keep` is given the part once it is made;
+        `cost`: how long it takes to make (slot_parts.py)."""
 
-        def make() -> None:
+        def make() -> Part:
             html = known
             if html is None:
                 made = digest(template, self.lang, context) if self.shared.block_memo else ""
                 html = self._kept(made, "", lambda: self._render(template, **context))
             if keep is not None:
                 keep(html)
-            self.fragments.setdefault(page_url(page), {})[key] = html
+            return page_url(page), key, html, []
 
-        self.pending.append(make)
+        self.parts.queue(page, make, cost)  # a page's path: no leaderboard's key
         return markup(slot(key))
 
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
@@ -334,10 +334,11 @@ class PageWriter:
         """What stands in the Markdown page for the leaderboard's block: an empty slot, filled
         after the engine's build (site/slots.py). A method of its own: the benchmark's
         baseline puts a Markdown table there instead."""
-        self.pending.append(functools.partial(self._fill_block, board, page))
+        make = functools.partial(self._fill_block, board, page)
+        self.parts.queue(board["key"], make, BOARD_ROW * rows_shown(board))
         return slot(board["key"])
 
-    def _fill_block(self, board: dict[str, Any], page: str) -> None:
+    def _fill_block(self, board: dict[str, Any], page: str) -> Part:
         """The leaderboard's block in this language, and its rows' search entries."""
         cached = self.shared.blocks.get(board["key"])
         if cached is None:  # the first language renders it for all (site/board_block.py)
@@ -361,8 +362,7 @@ class PageWriter:
                 self._search_entries(board, cached.view, page),
             )
         block, entries = cached.worded[self.lang]
-        self.fragments.setdefault(page_url(page), {})[board["key"]] = block
-        self.search_entries += entries
+        return page_url(page), board["key"], block, entries
 
     def _kept(self, key: str, part: str, make: Callable[[], str]) -> str:
         """`make()`, or what an earlier build kept of it under the block's digest `key`."""

@@ -177,6 +177,7 @@ def serve(root: Path, host: str, port: int, say: Callable[[str], None]) -> None:
         _serve(root, site_dir, server, host, say)
     finally:
         server.server_close()
+        gc.unfreeze()  # what _settle_memory froze, for a caller that goes on (a test)
 
 
 class Rebuilds:
