@@ -324,6 +324,34 @@ def test_data_files_made_in_a_worker_are_kept_for_the_next_build(site_repo: Path
     assert len(bundles) == len(list(site.glob("downloads/*.csv")))
 
 
+# `segboard build` in a process of its own, with the fixture's new files counted as settled
+SETTLED_BUILD = """
+import sys
+from generator.records import memo
+memo.SETTLE_NANOSECONDS = 0
+from generator.cli import main
+sys.exit(main(["--root", sys.argv[1], "build"]))
+"""
+
+
+def test_a_build_in_workers_saves_the_records_memo(site_repo: Path) -> None:
+    """With workers, a language's worker saves the records' memo while the pages are written;
+    it holds every record file's outcome for the next build."""
+    from generator.records.places import discover
+    from generator.site.build import records_memo
+
+    built = subprocess.run(
+        [sys.executable, "-c", SETTLED_BUILD, str(site_repo)],
+        capture_output=True,
+        text=True,
+        env=child_environment(),
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    files, _ = discover(site_repo)
+    assert set(records_memo(site_repo).entries) == {str(record.path) for record in files}
+
+
 @pytest.mark.usefixtures("counted_engine")  # its settings: the fixture's files count as settled
 def test_a_building_process_remembers_only_its_last_builds_data_files(site_repo: Path) -> None:
     """What a process remembers of the data files it placed (to find their names in the store

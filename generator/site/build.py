@@ -234,8 +234,8 @@ def build_site(
         elif reuse:
             memo = records_memo(root)
         report = validate_repository(root, memo=memo)
-        if memo is not None:
-            memo.save()
+        if memo is not None and not report.ok:
+            memo.save()  # the next build, once the data is mended, reads only what changed
         report.require_ok("building")
         epoch = source_date_epoch(root)
         _remove_leftovers(site_dir)
@@ -244,7 +244,9 @@ def build_site(
         engine = EngineMemo(root) if reuse else None
         # the languages the engine will likely build get their workers ready meanwhile
         likely = [lang for lang in LANGUAGES if engine is None or not engine.holds(lang)]
-        with early_workers(parallel, likely) as workers:
+        # a worker saves the records' memo as it gets ready, while this process writes pages
+        chore = memo.save if memo is not None else None
+        with early_workers(parallel, likely, chore) as workers:
             with collector_paused():
                 contents, pending = prepare_pages(
                     root, report.catalog, blocks, boards if reuse else None

@@ -33,19 +33,38 @@ def in_workers(parallel: bool) -> bool:
 
 
 @contextlib.contextmanager
-def early_workers(parallel: bool, languages: list[str]) -> Iterator[Workers | None]:
+def early_workers(
+    parallel: bool, languages: list[str], chore: Callable[[], None] | None = None
+) -> Iterator[Workers | None]:
     """A worker for each of `languages`, getting ready while the pages are written (a language
     without one gets it when it is built); None when the languages are built in this process
-    (see `in_workers`). The block ends them."""
-    if not in_workers(parallel):
-        yield None
+    (see `in_workers`). The first worker also does `chore` (which the caller then must not
+    need: the worker's memory is its own), or this process does it when there is none. The
+    block ends them."""
+    if not in_workers(parallel) or not languages:
+        if chore is not None:
+            chore()
+        yield None if not in_workers(parallel) else {}
         return
     with contextlib.ExitStack() as stack:
-        yield {lang: stack.enter_context(_language_worker(lang)) for lang in languages}
+        yield {
+            lang: stack.enter_context(_language_worker(lang, chore if n == 0 else None))
+            for n, lang in enumerate(languages)
+        }
 
 
-def _language_worker(lang: str) -> contextlib.AbstractContextManager[ForkedWorker]:
-    return forked_worker(functools.partial(prepare_engine, lang))
+def _language_worker(
+    lang: str, chore: Callable[[], None] | None = None
+) -> contextlib.AbstractContextManager[ForkedWorker]:
+    return forked_worker(functools.partial(_get_ready, lang, chore))
+
+
+def _get_ready(lang: str, chore: Callable[[], None] | None) -> None:
+    """A language worker's first work: the engine's preparation, then the chore it was given
+    (the languages' builds wait for it, not this process)."""
+    prepare_engine(lang)
+    if chore is not None:
+        chore()
 
 
 def build_language(root: Path, staging: Path, lang: str, nav: list[Any]) -> list[str]:
