@@ -88,6 +88,22 @@ def child_environment() -> dict[str, str]:
     return {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **coverage}
 
 
+def run_program(
+    program: str, *args: str, cwd: Path | None = None, timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the Python source `program` with `args` in a child process of its own (`env`: more
+    variables): for what forks workers, which a test process that earlier tests left with
+    threads (a server) must not do, since a copied lock could hang a worker."""
+    return subprocess.run(
+        [sys.executable, "-c", program, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**child_environment(), **env},
+        timeout=timeout,
+    )
+
+
 def run_segboard_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real command in a child process, where the process itself is what is tested."""
     return subprocess.run(

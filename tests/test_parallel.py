@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -15,7 +13,7 @@ import pytest
 from generator.records import loading as repository
 from generator.records.validation import validate_repository
 
-from .conftest import child_environment, run_segboard_process
+from .conftest import run_program, run_segboard_process
 
 RECORD = """\
 dataset: cityscapes
@@ -106,14 +104,7 @@ def test_workers_that_never_answer_are_given_up_on(repo: Path) -> None:
         "print(json.dumps([round(time.monotonic() - started),\n"
         "                  [(p.path.name, p.line, p.rule) for p in report.problems]]))\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=child_environment(),
-        timeout=120,
-    )
+    completed = run_program(script, cwd=repo, timeout=120)
     assert completed.returncode == 0, completed.stderr
     seconds, problems = json.loads(completed.stdout)
     assert problems == [["many-net-7-coco.yaml", 8, "yaml-duplicate-key"]]
@@ -240,13 +231,7 @@ def test_a_forked_worker_whose_work_is_not_wanted_is_ended_at_once(tmp_path: Pat
     """Work whose outcome nobody collects (a language the build restored instead), an
     exception or Ctrl-C: the block ends the worker rather than wait for it."""
     never = tmp_path / "never"
-    completed = subprocess.run(
-        [sys.executable, "-c", UNWANTED_WORK, str(never)],
-        capture_output=True,
-        text=True,
-        env=child_environment(),
-        timeout=60,
-    )
+    completed = run_program(UNWANTED_WORK, str(never), timeout=60)
     assert completed.returncode == 0, completed.stderr
     *elapsed, written = completed.stdout.split()
     assert len(elapsed) == 2 and all(float(seconds) < 4 for seconds in elapsed)

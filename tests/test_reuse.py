@@ -8,8 +8,6 @@ import json
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from generator.records.memo import LoadMemo, file_status
 from generator.site import language_builds
 from generator.site.build import build_site
 
-from .conftest import child_environment, run_segboard_process
+from .conftest import run_program, run_segboard_process
 
 RECORD = "data/results/cityscapes/test/deeplab-v3-resnet-101.yaml"
 
@@ -340,13 +338,7 @@ def test_a_build_in_workers_saves_the_records_memo(site_repo: Path) -> None:
     from generator.records.places import discover
     from generator.site.build import records_memo
 
-    built = subprocess.run(
-        [sys.executable, "-c", SETTLED_BUILD, str(site_repo)],
-        capture_output=True,
-        text=True,
-        env=child_environment(),
-        timeout=300,
-    )
+    built = run_program(SETTLED_BUILD, str(site_repo))
     assert built.returncode == 0, built.stderr
     files, _ = discover(site_repo)
     assert set(records_memo(site_repo).entries) == {str(record.path) for record in files}
@@ -421,12 +413,8 @@ def test_languages_built_by_workers_made_ready_early_give_the_same_site(
     shutil.rmtree(site_repo / "build")
     prepared = tmp_path / "prepared"
     prepared.mkdir()
-    completed = subprocess.run(
-        [sys.executable, "-c", EARLY_WORKERS, str(site_repo), str(prepared)],
-        capture_output=True,
-        text=True,
-        env={**child_environment(), "SOURCE_DATE_EPOCH": "1700000000"},
-        timeout=300,
+    completed = run_program(
+        EARLY_WORKERS, str(site_repo), str(prepared), SOURCE_DATE_EPOCH="1700000000"
     )
     assert completed.returncode == 0, completed.stderr
     seen = json.loads(completed.stdout.splitlines()[-1])

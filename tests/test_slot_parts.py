@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from generator.site.build import build_site
 from generator.site.slot_parts import Part, SlotParts, share
 
-from .conftest import child_environment
+from .conftest import run_program
 from .test_reuse import tree
 
 
@@ -83,13 +82,8 @@ def test_a_build_that_shares_out_the_parts_gives_the_site_made_in_one_process(
     site_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    completed = subprocess.run(
-        [sys.executable, "-c", SHARED_BUILD, str(site_repo), str(tmp_path / "shared")],
-        capture_output=True,
-        text=True,
-        env={**child_environment(), "SOURCE_DATE_EPOCH": "1700000000"},
-        timeout=300,
-    )
+    shared = str(tmp_path / "shared")
+    completed = run_program(SHARED_BUILD, str(site_repo), shared, SOURCE_DATE_EPOCH="1700000000")
     assert completed.returncode == 0, completed.stderr
     [(mine, theirs)] = json.loads(completed.stdout)
     assert mine and theirs  # the worker made some of the parts, the building process the others
