@@ -111,6 +111,37 @@ def test_workers_that_never_answer_are_given_up_on(repo: Path) -> None:
     assert seconds < 60
 
 
+# validation with a `meanwhile` that notes how many worker processes are at work when it runs,
+# in a process that has imported what `segboard build` imports before it validates
+MEANWHILE = """
+import json, multiprocessing, sys
+from pathlib import Path
+import generator.cli, generator.site.build
+from generator.records.validation import validate_repository
+seen = []
+def note_workers():
+    seen.append(len(multiprocessing.active_children()))
+validate_repository(Path("."), meanwhile=note_workers)
+print(json.dumps([seen, "pandas" in sys.modules]))
+"""
+
+
+def test_a_caller_prepares_itself_while_the_workers_read_the_records(repo: Path) -> None:
+    """`meanwhile` is called once: while the workers read the files, or, without workers,
+    before this process reads them. Neither validation nor importing the command and the build
+    imports pandas: a build imports it as its `meanwhile` (ranking/order.py)."""
+    many_results(repo, repository.PARALLEL_THRESHOLD + 100)
+    completed = run_program(MEANWHILE, cwd=repo, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    [workers], pandas = json.loads(completed.stdout)
+    assert workers >= 2 and not pandas
+    seen: list[int] = []
+    for path in list((repo / "data/results/cityscapes/val").glob("many-net-*"))[10:]:
+        path.unlink()  # too few for workers
+    validate_repository(repo, meanwhile=lambda: seen.append(1))
+    assert seen == [1]
+
+
 def _frozen_in_worker(_: int) -> int:
     import gc
 

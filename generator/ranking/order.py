@@ -6,13 +6,20 @@ Order within a leaderboard, the same everywhere (export, site):
   3. then the model name, case-insensitively;
   4. then the result id (its data/results/ path), which is unique.
 Results with the same score share a rank (competition ranking: 1, 2, 2, 4).
+
+pandas is imported when a frame is first made, not with this module (a fifth of a second): a
+build imports it while its workers parse the records (`get_ready`), and a command that ranks
+nothing does not import it at all.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from generator.records.model import Catalog, Leaderboard, Result
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = [
     "result",
@@ -50,7 +57,14 @@ def results_frame(
         for metric in metrics_of.get((result.dataset, result.split), []):
             if metric in result.metrics:
                 rows.append(_frame_row(catalog, result, metric))
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def get_ready() -> None:
+    """Import what ranking needs, for a caller that has time to spare before it ranks."""
+    import pandas  # noqa: F401
 
 
 def _frame_row(catalog: Catalog, result: Result, metric: str) -> dict[str, object]:

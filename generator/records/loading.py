@@ -6,7 +6,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,11 +32,14 @@ class LoadedRepository:
     files: list[RecordFile] = field(default_factory=list)
 
 
-def load_repository(root: Path, memo: LoadMemo | None = None) -> LoadedRepository:
+def load_repository(
+    root: Path, memo: LoadMemo | None = None, meanwhile: Callable[[], None] | None = None
+) -> LoadedRepository:
     """Load and schema-check every record; build the Catalog from the ones that pass.
 
     With a `memo` (records/memo.py), files that have not changed since it was filled are not
-    read again, and the memo learns the others.
+    read again, and the memo learns the others. `meanwhile` is called once, while worker
+    processes read the files when there are any (a caller's own preparation: site/build.py).
     """
     checkers = {
         kind: SchemaChecker.from_file(schema_path(root / SCHEMA, kind)) for kind in RECORD_KINDS
@@ -62,11 +65,11 @@ def load_repository(root: Path, memo: LoadMemo | None = None) -> LoadedRepositor
         )
     with collector_paused():
         if memo is None:
-            for record, checked in zip(files, _check_all(files, checkers), strict=True):
+            for record, checked in zip(files, _check_all(files, checkers, meanwhile), strict=True):
                 _take(catalog, problems, record, checked)
         else:
             made_now: dict[Path, tuple[Any, Any]] = {}
-            outcomes = _check_remembered(files, listing.statuses, checkers, memo)
+            outcomes = _check_remembered(files, listing.statuses, checkers, memo, meanwhile)
             for record, outcome in zip(files, outcomes, strict=True):
                 kept = listing.built.get(record.path)
                 if kept is not None and kept[0] is outcome:  # the same outcome: the same record
@@ -160,8 +163,13 @@ def _unship(record: RecordFile, item: Shipped) -> Checked:
     return LoadResult(document, load_problems), schema_problems, findings
 
 
-def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> list[Checked]:
-    """Load and check every file, in forked worker processes when there are many.
+def _check_all(
+    files: list[RecordFile],
+    checkers: dict[str, SchemaChecker],
+    meanwhile: Callable[[], None] | None = None,
+) -> list[Checked]:
+    """Load and check every file, in forked worker processes when there are many (this process
+    calls `meanwhile` as they work, or first when there are none).
 
     Parsing dominates validation, and libyaml holds the GIL, so processes are the way to use
     more than one core. Workers are forked so they inherit the compiled schemas (a fork server
@@ -172,6 +180,8 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
     workers = min(os.cpu_count() or 1, 8)
     # with threads about (a server, a link check), check in one process (workers.can_fork)
     if len(files) < PARALLEL_THRESHOLD or workers < 2 or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return [_check_one(record, checkers) for record in files]
     global _worker_state
     _worker_state = (files, checkers)
@@ -180,6 +190,8 @@ def _check_all(files: list[RecordFile], checkers: dict[str, SchemaChecker]) -> l
         bounds = [(start, min(start + step, len(files))) for start in range(0, len(files), step)]
         with forked_pool(workers) as pool:
             pending = pool.map_async(_check_slice, bounds)
+            if meanwhile is not None:
+                meanwhile()
             try:  # a worker that never answers is given up on, and the pool ended
                 chunks = pending.get(timeout=PATIENCE_SECONDS + len(files) * PATIENCE_PER_FILE)
             except multiprocessing.TimeoutError:
@@ -198,6 +210,7 @@ def _check_remembered(
     statuses: list[Status | None],
     checkers: dict[str, SchemaChecker],
     memo: LoadMemo,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Shipped]:
     """`_check_all` for the files the memo does not know (or knows in another state); every
     file's outcome as the memo keeps it."""
@@ -205,7 +218,7 @@ def _check_remembered(
         memo.get(record.path, status) for record, status in zip(files, statuses, strict=True)
     ]
     missing = [index for index, item in enumerate(kept) if item is None]
-    fresh = _check_all([files[index] for index in missing], checkers)
+    fresh = _check_all([files[index] for index in missing], checkers, meanwhile)
     for index, checked in zip(missing, fresh, strict=True):
         kept[index] = shipped = _ship(*checked)
         memo.put(files[index].path, statuses[index], shipped)

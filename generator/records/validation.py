@@ -3,6 +3,7 @@ and the checks that recompute scores."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,15 +51,19 @@ class ValidationReport:
 
 
 def validate_repository(
-    root: Path, only: list[Path] | None = None, memo: LoadMemo | None = None
+    root: Path,
+    only: list[Path] | None = None,
+    memo: LoadMemo | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> ValidationReport:
     """Every problem in the repository at `root`; with `only`, just those under these paths.
 
     The whole repository is always loaded, because cross-record rules need every record; a
-    `memo` spares reading the files that have not changed since it was filled.
+    `memo` spares reading the files that have not changed since it was filled; `meanwhile` is
+    called while worker processes read them (records/loading.py).
     """
     selected = [_inside(root, p) for p in only] if only else None
-    loaded = load_repository(root, memo)
+    loaded = load_repository(root, memo, meanwhile)
     problems = list(loaded.problems)
     with collector_paused():
         for rule in (*RECORD_RULES, *SCORE_RULES):

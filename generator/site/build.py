@@ -20,6 +20,7 @@ from pathlib import Path
 
 from generator.errors import DataError, UsageError, system_errors
 from generator.fingerprint import machine_key
+from generator.ranking.order import get_ready as ranking_ready
 from generator.reading import UnreadableInput, read_text
 from generator.records.loading import collector_paused
 from generator.records.memo import LoadMemo
@@ -233,7 +234,8 @@ def build_site(
             memo.use_schemas([schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS])
         elif reuse:
             memo = records_memo(root)
-        report = validate_repository(root, memo=memo)
+        # pandas is imported while the workers parse the records (ranking/order.py)
+        report = validate_repository(root, memo=memo, meanwhile=ranking_ready)
         if memo is not None and not report.ok:
             memo.save()  # the next build, once the data is mended, reads only what changed
         report.require_ok("building")
