@@ -16,7 +16,7 @@ Measured in one run, on the same generated repository:
     build takes beyond it is segboard's own work (validation, tables, data files, checks);
   * segboard build, cold: the whole command with build/ and site/ removed first (a fresh clone),
     on a machine that has built a site before: what is kept per machine (Python's compiled
-    modules, the theme's compiled templates, jieba's word list) is there, as after the warm-up;
+    modules, the compiled templates, jieba's word list) is there, as after the warm-up;
   * segboard build, first on this machine: cold, with a temporary folder of its own, so that
     neither compiled templates nor jieba's word list are kept yet (one run, for reference);
   * segboard build, warm: the command again with nothing changed (what it kept is reused);

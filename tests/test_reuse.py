@@ -424,3 +424,37 @@ def test_languages_built_by_workers_made_ready_early_give_the_same_site(
     assert seen["me"] not in seen["pids"].values() and len(set(seen["pids"].values())) == 2
     assert seen["again"] == []
     assert tree(site_repo / "forked") == serial
+
+
+# segboard's templates, loaded as a build loads them; with "cached", compiling any is an error;
+# with "other code", under another code fingerprint
+KEPT_TEMPLATES = """
+import sys
+from generator.site import rendering
+from generator.site.board_block import _board_template
+env = rendering.environment()
+if sys.argv[1] == "cached":
+    def compile_not(*args, **kwargs):
+        raise SystemExit("compiled a template that should have been kept")
+    env.compile = compile_not
+if sys.argv[1] == "other code":
+    rendering.code_fingerprint = lambda: "other"
+for name in env.list_templates():
+    env.get_template(name)
+_board_template()
+"""
+
+
+def test_templates_are_compiled_once_per_machine_and_code(tmp_path: Path) -> None:
+    """segboard's own templates (and the board's, with its words as placeholders) are compiled
+    once and then read from Jinja's cache folder, under the system's temporary folder; other
+    code (which may set other options) compiles them again."""
+    first = run_program(KEPT_TEMPLATES, "first", TMPDIR=str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    kept = {path.name for path in tmp_path.rglob("__jinja2_*")}
+    assert len(kept) >= 10  # every template file, and the board's
+    again = run_program(KEPT_TEMPLATES, "cached", TMPDIR=str(tmp_path))
+    assert again.returncode == 0, again.stderr
+    other = run_program(KEPT_TEMPLATES, "other code", TMPDIR=str(tmp_path))
+    assert other.returncode == 0, other.stderr
+    assert len({path.name for path in tmp_path.rglob("__jinja2_*")} - kept) == len(kept)

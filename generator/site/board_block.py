@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.site.rendering import environment, markup
+from generator.site.rendering import compiled, environment, markup
 
 TAG = "tag:"  # placeholders of tag labels are 'tag:<id>'
 
@@ -61,7 +61,7 @@ def _board_template() -> jinja2.Template:
     assert env.loader is not None  # rendering.environment() has one
     source, _, _ = env.loader.get_source(env, "board.html.j2")
     source = _FIXED_WORD.sub(lambda match: str(placeholder(match.group(1))), source)
-    return env.from_string(source)
+    return compiled(env, source, "board.html.j2, its fixed words as placeholders")
 
 
 def worded(neutral: str, words: Mapping[str, str]) -> str:

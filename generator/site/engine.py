@@ -18,6 +18,7 @@ from generator.reading import UnreadableInput, read_text, real_path
 from generator.site.engine_settings import MAX_CONFIG_BYTES, check_config, check_config_text
 from generator.site.i18n import LANGUAGE_NAMES, LANGUAGES
 from generator.site.markup import safe_url
+from generator.site.rendering import kept_templates
 
 
 class _Collector(logging.Handler):
@@ -154,17 +155,14 @@ def mkdocs_config(root: Path, lang: str, docs_dir: Path, site_dir: Path, nav: li
 
 
 def _keep_compiled_templates(config: Any) -> None:
-    """Let the theme's templates be compiled once per machine, not in every build: Material's
-    take about a fifth of a second per language to compile. Jinja keeps the compiled code in
-    its own cache folder (a folder of the system's temporary folder that Jinja makes private to
-    the user and checks is), under each template's text, so a changed template is compiled
-    again. Without such a folder, templates are compiled as before."""
+    """Let the theme's templates be compiled once per machine, not in every build, as
+    segboard's own are (rendering.kept_templates): a changed template, or other code, compiles
+    them again."""
     import jinja2
     from mkdocs.plugins import BasePlugin
 
-    try:
-        cache = jinja2.FileSystemBytecodeCache()
-    except (OSError, RuntimeError):  # Jinja's answer when the folder is not safe to use
+    cache = kept_templates()
+    if cache is None:
         return
 
     class KeepCompiledTemplates(BasePlugin):  # type: ignore[type-arg,no-untyped-call]

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from generator.fingerprint import code_fingerprint
 from generator.site.markup import esc, md_text, safe_url, visible
 
 # Found beside this file (not through the package's name), so the two can move together.
@@ -28,10 +29,44 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=_without_nul,
+        bytecode_cache=kept_templates(),
     )
     env.filters.update(md=_markdown, front_matter=_front_matter, fill=_fill)
     env.filters.update(safe_url=safe_url, thousands="{:,}".format)
     return env
+
+
+class _KeptTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, with each template filed under the code's
+    fingerprint as well as its name and text: the code sets the environment's options, which
+    shape the compiled code too (and the fingerprint covers Jinja's and MkDocs' versions)."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{code_fingerprint()}/{name}", filename)
+
+
+@functools.cache
+def kept_templates() -> jinja2.BytecodeCache | None:
+    """Where templates are compiled once per machine rather than in every build (segboard's own
+    take a tenth of a second, the theme's a fifth per language): Jinja's own cache folder, in
+    the system's temporary folder, which Jinja makes private to the user and checks. None
+    when there is no such folder: templates are then compiled each time."""
+    try:
+        return _KeptTemplates()
+    except (OSError, RuntimeError):  # Jinja's answer when the folder is not safe to use
+        return None
+
+
+def compiled(env: jinja2.Environment, source: str, name: str) -> jinja2.Template:
+    """`env.from_string(source)`, kept compiled under `name` like a template file."""
+    cache = env.bytecode_cache
+    if cache is None:
+        return env.from_string(source)
+    bucket = cache.get_bucket(env, name, None, source)
+    if bucket.code is None:
+        bucket.code = env.compile(source, name)
+        cache.set_bucket(bucket)
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None))
 
 
 def _without_nul(value: object) -> object:
