@@ -99,6 +99,9 @@ def test_a_damaged_cache_is_not_used(site_repo: Path, tmp_path: Path) -> None:
     build_site(site_repo, parallel=False)
     build_site(site_repo, tmp_path / "fresh", parallel=False, reuse=False)
     assert tree(site_repo / "site") == tree(tmp_path / "fresh")
+    store = list((cache / "files").iterdir())  # whole again, read-only, and in the site
+    assert store and all(k.stat().st_size > 10 and k.stat().st_nlink == 2 for k in store)
+    assert all(k.stat().st_mode & 0o777 == 0o444 for k in store)
 
 
 def test_fresh_forgets_what_was_kept(site_repo: Path, counted_engine: list[str]) -> None:
