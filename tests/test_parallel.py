@@ -126,6 +126,7 @@ print(json.dumps([seen, "pandas" in sys.modules]))
 """
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="validation uses workers with two cores")
 def test_a_caller_prepares_itself_while_the_workers_read_the_records(repo: Path) -> None:
     """`meanwhile` is called once: while the workers read the files, or, without workers,
     before this process reads them. Neither validation nor importing the command and the build

@@ -41,10 +41,11 @@ def early_workers(
     (see `in_workers`). The first worker also does `chore` (which the caller then must not
     need: the worker's memory is its own), or this process does it when there is none. The
     block ends them."""
-    if not in_workers(parallel) or not languages:
+    workers = in_workers(parallel)
+    if not workers or not languages:
         if chore is not None:
             chore()
-        yield None if not in_workers(parallel) else {}
+        yield {} if workers else None
         return
     with contextlib.ExitStack() as stack:
         yield {

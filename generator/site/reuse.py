@@ -223,7 +223,7 @@ def _write_read_only(path: Path, data: bytes) -> None:
     """A new file `path` holding `data`, read-only (as the store's files are)."""
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-    except FileExistsError:  # never linked into: it may be the store's file
+    except FileExistsError:  # replaced, never written through: it may be the store's copy
         os.unlink(path)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
     with os.fdopen(descriptor, "wb") as stream:
