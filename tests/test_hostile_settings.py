@@ -216,6 +216,15 @@ def failed_build_with(site_repo: Path, place: str, text: str) -> str:
         ('<img src="data:image/png;base64,AAAA">', []),
         ('<script src="assets/segboard.js"></script>', []),
         ("<p>in CSS, write url(https://example.org/x.png)</p>", []),  # text, not a style
+        ('<IMG SRC="//Example.org/A.png">', ["//Example.org/A.png"]),  # any case, kept as written
+        ("<img/src=//example.org/a.png>", ["//example.org/a.png"]),  # '/' parts attributes
+        ('<img alt="x"src=//example.org/a.png>', ["//example.org/a.png"]),  # so does a quote
+        ("<img xsrc= src=//example.org/a.png>", ["//example.org/a.png"]),  # 'xsrc' is not src
+        ("<img data-src=//example.org/a.png>", []),  # a script's, not the browser's
+        ('<p>a style="url(//example.org/x.png)" in text</p>', []),  # text, not an attribute
+        ('<p/style="background:url(//example.org/t.gif)">', ["//example.org/t.gif"]),
+        ("<style>a{} b{background:url(//example.org/u.gif)}</style>", ["//example.org/u.gif"]),
+        ("<\u017fcript src=//example.org/x.js></\u017fcript>", []),  # not <script> to a browser
     ],
 )  # fmt: skip
 def test_what_a_page_would_load_from_another_host(html: str, found: list[str]) -> None:
@@ -291,6 +300,11 @@ def test_a_site_source_that_runs_code_fails_the_build(
         ('<iframe src="data:text/html,<b>x</b>">', ["src='data:text/html,<b'"]),
         ('<iframe srcdoc="<b>x</b>">', ["a frame's inline page (srcdoc=)"]),
         ("<img src=x onerror=alert(1)>", ["an event handler (onerror=)"]),
+        ("<svg/onload=alert(1)>", ["an event handler (onload=)"]),  # '/' parts attributes
+        ('<img src="x"onerror=alert(1)>', ["an event handler (onerror=)"]),  # so does a quote
+        ('<a title="x"href="javascript:x">x</a>', ["href='javascript:x'"]),
+        ("<a xonclick=y>x</a>", []),  # another attribute's name
+        ('<p>ONCLICK="x" in text</p>', []),  # text, not a tag
         ("<article><script>x()</script></article>", ["a script element in the page's content"]),
         ('<img src="data:image/png;base64,AAAA">', []),  # a picture
         ('<a href="https://example.org/?q=javascript:x">x</a>', []),  # not the scheme

@@ -13,52 +13,78 @@ import re
 from pathlib import Path
 
 from generator.errors import DataError
-from generator.site.active_content import active_content
+from generator.site.active_content import active_content, as_bytes, in_tag
 
-# tags that make a browser fetch what an attribute names, and those attributes
+# tags that make a browser fetch what an attribute names, and those attributes (the page is
+# searched as active_content.py searches it: bytes, lower-cased, fixed text first)
 _LOADING_TAG = re.compile(
-    r"<(img|script|iframe|frame|audio|video|source|track|embed|object|input|image|use|link)\b"
-    r"[^>]*>",
-    re.IGNORECASE,
+    rb"<(img|script|iframe|frame|audio|video|source|track|embed|object|input|image|use|link)\b"
+    rb"[^>]*>"
 )
 _ATTRIBUTE = re.compile(
-    r"""\s(src|srcset|poster|data|href|xlink:href)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""",
-    re.IGNORECASE,
+    rb"""[\t\n\f\r /"'](src|srcset|poster|data|href|xlink:href)[\t\n\f\r ]*=[\t\n\f\r ]*"""
+    rb"""("[^"]*"|'[^']*'|[^\t\n\f\r >]+)"""
 )
-_REL = re.compile(r"""\srel\s*=\s*["']?([^"'>]*)""", re.IGNORECASE)
+_REL = re.compile(rb"""[\t\n\f\r /"']rel[\t\n\f\r ]*=[\t\n\f\r ]*["']?([^"'>]*)""")
 # a <link> loads what it names only for these relations (canonical and alternate do not)
 _LOADING_RELS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest"}
-_CSS_URL = re.compile(r"""(?:url\(|@import)\s*["']?\s*([^"')\s;]+)""", re.IGNORECASE)
-# where a page holds CSS: <style> elements and style attributes
-_STYLES = re.compile(
-    r"""<style\b[^>]*>(.*?)</style>|\sstyle\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE | re.DOTALL
+_CSS_URL = re.compile(rb"""(?:url\(|@import)\s*["']?\s*([^"')\s;]+)""")
+# where a page holds CSS: <style> elements and style attributes, each found from its name
+_STYLE_NAME = re.compile(rb"style")
+_STYLE = re.compile(
+    rb"""<style\b[^>]*>(.*?)</style>|[\t\n\f\r /"']style[\t\n\f\r ]*=[\t\n\f\r ]*"""
+    rb"""("[^"]*"|'[^']*')""",
+    re.DOTALL,
 )
 # another host: a scheme (but data: and blob:, which hold what they show) or '//host'
 _ELSEWHERE = re.compile(r"\s*(?!data:|blob:)(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.IGNORECASE)
 MAX_LISTED = 20
 
 
-def remote_loads(text: str, css: bool = False) -> list[str]:
+def remote_loads(text: str | bytes, css: bool = False) -> list[str]:
     """What `text` (a page, or a style sheet with `css`) would load from another host."""
-    styles = [text] if css else [m.group(1) or m.group(2) for m in _STYLES.finditer(text)]
+    raw = as_bytes(text)
+    page = raw.lower()  # ASCII letters only: each byte stays where it was in raw
+    styles = [(0, len(page))] if css else _style_spans(page)
     found = [
-        m.group(1) for style in styles for m in _CSS_URL.finditer(style) if _ELSEWHERE.match(m[1])
+        target
+        for start, end in styles
+        for m in _CSS_URL.finditer(page, start, end)
+        if _ELSEWHERE.match(target := _text(raw, *m.span(1)))
     ]
     if css:
         return found
-    for tag in _LOADING_TAG.finditer(text):
-        element = tag.group(0)
-        if tag.group(1).lower() == "link":
-            rel = _REL.search(element)
-            if rel is None or not _LOADING_RELS & set(rel.group(1).lower().split()):
+    for tag in _LOADING_TAG.finditer(page):
+        name = tag.group(1)
+        if name == b"link":
+            rel = _REL.search(page, tag.start(), tag.end())
+            if rel is None or not _LOADING_RELS & set(rel.group(1).decode().split()):
                 continue
-        for attribute in _ATTRIBUTE.finditer(element):
-            name, value = attribute.group(1).lower(), attribute.group(2).strip("\"'")
-            if name == "href" and tag.group(1).lower() not in ("link", "use", "image"):
+        for attribute in _ATTRIBUTE.finditer(page, tag.start(), tag.end()):
+            if attribute.group(1) == b"href" and name not in (b"link", b"use", b"image"):
                 continue  # a link to follow, not something the page loads
+            value = _text(raw, *attribute.span(2)).strip("\"'")
             targets = [part.split()[0] for part in value.split(",") if part.split()]
             found += [t for t in targets if _ELSEWHERE.match(t)]
     return found
+
+
+def _style_spans(page: bytes) -> list[tuple[int, int]]:
+    """Where the lower-cased `page` holds CSS (the spans of its styles' text), in order."""
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for name in _STYLE_NAME.finditer(page):
+        if name.start() <= end:  # in a style found already, or at the page's start
+            continue
+        style = _STYLE.match(page, name.start() - 1)
+        if style is not None and (style.group(1) is not None or in_tag(page, style.start() + 1)):
+            spans.append(style.span(1) if style.group(1) is not None else style.span(2))
+            end = style.end()
+    return spans
+
+
+def _text(raw: bytes, start: int, end: int) -> str:
+    return raw[start:end].decode("utf-8", "replace")
 
 
 def check_offline(site: Path, shown_in: str = "") -> None:
@@ -71,7 +97,7 @@ def check_offline(site: Path, shown_in: str = "") -> None:
     for path in sorted(site.rglob("*")):
         if path.suffix not in (".html", ".css") or not path.is_file() or path.is_symlink():
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = path.read_bytes()
         shown = f"  {shown_in}{path.relative_to(site)}"
         loads += [
             f"{shown}: {target[:120]}" for target in remote_loads(text, css=path.suffix == ".css")
