@@ -390,7 +390,18 @@ def pages_once_workers_are_ready(*args, **kwargs):
     seen.append(sorted(path.name for path in prepared.iterdir()))
     return real_pages(*args, **kwargs)
 
+real_validate = build_module.validate_repository
+at_validation = []
+
+def validate_once_later_languages_are_ready(*args, **kwargs):
+    deadline = time.monotonic() + (30 if not at_validation else 0)
+    while not (prepared / "zh").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    at_validation.append(sorted(path.name for path in prepared.iterdir()))
+    return real_validate(*args, **kwargs)
+
 language_builds.prepare_engine, build_module.prepare_pages = noting, pages_once_workers_are_ready
+build_module.validate_repository = validate_once_later_languages_are_ready
 os.cpu_count = lambda: 2
 forks = language_builds.in_workers(True)
 build_site(root, root / "forked")
@@ -399,16 +410,19 @@ for path in prepared.iterdir():
     path.unlink()
 build_site(root, root / "again")  # the engine's output is restored
 again = sorted(path.name for path in prepared.iterdir())
-print(json.dumps({"forks": forks, "seen": seen, "pids": pids, "me": os.getpid(), "again": again}))
+print(json.dumps({"forks": forks, "seen": seen, "pids": pids, "me": os.getpid(), "again": again,
+                  "at_validation": at_validation}))
 """
 
 
 def test_languages_built_by_workers_made_ready_early_give_the_same_site(
     site_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each language the engine will build gets a worker process while the pages are written
-    (language_builds.early_workers); the site is the one a build in one process makes. A
-    language whose engine output is kept gets none early: a build that restores it needs none.
+    """Each language the engine will build gets a worker process that gets ready before the
+    pages are written (language_builds.early_workers): the first language's once the records
+    are validated (it saves their memo), the others' while they are; the site is the one a
+    build in one process makes. A language whose engine output is kept gets none early: a
+    build that restores it needs none.
     The forked build runs in a child process: this one may run threads (a test's server), and
     then builds in one process."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -426,6 +440,7 @@ def test_languages_built_by_workers_made_ready_early_give_the_same_site(
     assert sorted(seen["pids"]) == ["en", "zh"]
     assert seen["me"] not in seen["pids"].values() and len(set(seen["pids"].values())) == 2
     assert seen["again"] == []
+    assert seen["at_validation"] == [["zh"], []]  # the first language's worker comes later
     assert tree(site_repo / "forked") == serial
 
 

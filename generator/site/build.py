@@ -228,33 +228,41 @@ def build_site(
     with build_lock(root), system_errors("cannot build the site"):
         if fresh:
             shutil.rmtree(cache_dir(root), ignore_errors=True)
-        memo = None
-        if reuse and records is not None:
-            memo = records
-            memo.use_schemas([schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS])
-        elif reuse:
-            memo = records_memo(root)
-        # pandas is imported while the workers parse the records (ranking/order.py)
-        report = validate_repository(root, memo=memo, meanwhile=ranking_ready)
-        if memo is not None and not report.ok:
-            memo.save()  # the next build, once the data is mended, reads only what changed
-        report.require_ok("building")
-        epoch = source_date_epoch(root)
-        _remove_leftovers(site_dir)
-        started = time.perf_counter()
-        blocks = BlockMemo(root) if reuse else None
         engine = EngineMemo(root) if reuse else None
-        # the languages the engine will likely build get their workers ready meanwhile
+        # The languages the engine will likely build get workers that get ready meanwhile: the
+        # first once the records are read (it also saves their memo, while this process
+        # writes pages), the others at once, as the records are read (they need nothing of
+        # them, and the Chinese worker has the most to get ready: jieba's word list).
         likely = [lang for lang in LANGUAGES if engine is None or not engine.holds(lang)]
-        # a worker saves the records' memo as it gets ready, while this process writes pages
-        chore = memo.save if memo is not None else None
-        with early_workers(parallel, likely, chore) as workers:
-            with collector_paused():
-                contents, pending = prepare_pages(
-                    root, report.catalog, blocks, boards if reuse else None
+        first = [lang for lang in likely if lang == LANGUAGES[0]]
+        with early_workers(parallel, [lang for lang in likely if lang not in first]) as others:
+            memo = None
+            if reuse and records is not None:
+                memo = records
+                memo.use_schemas([schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS])
+            elif reuse:
+                memo = records_memo(root)
+            # pandas is imported while the workers parse the records (ranking/order.py)
+            report = validate_repository(root, memo=memo, meanwhile=ranking_ready)
+            if memo is not None and not report.ok:
+                memo.save()  # the next build, once the data is mended, reads only what changed
+            report.require_ok("building")
+            epoch = source_date_epoch(root)
+            _remove_leftovers(site_dir)
+            started = time.perf_counter()
+            blocks = BlockMemo(root) if reuse else None
+            chore = memo.save if memo is not None else None
+            with early_workers(parallel, first, chore) as workers:
+                if workers is not None:
+                    workers.update(others or {})
+                with collector_paused():
+                    contents, pending = prepare_pages(
+                        root, report.catalog, blocks, boards if reuse else None
+                    )
+                generated = time.perf_counter()
+                warnings = _build_and_swap(
+                    root, site_dir, contents, epoch, workers, engine, pending
                 )
-            generated = time.perf_counter()
-            warnings = _build_and_swap(root, site_dir, contents, epoch, workers, engine, pending)
         if blocks is not None:
             blocks.forget_unused()
     built = time.perf_counter()
