@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from types import SimpleNamespace
 
-from generator.ranking.order import rank
+import pandas as pd
+import pytest
+
+from generator.ranking import order
+from generator.ranking.order import rank, ranked_leaderboards
+from generator.records.model import Leaderboard
 
 
 def frame(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
@@ -48,3 +53,30 @@ def test_the_order_does_not_depend_on_the_input_order() -> None:
     forward = rank(frame(ROWS), higher_is_better=True)["result"].tolist()
     backward = rank(frame(ROWS[::-1]), higher_is_better=True)["result"].tolist()
     assert forward == backward
+
+
+def test_all_leaderboards_ranked_at_once_are_ranked_as_each_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ranked_leaderboards sorts every board's rows together; each board gets the rows, order
+    and ranks `rank` gives it alone, whichever way its metric runs, and a board without rows
+    gets an empty table."""
+    places = [("x", "val", "miou"), ("x", "val", "error"), ("y", "test", "miou")]
+    rows = frame(ROWS)
+    every = pd.concat(
+        [rows.assign(dataset=d, split=s, metric=m) for d, s, m in places[::-1]], ignore_index=True
+    )
+    monkeypatch.setattr(order, "results_frame", lambda *_: every.sample(frac=1, random_state=1))
+    higher = {"miou": True, "error": False}
+    catalog = SimpleNamespace(
+        metrics={m: SimpleNamespace(higher_is_better=h) for m, h in higher.items()},
+        leaderboards=lambda: [Leaderboard(*p) for p in [*places, ("z", "val", "miou")]],
+    )
+    ranked = ranked_leaderboards(catalog)  # type: ignore[arg-type]
+    assert [(b.dataset, b.split, b.metric) for b, _ in ranked] == [*places, ("z", "val", "miou")]
+    for (board, table), place in zip(ranked[:3], places, strict=True):
+        alone = rank(
+            rows.assign(dataset=place[0], split=place[1], metric=place[2]), higher[board.metric]
+        )
+        assert table[alone.columns].to_dict("list") == alone.to_dict("list")
+    assert ranked[3][1].empty and "rank" in ranked[3][1].columns

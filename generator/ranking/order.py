@@ -84,27 +84,49 @@ def _frame_row(catalog: Catalog, result: Result, metric: str) -> dict[str, objec
     }
 
 
+# a leaderboard's rows: those of one dataset, split and metric
+PLACE = ["dataset", "split", "metric"]
+# the order within a leaderboard (see above), after PLACE; _key and _name are made by _keyed
+ORDER = ["_key", "paper_date", "_name", "result"]
+
+
 def rank(frame: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
     """The rows of one leaderboard in ranking order, with a 'rank' column."""
-    ordered = frame.assign(
-        _key=-frame["score"] if higher_is_better else frame["score"],
-        _name=frame["model"].str.casefold(),
-    ).sort_values(["_key", "paper_date", "_name", "result"], kind="mergesort")
+    import pandas as pd
+
+    ordered = _keyed(frame, pd.Series(not higher_is_better, index=frame.index))
+    ordered = ordered.sort_values(ORDER, kind="mergesort")
     ranks = ordered["_key"].rank(method="min").astype(int)
     return ordered.assign(rank=ranks).drop(columns=["_key", "_name"]).reset_index(drop=True)
+
+
+def _keyed(frame: pd.DataFrame, lower: pd.Series) -> pd.DataFrame:
+    """`frame` with the sort keys: the score negated where higher is better (`lower` False),
+    so that the best comes first either way, and the model's name case-folded."""
+    return frame.assign(
+        _key=frame["score"].where(lower, -frame["score"]), _name=frame["model"].str.casefold()
+    )
 
 
 def ranked_leaderboards(
     catalog: Catalog, reproductions: bool = False, only: set[tuple[str, str]] | None = None
 ) -> list[tuple[Leaderboard, pd.DataFrame]]:
-    """Every leaderboard (`only`: those of these datasets and splits) with its ranked rows."""
+    """Every leaderboard (`only`: those of these datasets and splits) with its ranked rows.
+
+    The rows of all leaderboards are sorted and ranked at once, grouped by their leaderboard:
+    the same order and ranks as `rank` gives each, in a fraction of the time at many boards."""
     frame = results_frame(catalog, reproductions, only)
-    groups = {key: rows for key, rows in frame.groupby(["dataset", "split", "metric"], sort=False)}
+    lower = frame["metric"].map(
+        {m: not catalog.metrics[m].higher_is_better for m in catalog.metrics}
+    )
+    ordered = _keyed(frame, lower).sort_values([*PLACE, *ORDER], kind="mergesort")
+    ranks = ordered.groupby(PLACE, sort=False)["_key"].rank(method="min").astype(int)
+    ordered = ordered.assign(rank=ranks).drop(columns=["_key", "_name"])
+    groups = {key: rows.reset_index(drop=True) for key, rows in ordered.groupby(PLACE, sort=False)}
     boards = []
     for board in catalog.leaderboards():
         if only is not None and (board.dataset, board.split) not in only:
             continue
-        rows = groups.get((board.dataset, board.split, board.metric), frame.iloc[:0])
-        metric = catalog.metrics[board.metric]
-        boards.append((board, rank(rows, metric.higher_is_better)))
+        rows = groups.get((board.dataset, board.split, board.metric))
+        boards.append((board, rank(frame.iloc[:0], True) if rows is None else rows))
     return boards
