@@ -48,8 +48,10 @@ def download_files(
         own = block.files if block is not None else None
         if own is None and memo is not None:
             name = f"{digest(columns, board, _figures(board, by_id, columns))}-files"
-            made = memo.get_or_make(name, functools.partial(_board_json, catalog, board, by_id))
-            own = json.loads(made)
+            made_now: dict[str, str] = {}  # what the memo is given, when it holds nothing
+            make = functools.partial(_board_json, catalog, board, by_id, made_now)
+            kept = memo.get_or_make(name, make)
+            own = made_now or json.loads(kept)
         elif own is None:
             own = _board_files(catalog, board, by_id)
         if block is not None:
@@ -72,8 +74,12 @@ def _figures(
     ]  # fmt: skip
 
 
-def _board_json(catalog: Catalog, board: dict[str, Any], by_id: Mapping[str, Result]) -> str:
-    return json.dumps(_board_files(catalog, board, by_id), ensure_ascii=False)
+def _board_json(
+    catalog: Catalog, board: dict[str, Any], by_id: Mapping[str, Result], made: dict[str, str]
+) -> str:
+    """The board's files as the memo keeps them (JSON), and in `made` as they are."""
+    made.update(_board_files(catalog, board, by_id))
+    return json.dumps(made, ensure_ascii=False)
 
 
 def _board_files(

@@ -71,8 +71,9 @@ def compiled(env: jinja2.Environment, source: str, name: str) -> jinja2.Template
 
 def _without_nul(value: object) -> object:
     """Every `{{ value }}` of a template, before autoescaping escapes it: text without NUL
-    characters (see markup.esc), and anything else as it is."""
-    return visible(value) if type(value) is str else value
+    characters (see markup.esc), and anything else as it is. A table of 10,000 rows calls it a
+    million times, so text without a NUL is given back without another call."""
+    return visible(value) if type(value) is str and "\x00" in value else value
 
 
 def _html(value: object) -> Markup:
