@@ -10,6 +10,7 @@ import pytest
 
 from generator.errors import UsageError
 from generator.records.places import paper_path
+from generator.site import pages
 from generator.site.build import build_site
 
 PAPER_COUNT = 10  # tests/fixtures/repo/data/papers/
@@ -148,3 +149,28 @@ def test_no_paper_takes_the_name_of_the_list_of_papers(repo: Path) -> None:
     with pytest.raises(UsageError, match="the site's list of papers has that name"):
         paper_path(repo, "index")
     assert paper_path(repo, "index-2020") == repo / "data/papers/index-2020.yaml"
+
+
+def test_a_papers_list_of_results_is_rendered_once_for_both_languages(
+    site_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each paper's list of results is rendered once, with placeholders for its words
+    (site/board_block.py), and worded for each language: its split names, its words and the
+    link up to the rank badges at the site's root are the language's own."""
+    rendered: list[object] = []
+    real = pages.neutral_paper_results
+
+    def counting(boards: list[tuple[object, ...]]) -> str:
+        rendered.append(boards)
+        return real(boards)
+
+    monkeypatch.setattr(pages, "neutral_paper_results", counting)
+    site = build_site(site_repo, parallel=False, reuse=False).site_dir
+    papers = list((site / "papers").glob("*/index.html"))
+    assert len(rendered) == len(papers) > 1
+    en = (site / "papers/1612.01105/index.html").read_text(encoding="utf-8")
+    zh = (site / "zh/papers/1612.01105/index.html").read_text(encoding="utf-8")
+    assert 'Cityscapes</a> · test set · mIoU · <a href="../../badges/cityscapes--test/' in en
+    assert 'Cityscapes</a> · 测试集 · mIoU · <a href="../../../badges/cityscapes--test/' in zh
+    assert ": 78.40 (Rank 4)" in en and "：78.40 (排名 4)" in zh
+    assert "\x00" not in en + zh

@@ -1,4 +1,5 @@
-"""A leaderboard's block rendered once for all languages, then worded for each.
+"""A leaderboard's block (and a paper's list of results) rendered once for all languages, then
+worded for each.
 
 The block of a large leaderboard is most of a build, and its languages differ only in their
 interface words. So the template is rendered once with a placeholder for every word (`w.rank`
@@ -20,6 +21,9 @@ from markupsafe import Markup
 from generator.site.rendering import compiled, environment, markup
 
 TAG = "tag:"  # placeholders of tag labels are 'tag:<id>'
+SPLIT = "split:"  # and of split names 'split:<dataset id>:<split id>'
+ROOT = "site_root"  # the placeholder of the link from a page to the site's root
+PAPER_RESULTS = "paper_results.html.j2"
 
 
 def placeholder(key: str) -> Markup:
@@ -46,6 +50,17 @@ class _Words:
 def neutral_block(context: dict[str, Any]) -> str:
     """The board template rendered with placeholders for its words (`context`: the rest)."""
     return _board_template().render(context, w=_Words(), tags=_Words(TAG))
+
+
+def neutral_paper_results(boards: list[tuple[Any, ...]]) -> str:
+    """A paper's list of results (paper_list.paper_boards gives `boards`) with placeholders for
+    its words: a paper's rows are listed on its page in every language."""
+    return environment().get_template(PAPER_RESULTS).render(boards=boards, w=_Words())
+
+
+def split_placeholder(dataset: str, split: str) -> Markup:
+    """The placeholder that stands for a split's name."""
+    return placeholder(f"{SPLIT}{dataset}:{split}")
 
 
 # `{{ w.key }}`: a word the template names outright (not one it composes, as w["source_" ~ kind])

@@ -45,6 +45,8 @@ class Shared:
     block_memo: BlockMemo | None = None
     by_id: dict[str, Result] = field(default_factory=dict)  # the catalog's results by id
     paper_parts: PaperParts | None = None  # for a process that builds again
+    # paper id -> its list of results, rendered once for every language (site/board_block.py)
+    paper_lists: dict[str, str] = field(default_factory=dict)
     # paper id -> the datasets it introduced (Catalog.datasets_introduced)
     introduced: dict[str, list[str]] = field(default_factory=dict)
 

@@ -22,8 +22,16 @@ from markupsafe import Markup
 from generator.records.model import SOURCE_KINDS, Catalog, Dataset, Metric, Paper, Result, Split
 from generator.scores.metrics import per_class_accuracy, per_class_iou, scores
 from generator.site import urls
-from generator.site.badges import badge_path
-from generator.site.board_block import TAG, neutral_block, placeholder, worded
+from generator.site.board_block import (
+    PAPER_RESULTS,
+    ROOT,
+    SPLIT,
+    TAG,
+    neutral_block,
+    neutral_paper_results,
+    placeholder,
+    worded,
+)
 from generator.site.board_view import (
     BoardView,
     Row,
@@ -37,7 +45,7 @@ from generator.site.content import Block, Shared, SiteContent
 from generator.site.downloads import DOWNLOADS
 from generator.site.i18n import LANGUAGES, TAG_LABELS, UI, t
 from generator.site.markup import esc
-from generator.site.paper_list import dataset_links, papers_listed
+from generator.site.paper_list import brief, dataset_links, paper_boards, papers_listed
 from generator.site.rendering import environment, markup
 from generator.site.reuse import Pairs, digest
 from generator.site.slot_parts import BOARD_ROW, PAPER_ROW, Part, SlotParts, rows_shown
@@ -46,7 +54,7 @@ from generator.site.urls import PAPERS_INDEX, page_url, relative, result_page
 
 CHARTS = "charts"
 # placeholders of a leaderboard block's per-language text besides the interface words
-CAPTION, CHART_TITLE, ROOT = "caption", "chart_title", "site_root"
+CAPTION, CHART_TITLE = "caption", "chart_title"
 
 
 # the hand-written pages of docs/<lang>/ that the site publishes: the about page, and the
@@ -137,7 +145,7 @@ class PageWriter:
                 newest = max(rows, key=lambda r: (r["paper_date"] or "", -r["rank"]))
                 for name, row in (("best", rows[0]), ("newest", newest)):
                     anchor = row_anchor(board["key"], row["result"])
-                    shown[name] = _brief(row, f"{href}#{anchor}")
+                    shown[name] = brief(row, f"{href}#{anchor}")
             boards.append(
                 {
                     "href": href,
@@ -182,41 +190,35 @@ class PageWriter:
     def paper_page(self, paper: Paper, page: str) -> str:
         """The paper's facts, and one line per leaderboard with its results from the paper."""
         pairs = self.shared.by_paper.get(paper.id, [])
-        parts, place = self.shared.paper_parts, (paper.id, self.lang)
-        known = parts.get(place, pairs) if parts is not None else None
-        keep = functools.partial(parts.keep, place, pairs) if parts is not None else None
-        boards = self._paper_boards(page, paper.id, pairs) if known is None else []
-        template = "paper_results.html.j2"
-        cost = PAPER_ROW * len(pairs)
-        results = self._fragment(page, "results", template, known, keep, cost, boards=boards)
+        make = functools.partial(self._paper_results, page, paper.id, pairs)
+        self.parts.queue(page, make, PAPER_ROW * len(pairs))  # a page's path: no board's key
         datasets = dataset_links(self.catalog, page, self.shared.introduced.get(paper.id, ()))
         return self._render(
-            "paper.md.j2", title=paper.title, paper=paper, datasets=datasets, results_slot=results
+            "paper.md.j2",
+            title=paper.title,
+            paper=paper,
+            datasets=datasets,
+            results_slot=markup(slot("results")),
         )
 
-    def _paper_boards(self, page: str, paper_id: str, pairs: Pairs) -> list[tuple[Any, ...]]:
-        by_board: dict[str, tuple[dict[str, Any], list[Row]]] = {}
-        for board, row in pairs:
-            by_board.setdefault(board["key"], (board, []))[1].append(row)
-        boards = []
-        for board, rows in by_board.values():
-            dataset = self.catalog.datasets[board["dataset"]]
-            href = relative(page, page_url(urls.dataset_page(dataset.id)))
-            split = self._split_name(dataset, board["split"])
-            ranked = any(row["rank"] for row in rows)  # only a ranked paper has a badge
-            badge = relative(page, self.site_root + badge_path(board["key"], paper_id))
-            brief = [
-                {
-                    **_brief(row),
-                    "kind": row["source"]["kind"],
-                    "anchor": row_anchor(board["key"], row["result"]),
-                }
-                for row in rows
-            ]
-            boards.append(
-                (href, dataset.name, split, board["metric_name"], brief, badge if ranked else None)
-            )
-        return boards
+    def _paper_results(self, page: str, paper_id: str, pairs: Pairs) -> Part:
+        """The slot part of a paper's list of results in this language: worded from the list
+        the first language renders for all (site/board_block.py), or what a process that
+        builds again made of the same rows before."""
+        parts, place = self.shared.paper_parts, (paper_id, self.lang)
+        html = parts.get(place, pairs) if parts is not None else None
+        if html is None:
+            neutral = self.shared.paper_lists.get(paper_id)
+            if neutral is None:
+                boards = paper_boards(self.catalog, page, paper_id, pairs)
+                key = digest(PAPER_RESULTS, boards) if self.shared.block_memo else ""
+                neutral = self._kept(key, "", lambda: neutral_paper_results(boards))
+                self.shared.paper_lists[paper_id] = neutral
+            words = {**self._words(), ROOT: esc(relative(page, self.site_root))}
+            html = worded(neutral, words)
+        if parts is not None:
+            parts.keep(place, pairs, html)
+        return page_url(page), "results", html, []
 
     def papers_page(self) -> str:
         """Every paper (paper_list.py): a sentence, and a slot for the table."""
@@ -281,34 +283,19 @@ class PageWriter:
         template = environment().get_template(name)
         return template.render(context, t=self.t, lang=self.lang, tag_labels=TAG_LABELS)
 
-    def _fragment(
-        self,
-        page: str,
-        key: str,
-        template: str,
-        known: str | None = None,
-        keep: Callable[[str], None] | None = None,
-        cost: float = 0.0,
-        **context: Any,
-    ) -> Markup:
+    def _fragment(self, page: str, key: str, template: str, **context: Any) -> Markup:
         """The slot of a part of `page` that follows the results (site/slots.py), the part
         rendered from `template` and kept to fill the slot after the engine's build. The
         Markdown page then changes only when its own record does, and a rebuild after a
         changed result need not run the engine. The context is plain data, all the part is
-        made from, so an earlier build's rendering is reused when it is the same. `known`:
-        the part as this process made it before; `keep` is given the part once it is made;
-        `cost`: how long it takes to make (slot_parts.py)."""
+        made from, so an earlier build's rendering is reused when it is the same."""
 
         def make() -> Part:
-            html = known
-            if html is None:
-                made = digest(template, self.lang, context) if self.shared.block_memo else ""
-                html = self._kept(made, "", lambda: self._render(template, **context))
-            if keep is not None:
-                keep(html)
+            made = digest(template, self.lang, context) if self.shared.block_memo else ""
+            html = self._kept(made, "", lambda: self._render(template, **context))
             return page_url(page), key, html, []
 
-        self.parts.queue(page, make, cost)  # a page's path: no leaderboard's key
+        self.parts.queue(page, make, 0.0)  # a page's path: no leaderboard's key
         return markup(slot(key))
 
     def _board_section(self, dataset: Dataset, board: dict[str, Any], page: str) -> dict[str, Any]:
@@ -386,15 +373,25 @@ class PageWriter:
 
     def _block_words(self, board: dict[str, Any], page: str) -> dict[str, str]:
         """The words of a block's placeholders in this language, escaped."""
-        if self._escaped_words is None:
-            words = {key: esc(self.t(key)) for key in UI}
-            words.update((TAG + tag, esc(names[self.lang])) for tag, names in TAG_LABELS.items())
-            self._escaped_words = words
-        words = dict(self._escaped_words)
+        words = dict(self._words())
         words[CAPTION] = esc(self._caption(board))
         words[CHART_TITLE] = esc(self._chart_title(board))
         words[ROOT] = esc(relative(page, self.site_root))
         return words
+
+    def _words(self) -> dict[str, str]:
+        """The words of every placeholder but a page's own (site/board_block.py) in this
+        language, escaped: the interface's, the tags' and the splits' names."""
+        if self._escaped_words is None:
+            words = {key: esc(self.t(key)) for key in UI}
+            words.update((TAG + tag, esc(names[self.lang])) for tag, names in TAG_LABELS.items())
+            words.update(
+                (f"{SPLIT}{dataset.id}:{split_id}", esc(self._name(split)))
+                for dataset in self.catalog.datasets.values()
+                for split_id, split in dataset.splits.items()
+            )
+            self._escaped_words = words
+        return self._escaped_words
 
     def _search_entries(self, board: dict[str, Any], view: BoardView, page: str) -> list[Row]:
         dataset = self.catalog.datasets[board["dataset"]]
@@ -436,13 +433,6 @@ class PageWriter:
         entries = document.data["metrics"] if document else []
         entry: dict[str, Any] = next((e for e in entries if e["id"] == metric_id), {})
         return entry.get("definition", {}).get(self.lang, ""), entry.get("formula")
-
-
-def _brief(row: Row, href: str | None = None) -> dict[str, Any]:
-    """What the home page and paper pages show of a row (their parts' digests stay small), with
-    `href`, a link to the row, when given."""
-    brief = {key: row[key] for key in ("model", "score_text", "rank", "paper_date")}
-    return brief if href is None else {**brief, "href": href}
 
 
 def _percent(value: float) -> str:

@@ -1,4 +1,5 @@
-"""What the list of papers shows of each paper: the data of papers.html.j2."""
+"""What the list of papers shows of each paper (the data of papers.html.j2), and what a paper's
+page lists of its results (of paper_results.html.j2)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.records.model import Catalog
+from generator.site.badges import badge_path
+from generator.site.board_block import ROOT, placeholder, split_placeholder
+from generator.site.board_view import Row, row_anchor
+from generator.site.reuse import Pairs
 from generator.site.urls import PAPERS_INDEX, dataset_page, page_url, paper_page, relative
 
 
@@ -43,3 +48,38 @@ def dataset_links(catalog: Catalog, page: str, ids: Iterable[str]) -> list[tuple
         for d in sorted(ids)
         if d in catalog.datasets
     ]
+
+
+def paper_boards(catalog: Catalog, page: str, paper_id: str, pairs: Pairs) -> list[tuple[Any, ...]]:
+    """The leaderboards of a paper's rows (`pairs`), on its `page`, for every language: each with
+    the link to its dataset's page, the dataset's name, the split's name (a placeholder), the
+    metric, the rows (`brief`) and the paper's rank badge (when a row is ranked)."""
+    by_board: dict[str, tuple[dict[str, Any], list[Row]]] = {}
+    for board, row in pairs:
+        by_board.setdefault(board["key"], (board, []))[1].append(row)
+    boards = []
+    for board, rows in by_board.values():
+        dataset = catalog.datasets[board["dataset"]]
+        href = relative(page, page_url(dataset_page(dataset.id)))
+        ranked = any(row["rank"] for row in rows)  # only a ranked paper has a badge
+        badge = placeholder(ROOT) + badge_path(board["key"], paper_id)
+        listed = [
+            {
+                **brief(row),
+                "kind": row["source"]["kind"],
+                "anchor": row_anchor(board["key"], row["result"]),
+            }
+            for row in rows
+        ]
+        split = split_placeholder(dataset.id, board["split"])
+        boards.append(
+            (href, dataset.name, split, board["metric_name"], listed, badge if ranked else None)
+        )
+    return boards
+
+
+def brief(row: Row, href: str | None = None) -> dict[str, Any]:
+    """What the home page and paper pages show of a row (their parts' digests stay small), with
+    `href`, a link to the row, when given."""
+    shown = {key: row[key] for key in ("model", "score_text", "rank", "paper_date")}
+    return shown if href is None else {**shown, "href": href}
