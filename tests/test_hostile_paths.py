@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site import build
+from generator.site import data_files
 from generator.site.build import build_lock, build_site
 
 from .conftest import run_segboard
@@ -317,7 +317,7 @@ def test_a_full_disk_fails_the_build_in_one_line_and_keeps_the_last_site(
     def full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(build, "_place", full)
+    monkeypatch.setattr(data_files, "place", full)
     completed = run_segboard("build", "--fresh", cwd=site_repo)
     assert completed.returncode == 2, completed.stderr
     assert "cannot build the site: No space left on device" in completed.stderr

@@ -275,3 +275,44 @@ def test_a_forked_worker_that_dies_is_reported_not_waited_for() -> None:
 
     with forked_worker(lambda: os._exit(9)) as worker, pytest.raises(WorkerLost):
         worker.result()
+
+
+COLLECTIONS_IN_A_BUILD = """
+import gc, json, os, sys
+from pathlib import Path
+from generator.site import language_builds
+from generator.site.build import build_site
+
+root, notes = Path(sys.argv[1]), Path(sys.argv[2])
+main, collections = os.getpid(), []
+
+def count(phase, info):
+    if phase == "start" and os.getpid() == main:
+        collections.append(info["generation"])
+
+def noting(lang):  # a language worker's first work
+    (notes / lang).write_text(json.dumps(gc.isenabled()), encoding="utf-8")
+
+gc.callbacks.append(count)
+language_builds.prepare_engine = noting
+os.cpu_count = lambda: 2
+build_site(root, parallel=True)
+print(json.dumps({"collections": collections, "enabled": gc.isenabled(),
+                  "workers": {p.name: json.loads(p.read_text()) for p in notes.iterdir()}}))
+"""
+
+
+def test_a_build_pauses_the_collector_and_its_engine_workers_run_it(
+    site_repo: Path, tmp_path: Path
+) -> None:
+    """The cyclic garbage collector never runs in the building process during a build (it
+    makes many objects and few cycles: a collection after each block that pauses it would
+    walk them all), and runs again after it; the engine's builds, in the languages' workers,
+    run with it as they would on their own."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    completed = run_program(COLLECTIONS_IN_A_BUILD, str(site_repo), str(notes), timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    seen = json.loads(completed.stdout.splitlines()[-1])
+    assert seen["collections"] == [] and seen["enabled"]
+    assert seen["workers"] == {"en": True, "zh": True}

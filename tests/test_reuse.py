@@ -370,9 +370,10 @@ def test_a_building_process_remembers_only_its_last_builds_data_files(site_repo:
 
 
 EARLY_WORKERS = """
-import json, os, sys, time
+import json, multiprocessing, os, sys, time
 from pathlib import Path
 from generator.site import build as build_module, language_builds
+from generator.site.pages import PageWriter
 from generator.site.build import build_site
 
 root, prepared = Path(sys.argv[1]), Path(sys.argv[2])
@@ -402,6 +403,13 @@ def validate_once_later_languages_are_ready(*args, **kwargs):
 
 language_builds.prepare_engine, build_module.prepare_pages = noting, pages_once_workers_are_ready
 build_module.validate_repository = validate_once_later_languages_are_ready
+real_write, at_writing = PageWriter.write, []
+
+def write_noting_workers(self, *args, **kwargs):
+    at_writing.append(len(multiprocessing.active_children()))
+    return real_write(self, *args, **kwargs)
+
+PageWriter.write = write_noting_workers
 os.cpu_count = lambda: 2
 forks = language_builds.in_workers(True)
 build_site(root, root / "forked")
@@ -411,7 +419,7 @@ for path in prepared.iterdir():
 build_site(root, root / "again")  # the engine's output is restored
 again = sorted(path.name for path in prepared.iterdir())
 print(json.dumps({"forks": forks, "seen": seen, "pids": pids, "me": os.getpid(), "again": again,
-                  "at_validation": at_validation}))
+                  "at_validation": at_validation, "at_writing": at_writing}))
 """
 
 
@@ -420,11 +428,11 @@ def test_languages_built_by_workers_made_ready_early_give_the_same_site(
 ) -> None:
     """Each language the engine will build gets a worker process that gets ready before the
     pages are written (language_builds.early_workers): the first language's once the records
-    are validated (it saves their memo), the others' while they are; the site is the one a
-    build in one process makes. A language whose engine output is kept gets none early: a
-    build that restores it needs none.
-    The forked build runs in a child process: this one may run threads (a test's server), and
-    then builds in one process."""
+    are validated (it saves their memo), the others' while they are; another worker makes the
+    data files while the pages are written; the site is the one a build in one process
+    makes. A language whose engine output is kept gets none early: a build that restores it
+    needs none. The forked build runs in a child process: this one may run threads (a test's
+    server), and then builds in one process."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     serial = tree(build_site(site_repo, tmp_path / "serial", parallel=False, reuse=False).site_dir)
     shutil.rmtree(site_repo / "build")
@@ -441,6 +449,8 @@ def test_languages_built_by_workers_made_ready_early_give_the_same_site(
     assert seen["me"] not in seen["pids"].values() and len(set(seen["pids"].values())) == 2
     assert seen["again"] == []
     assert seen["at_validation"] == [["zh"], []]  # the first language's worker comes later
+    # as the pages are written, a worker makes the data files (beside the languages' workers)
+    assert seen["at_writing"] == [3, 3, 1, 1]
     assert tree(site_repo / "forked") == serial
 
 

@@ -7,18 +7,17 @@ languages built without a warning, so a failed build leaves the previous site as
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import functools
 import os
 import shutil
 import subprocess
-import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from generator.errors import DataError, UsageError, system_errors
+from generator.errors import DataError, system_errors
 from generator.fingerprint import machine_key
 from generator.ranking.order import get_ready as ranking_ready
 from generator.reading import UnreadableInput, read_text
@@ -32,13 +31,13 @@ from generator.records.places import (
     default_site_dir,
     generated_dir,
     handwritten_files,
-    lock_path,
     schema_path,
     unpublished_docs,
 )
 from generator.records.schemas import RECORD_KINDS
 from generator.records.validation import ValidationReport, validate_repository
 from generator.site.content import Shared, SiteContent
+from generator.site.data_files import DataFiles, Used
 from generator.site.downloads import download_files
 from generator.site.engine import (
     edit_base,
@@ -56,6 +55,14 @@ from generator.site.reuse import (
     FileStore,
     engine_inputs_key,
     sync_folder,
+)
+from generator.site.site_folder import (
+    build_lock,
+    language_dir,
+    move_into,
+    remove_leftovers,
+    staging_folder,
+    swap,
 )
 from generator.site.sitemap import write_sitemap
 from generator.site.slot_parts import DATA_FILES_ROW, Part, SlotParts, rows_shown, share
@@ -153,10 +160,15 @@ class Pending:
 
 
 def prepare_pages(
-    root: Path, catalog: Catalog, blocks: BlockMemo | None = None, boards: BoardMemo | None = None
+    root: Path,
+    catalog: Catalog,
+    blocks: BlockMemo | None = None,
+    boards: BoardMemo | None = None,
+    ranked: Callable[[Callable[[], dict[str, str]]], None] | None = None,
 ) -> tuple[dict[str, SiteContent], Pending]:
     """`write_pages` in two steps: the Markdown pages are written now, and what is pending is
-    made while the engine builds them."""
+    made while the engine builds them. `ranked` is given what makes the data files as soon as
+    the leaderboards are ranked, before the pages are written (it then makes them)."""
     unpublished = unpublished_docs(root, LANGUAGES, HANDWRITTEN_PAGES)
     if unpublished:  # a file of docs/ the site would not publish would be lost silently
         listed = ", ".join(str(path.relative_to(root)) for path in unpublished)
@@ -170,6 +182,13 @@ def prepare_pages(
     kept = boards.leaderboards(catalog, edit) if boards is not None else None
     parts = boards.papers if boards is not None else None
     shared = Shared.from_catalog(catalog, blocks, kept, parts)  # ranked once, for every language
+
+    def data_files() -> dict[str, str]:
+        with collector_paused():
+            return download_files(catalog, shared.boards, blocks, shared.blocks, shared.by_id)
+
+    if ranked is not None:
+        ranked(data_files)
     assets = resources.files("generator.site") / "assets"
     contents, writers = {}, []
     for lang in LANGUAGES:
@@ -186,10 +205,6 @@ def prepare_pages(
     def done() -> None:
         if boards is not None:
             boards.remember(shared.boards, shared.blocks)
-
-    def data_files() -> dict[str, str]:
-        with collector_paused():
-            return download_files(catalog, shared.boards, blocks, shared.blocks, shared.by_id)
 
     queues = [writer.parts for writer in writers]  # the first language renders each block for all
     cost = DATA_FILES_ROW * sum(rows_shown(board) for board in shared.boards)
@@ -225,7 +240,7 @@ def build_site(
     default = default_site_dir(root)
     site_dir = check_site_dir(root, site_dir or default, default)
     reuse = reuse and machine_key() is not None  # nothing kept can be trusted without it
-    with build_lock(root), system_errors("cannot build the site"):
+    with build_lock(root), system_errors("cannot build the site"), collector_paused():
         if fresh:
             shutil.rmtree(cache_dir(root), ignore_errors=True)
         engine = EngineMemo(root) if reuse else None
@@ -248,20 +263,29 @@ def build_site(
                 memo.save()  # the next build, once the data is mended, reads only what changed
             report.require_ok("building")
             epoch = source_date_epoch(root)
-            _remove_leftovers(site_dir)
+            remove_leftovers(site_dir)
             started = time.perf_counter()
             blocks = BlockMemo(root) if reuse else None
+            store = FileStore(root) if engine is not None else None
             chore = memo.save if memo is not None else None
-            with early_workers(parallel, first, chore) as workers:
+            with (
+                staging_folder(site_dir) as staging,
+                early_workers(parallel, first, chore) as workers,
+                contextlib.ExitStack() as stack,
+            ):
                 if workers is not None:
                     workers.update(others or {})
+                placed = DataFiles(staging / ".shared", store, blocks)
+                kept = boards if reuse else None
+                # with workers, one makes the data files from when the leaderboards are ranked
+                # (a process that builds again keeps them with the blocks: it makes them itself)
+                early = workers is not None and kept is None
+                start = functools.partial(placed.start, stack=stack) if early else None
                 with collector_paused():
-                    contents, pending = prepare_pages(
-                        root, report.catalog, blocks, boards if reuse else None
-                    )
+                    contents, pending = prepare_pages(root, report.catalog, blocks, kept, start)
                 generated = time.perf_counter()
                 warnings = _build_and_swap(
-                    root, site_dir, contents, epoch, workers, engine, pending
+                    root, site_dir, staging, contents, epoch, workers, engine, pending, placed
                 )
         if blocks is not None:
             blocks.forget_unused()
@@ -273,153 +297,74 @@ def build_site(
 def _build_and_swap(
     root: Path,
     site_dir: Path,
+    staging: Path,
     contents: dict[str, SiteContent],
     epoch: str,
     workers: Workers | None,
     engine: EngineMemo | None,
     pending: Pending,
+    placed: DataFiles,
 ) -> list[str]:
-    """Build every language into a staging folder beside `site_dir`, then put it in place.
-    What is `pending` is made while the engine builds the pages."""
-    try:
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot make {site_dir.parent}: {exc.strerror}") from None
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
-    try:
-        keys: dict[str, str] = {}  # each language's engine inputs, by digest
-        restored: set[str] = set()  # the languages whose engine output was kept from before
-        files = FileStore(root) if engine is not None else None
-        if engine is not None:
-            inputs = engine_inputs(root)
-            for lang, c in contents.items():
-                keys[lang] = engine_inputs_key(inputs, lang, {**c.pages, **c.files}, c.nav, epoch)
-                if engine.restore(lang, keys[lang], staging / lang):
-                    restored.add(lang)
-        shared = staging / ".shared"  # the data files, moved into the site once it is built
+    """Build every language into `staging`, beside `site_dir`, then put it in place. What is
+    `pending` is made while the engine builds the pages, and the data files are `placed`."""
+    keys: dict[str, str] = {}  # each language's engine inputs, by digest
+    restored: set[str] = set()  # the languages whose engine output was kept from before
+    if engine is not None:
+        inputs = engine_inputs(root)
+        for lang, c in contents.items():
+            keys[lang] = engine_inputs_key(inputs, lang, {**c.pages, **c.files}, c.nav, epoch)
+            if engine.restore(lang, keys[lang], staging / lang):
+                restored.add(lang)
 
-        # the worker that makes the data files makes a share of the slots' parts too
-        split = workers is not None and not pending.here
-        mine, theirs = share(pending.parts, pending.data_files_cost) if split else (None, set())
-        made_here: list[list[dict[int, Part]]] = []
+    # a worker makes a share of the slots' parts, and the data files unless one makes them
+    split = workers is not None and not pending.here
+    cost = 0.0 if placed.worker is not None else pending.data_files_cost
+    mine, theirs = share(pending.parts, cost) if split else (None, set())
+    made_here: list[list[dict[int, Part]]] = []
 
-        def data_files() -> tuple[list[dict[int, Part]], set[str], set[str]]:
-            """Make the parts of `theirs`, and make and place the data files; the parts, and
-            the names used in the store and the memo (from a worker, the parent's copies of
-            those sets do not see its additions)."""
-            made = pending.made(theirs)
-            for relative_path, text in pending.data_files().items():
-                _place(shared / relative_path, text, files)
-            used = (files.used if files else set()), (pending.memo.used if pending.memo else set())
-            return made, *used
+    def helper() -> tuple[list[dict[int, Part]], Used]:
+        """Make the parts of `theirs`, and the data files unless a worker makes them."""
+        made = pending.made(theirs)
+        if placed.worker is not None:
+            return made, (set(), set())
+        return made, placed.make_and_place(pending.data_files)
 
-        with environment("SOURCE_DATE_EPOCH", epoch):
-            warnings, (made, stored, kept) = build_languages(
-                root,
-                staging,
-                contents,
-                lambda: made_here.append(pending.made(mine)),
-                workers,
-                restored,
-                data_files,
-                pending.here,
-            )
-        pending.place(*made_here, made)
-        if files is not None:
-            files.used |= stored
-        if pending.memo is not None:
-            pending.memo.used |= kept
-        if engine is not None:
-            for lang in keys.keys() - restored:
-                engine.keep(lang, keys[lang], staging / lang)  # before its slots are filled
-        for lang, content in contents.items():
-            previous = _language_dir(site_dir, lang)  # the site this build replaces
-            fill_slots(staging / lang, content.fragments, previous)
-            add_search_entries(staging / lang, content.search, previous)
-        if shared.is_dir():
-            _move_into(shared, staging / LANGUAGES[0])
-        write_sitemap(
-            {lang: staging / lang for lang in contents},
-            site_address(root),
-            {lang: sorted(page_url(p) for p in c.pages) for lang, c in contents.items()},
+    with environment("SOURCE_DATE_EPOCH", epoch):
+        warnings, (made, used) = build_languages(
+            root,
+            staging,
+            contents,
+            lambda: made_here.append(pending.made(mine)),
+            workers,
+            restored,
+            helper,
+            pending.here,
         )
-        site = staging / LANGUAGES[0]  # the first language at the root, the others below it
-        for lang in LANGUAGES[1:]:
-            os.replace(staging / lang, site / lang)
-        if files is not None:
-            files.forget_unused()
-        (site / SITE_MARKER).write_text(
-            "This folder is a site built by segboard; `segboard build` replaces it whole.\n"
-        )
-        _swap(site, site_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    pending.place(*made_here, made)
+    placed.note(used)
+    if placed.worker is not None:
+        placed.note(placed.worker.result())
+    if engine is not None:
+        for lang in keys.keys() - restored:
+            engine.keep(lang, keys[lang], staging / lang)  # before its slots are filled
+    for lang, content in contents.items():
+        previous = language_dir(site_dir, lang)  # the site this build replaces
+        fill_slots(staging / lang, content.fragments, previous)
+        add_search_entries(staging / lang, content.search, previous)
+    if placed.folder.is_dir():
+        move_into(placed.folder, staging / LANGUAGES[0])
+    write_sitemap(
+        {lang: staging / lang for lang in contents},
+        site_address(root),
+        {lang: sorted(page_url(p) for p in c.pages) for lang, c in contents.items()},
+    )
+    site = staging / LANGUAGES[0]  # the first language at the root, the others below it
+    for lang in LANGUAGES[1:]:
+        os.replace(staging / lang, site / lang)
+    if placed.store is not None:
+        placed.store.forget_unused()
+    (site / SITE_MARKER).write_text(
+        "This folder is a site built by segboard; `segboard build` replaces it whole.\n"
+    )
+    swap(site, site_dir)
     return warnings
-
-
-def _language_dir(site_dir: Path, lang: str) -> Path:
-    """Where a language's pages are in a built site: the first at its root, the others below."""
-    return site_dir if lang == LANGUAGES[0] else site_dir / lang
-
-
-def _place(path: Path, text: str, files: FileStore | None) -> None:
-    """Write a data file: a link to the build cache's copy when there is a cache."""
-    if files is not None:
-        files.place(path, text)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
-def _move_into(source: Path, target: Path) -> None:
-    """Move the folders and files in `source` into `target`: thousands of badges cost one
-    rename. The engine makes no folder of these names (downloads/, badges/); one that is there
-    is replaced."""
-    for entry in source.iterdir():
-        there = target / entry.name
-        if there.is_dir() and not there.is_symlink():
-            shutil.rmtree(there)
-        os.replace(entry, there)
-
-
-@contextlib.contextmanager
-def build_lock(root: Path) -> Iterator[None]:
-    """Hold the repository's build lock: a second build meanwhile is a usage error (exit 2).
-
-    The lock is an advisory lock on build/.segboard-build.lock, released by the system when the
-    process ends, so a killed build never leaves the repository locked.
-    """
-    path = lock_path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(
-                f"another segboard build of {root} is running (it holds {path}); wait for it "
-                "to finish and build again"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _remove_leftovers(site_dir: Path) -> None:
-    """Staging and previous-site folders of builds that were killed (the lock is ours now)."""
-    for pattern in (f".{site_dir.name}-building-*", f".{site_dir.name}-previous-*"):
-        for leftover in site_dir.parent.glob(pattern):
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap(staging: Path, site_dir: Path) -> None:
-    """Put the new site in place; the old one is removed only once the new one is there."""
-    os.chmod(staging, 0o755)  # mkdtemp makes a private folder; a site is for reading
-    previous = None
-    if site_dir.exists():
-        previous = site_dir.with_name(f".{site_dir.name}-previous-{os.getpid()}")
-        os.replace(site_dir, previous)
-    os.replace(staging, site_dir)
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)

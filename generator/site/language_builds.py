@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,7 +63,9 @@ def _language_worker(
 
 def _get_ready(lang: str, chore: Callable[[], None] | None) -> None:
     """A language worker's first work: the engine's preparation, then the chore it was given
-    (the languages' builds wait for it, not this process)."""
+    (the languages' builds wait for it, not this process). The engine's build is not
+    segboard's: it runs with the cyclic garbage collector on, which the build pauses."""
+    gc.enable()
     prepare_engine(lang)
     if chore is not None:
         chore()

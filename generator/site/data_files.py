@@ -1,0 +1,57 @@
+"""The data files of a build (site/downloads.py), made and placed in the site being built: in a
+worker forked as soon as the leaderboards are ranked, so that they are made while the pages are
+written (which keep one core busy), or in a process that makes its share of the tables too."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.site.reuse import BlockMemo, FileStore
+from generator.workers import ForkedWorker, forked_worker
+
+Used = tuple[set[str], set[str]]  # the names a build used in the file store, and in the memo
+
+
+@dataclass
+class DataFiles:
+    """Where the data files go (`folder`, moved into the site once it is built), the build
+    cache's file store that keeps them (or None), the block memo that keeps how they were
+    made (or None), and the worker making them, once one is started."""
+
+    folder: Path
+    store: FileStore | None
+    memo: BlockMemo | None
+    worker: ForkedWorker | None = None
+
+    def start(self, make: Callable[[], dict[str, str]], stack: contextlib.ExitStack) -> None:
+        """Have a forked worker make the files (`make`) and place them, from now on; `stack`
+        ends it with the build."""
+        job = functools.partial(self.make_and_place, make)
+        self.worker = stack.enter_context(forked_worker(job))
+
+    def make_and_place(self, make: Callable[[], dict[str, str]]) -> Used:
+        """Make the files and place them; the names used in the store and the memo (from a
+        worker, the parent's copies of those sets do not see its additions: `note`)."""
+        for relative_path, text in make().items():
+            place(self.folder / relative_path, text, self.store)
+        return (self.store.used if self.store else set()), (self.memo.used if self.memo else set())
+
+    def note(self, used: Used) -> None:
+        """Note what a worker used, so that the build cache keeps it."""
+        if self.store is not None:
+            self.store.used |= used[0]
+        if self.memo is not None:
+            self.memo.used |= used[1]
+
+
+def place(path: Path, text: str, store: FileStore | None) -> None:
+    """Write a data file: a link to the build cache's copy when there is a cache."""
+    if store is not None:
+        store.place(path, text)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
