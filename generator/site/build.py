@@ -37,7 +37,7 @@ from generator.records.places import (
 from generator.records.schemas import RECORD_KINDS
 from generator.records.validation import ValidationReport, validate_repository
 from generator.site.content import Shared, SiteContent
-from generator.site.data_files import DataFiles, Used
+from generator.site.data_files import DataFiles
 from generator.site.downloads import download_files
 from generator.site.engine import (
     edit_base,
@@ -65,7 +65,7 @@ from generator.site.site_folder import (
     swap,
 )
 from generator.site.sitemap import write_sitemap
-from generator.site.slot_parts import DATA_FILES_ROW, Part, SlotParts, rows_shown, share
+from generator.site.slot_parts import Part, SlotParts, share
 from generator.site.slots import add_search_entries, fill_slots
 from generator.site.urls import page_url
 
@@ -131,12 +131,11 @@ class Pending:
     """What `prepare_pages` leaves to do while the engine builds the pages: the parts that fill
     their slots (`parts`, each language's queue: site/slot_parts.py), and `data_files`, which
     makes the data files (the same in every language, and independent of the parts, so a worker
-    process can make them, and some of the parts too: `data_files_cost`); `memo` is the block
-    memo both use (or None); `done` is called once the parts are in place."""
+    process can make them: site/data_files.py); `memo` is the block memo the parts use (or
+    None); `done` is called once the parts are in place."""
 
     parts: list[SlotParts]
     data_files: Callable[[], dict[str, str]]
-    data_files_cost: float
     memo: BlockMemo | None
     done: Callable[[], None]
     # a process that builds again keeps each board's data files with its block, so it makes
@@ -185,7 +184,7 @@ def prepare_pages(
 
     def data_files() -> dict[str, str]:
         with collector_paused():
-            return download_files(catalog, shared.boards, blocks, shared.blocks, shared.by_id)
+            return download_files(catalog, shared.boards, shared.blocks, shared.by_id)
 
     if ranked is not None:
         ranked(data_files)
@@ -207,8 +206,7 @@ def prepare_pages(
             boards.remember(shared.boards, shared.blocks)
 
     queues = [writer.parts for writer in writers]  # the first language renders each block for all
-    cost = DATA_FILES_ROW * sum(rows_shown(board) for board in shared.boards)
-    return contents, Pending(queues, data_files, cost, blocks, done, here=boards is not None)
+    return contents, Pending(queues, data_files, blocks, done, here=boards is not None)
 
 
 def records_memo(root: Path) -> LoadMemo:
@@ -275,7 +273,7 @@ def build_site(
             ):
                 if workers is not None:
                     workers.update(others or {})
-                placed = DataFiles(staging / ".shared", store, blocks)
+                placed = DataFiles(staging / ".shared", store)
                 kept = boards if reuse else None
                 # with workers, one makes the data files from when the leaderboards are ranked
                 # (a process that builds again keeps them with the blocks: it makes them itself)
@@ -316,17 +314,17 @@ def _build_and_swap(
             if engine.restore(lang, keys[lang], staging / lang):
                 restored.add(lang)
 
-    # a worker makes a share of the slots' parts, and the data files unless one makes them
+    # a worker makes a share of the slots' parts (another makes the data files, in a build
+    # with workers: the helper makes them when it runs here)
     split = workers is not None and not pending.here
-    cost = 0.0 if placed.worker is not None else pending.data_files_cost
-    mine, theirs = share(pending.parts, cost) if split else (None, set())
+    mine, theirs = share(pending.parts, 0.0) if split else (None, set())
     made_here: list[list[dict[int, Part]]] = []
 
-    def helper() -> tuple[list[dict[int, Part]], Used]:
+    def helper() -> tuple[list[dict[int, Part]], set[str]]:
         """Make the parts of `theirs`, and the data files unless a worker makes them."""
         made = pending.made(theirs)
         if placed.worker is not None:
-            return made, (set(), set())
+            return made, set()
         return made, placed.make_and_place(pending.data_files)
 
     with environment("SOURCE_DATE_EPOCH", epoch):

@@ -10,21 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.site.reuse import BlockMemo, FileStore
+from generator.site.reuse import FileStore
 from generator.workers import ForkedWorker, forked_worker
-
-Used = tuple[set[str], set[str]]  # the names a build used in the file store, and in the memo
 
 
 @dataclass
 class DataFiles:
     """Where the data files go (`folder`, moved into the site once it is built), the build
-    cache's file store that keeps them (or None), the block memo that keeps how they were
-    made (or None), and the worker making them, once one is started."""
+    cache's file store that keeps them (or None), and the worker making them, once one is
+    started."""
 
     folder: Path
     store: FileStore | None
-    memo: BlockMemo | None
     worker: ForkedWorker | None = None
 
     def start(self, make: Callable[[], dict[str, str]], stack: contextlib.ExitStack) -> None:
@@ -33,19 +30,17 @@ class DataFiles:
         job = functools.partial(self.make_and_place, make)
         self.worker = stack.enter_context(forked_worker(job))
 
-    def make_and_place(self, make: Callable[[], dict[str, str]]) -> Used:
-        """Make the files and place them; the names used in the store and the memo (from a
-        worker, the parent's copies of those sets do not see its additions: `note`)."""
+    def make_and_place(self, make: Callable[[], dict[str, str]]) -> set[str]:
+        """Make the files and place them; the names used in the store (from a worker, the
+        parent's copy of the set does not see its additions: `note`)."""
         for relative_path, text in make().items():
             place(self.folder / relative_path, text, self.store)
-        return (self.store.used if self.store else set()), (self.memo.used if self.memo else set())
+        return self.store.used if self.store else set()
 
-    def note(self, used: Used) -> None:
-        """Note what a worker used, so that the build cache keeps it."""
+    def note(self, used: set[str]) -> None:
+        """Note the names a worker used in the store, so that the build cache keeps them."""
         if self.store is not None:
-            self.store.used |= used[0]
-        if self.memo is not None:
-            self.memo.used |= used[1]
+            self.store.used |= used
 
 
 def place(path: Path, text: str, store: FileStore | None) -> None:

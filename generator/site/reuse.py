@@ -59,7 +59,7 @@ def signed(data: bytes) -> str:
 
 
 class BlockMemo:
-    """Parts of leaderboard blocks (their rendering, words, search entries and files) by the
+    """Parts of pages (leaderboard blocks' renderings, the home and paper pages' parts) by the
     digest of what they are made from. Each kept file starts with the digest of its text, so a
     damaged one is made again rather than published."""
 

@@ -17,10 +17,9 @@ from typing import Any
 from generator.site.board_view import Row
 
 # What making a part costs per row it shows (in microseconds, on the 10,000 rows of
-# benchmarks/bench_site.py), and making and placing the data files beside the leaderboards
-# (site/downloads.py): enough to share the work out evenly. A leaderboard's is per language (the
-# first renders the block, the others word it); a paper's list of results is made in each one.
-BOARD_ROW, PAPER_ROW, DATA_FILES_ROW = 42.0, 10.0, 66.0
+# benchmarks/bench_site.py): enough to share the work out evenly. A leaderboard's and a paper's
+# list of results are per language (the first renders the part, the others word it).
+BOARD_ROW, PAPER_ROW = 42.0, 10.0
 
 
 def rows_shown(board: dict[str, Any]) -> int:
