@@ -280,7 +280,7 @@ def test_a_forked_worker_that_dies_is_reported_not_waited_for() -> None:
 COLLECTIONS_IN_A_BUILD = """
 import gc, json, os, sys
 from pathlib import Path
-from generator.site import language_builds
+from generator.site import build as build_module, language_builds
 from generator.site.build import build_site
 
 root, notes = Path(sys.argv[1]), Path(sys.argv[2])
@@ -291,14 +291,20 @@ def count(phase, info):
         collections.append(info["generation"])
 
 def noting(lang):  # a language worker's first work
-    (notes / lang).write_text(json.dumps(gc.isenabled()), encoding="utf-8")
+    (notes / f"engine-{lang}").write_text(json.dumps(gc.isenabled()), encoding="utf-8")
+
+real_fill = build_module.fill_slots
+
+def filling(folder, *args):
+    (notes / f"filled-{folder.name}").write_text(json.dumps(os.getpid() == main))
+    return real_fill(folder, *args)
 
 gc.callbacks.append(count)
-language_builds.prepare_engine = noting
+language_builds.prepare_engine, build_module.fill_slots = noting, filling
 os.cpu_count = lambda: 2
 build_site(root, parallel=True)
 print(json.dumps({"collections": collections, "enabled": gc.isenabled(),
-                  "workers": {p.name: json.loads(p.read_text()) for p in notes.iterdir()}}))
+                  "notes": {p.name: json.loads(p.read_text()) for p in notes.iterdir()}}))
 """
 
 
@@ -308,11 +314,18 @@ def test_a_build_pauses_the_collector_and_its_engine_workers_run_it(
     """The cyclic garbage collector never runs in the building process during a build (it
     makes many objects and few cycles: a collection after each block that pauses it would
     walk them all), and runs again after it; the engine's builds, in the languages' workers,
-    run with it as they would on their own."""
+    run with it as they would on their own. The second language's slots are filled in a
+    worker while the building process fills the first's."""
     notes = tmp_path / "notes"
     notes.mkdir()
     completed = run_program(COLLECTIONS_IN_A_BUILD, str(site_repo), str(notes), timeout=300)
     assert completed.returncode == 0, completed.stderr
     seen = json.loads(completed.stdout.splitlines()[-1])
     assert seen["collections"] == [] and seen["enabled"]
-    assert seen["workers"] == {"en": True, "zh": True}
+    # the engine's workers collect; the Chinese pages' slots are filled in a worker meanwhile
+    assert seen["notes"] == {
+        "engine-en": True,
+        "engine-zh": True,
+        "filled-en": True,
+        "filled-zh": False,
+    }

@@ -68,6 +68,7 @@ from generator.site.sitemap import write_sitemap
 from generator.site.slot_parts import Part, SlotParts, share
 from generator.site.slots import add_search_entries, fill_slots
 from generator.site.urls import page_url
+from generator.workers import forked_worker
 
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page
 
@@ -345,10 +346,7 @@ def _build_and_swap(
     if engine is not None:
         for lang in keys.keys() - restored:
             engine.keep(lang, keys[lang], staging / lang)  # before its slots are filled
-    for lang, content in contents.items():
-        previous = language_dir(site_dir, lang)  # the site this build replaces
-        fill_slots(staging / lang, content.fragments, previous)
-        add_search_entries(staging / lang, content.search, previous)
+    _fill_languages(site_dir, staging, contents, workers is not None)
     if placed.folder.is_dir():
         move_into(placed.folder, staging / LANGUAGES[0])
     write_sitemap(
@@ -366,3 +364,26 @@ def _build_and_swap(
     )
     swap(site, site_dir)
     return warnings
+
+
+def _fill_languages(
+    site_dir: Path, staging: Path, contents: dict[str, SiteContent], fork: bool
+) -> None:
+    """Fill each language's slots and add its rows' search entries; with `fork`, the languages
+    after the first in forked workers meanwhile (the other cores are idle by then)."""
+
+    def fill(lang: str) -> None:
+        previous = language_dir(site_dir, lang)  # the site this build replaces
+        fill_slots(staging / lang, contents[lang].fragments, previous)
+        add_search_entries(staging / lang, contents[lang].search, previous)
+
+    first, *others = contents
+    with contextlib.ExitStack() as stack:
+        helpers = [
+            stack.enter_context(forked_worker(functools.partial(fill, lang)))
+            for lang in (others if fork else [])
+        ]
+        for lang in [first] if fork else contents:
+            fill(lang)
+        for helper in helpers:
+            helper.result()
