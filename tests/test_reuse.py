@@ -333,15 +333,31 @@ sys.exit(main(["--root", sys.argv[1], "build"]))
 """
 
 
+# the same, with the memo's saving slowed down: a build that did not wait for it would lose it
+SLOW_SAVE = SETTLED_BUILD.replace(
+    "from generator.cli import main",
+    "import time\n"
+    "saving = memo.LoadMemo.save\n"
+    "memo.LoadMemo.save = lambda self: (time.sleep(1), saving(self))[1]\n"
+    "from generator.cli import main",
+)
+
+
 def test_a_build_in_workers_saves_the_records_memo(site_repo: Path) -> None:
-    """With workers, a language's worker saves the records' memo while the pages are written;
-    it holds every record file's outcome for the next build."""
-    from generator.records.places import discover
+    """With workers, a language's worker saves the records' memo once they are loaded; it holds
+    every record file's outcome for the next build, also after a build that bad data stopped
+    (whose worker is let finish saving it)."""
+    from generator.records.places import cache_dir, discover
     from generator.site.build import records_memo
 
     built = run_program(SETTLED_BUILD, str(site_repo))
     assert built.returncode == 0, built.stderr
     files, _ = discover(site_repo)
+    assert set(records_memo(site_repo).entries) == {str(record.path) for record in files}
+    shutil.rmtree(cache_dir(site_repo))  # the engine's output too: the languages get workers
+    change(site_repo / RECORD, "miou: 78.51", "miou: [78.51")  # a YAML syntax error
+    stopped = run_program(SLOW_SAVE, str(site_repo))
+    assert stopped.returncode == 1 and "yaml-syntax" in stopped.stderr, stopped.stderr
     assert set(records_memo(site_repo).entries) == {str(record.path) for record in files}
 
 

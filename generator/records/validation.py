@@ -55,15 +55,19 @@ def validate_repository(
     only: list[Path] | None = None,
     memo: LoadMemo | None = None,
     meanwhile: Callable[[], None] | None = None,
+    when_loaded: Callable[[], None] | None = None,
 ) -> ValidationReport:
     """Every problem in the repository at `root`; with `only`, just those under these paths.
 
     The whole repository is always loaded, because cross-record rules need every record; a
     `memo` spares reading the files that have not changed since it was filled; `meanwhile` is
-    called while worker processes read them (records/loading.py).
+    called while worker processes read them (records/loading.py), and `when_loaded` once they
+    are read, before the cross-record rules run (the memo is then complete: site/build.py).
     """
     selected = [_inside(root, p) for p in only] if only else None
     loaded = load_repository(root, memo, meanwhile)
+    if when_loaded is not None:
+        when_loaded()
     problems = list(loaded.problems)
     with collector_paused():
         for rule in (*RECORD_RULES, *SCORE_RULES):

@@ -244,44 +244,54 @@ def build_site(
             shutil.rmtree(cache_dir(root), ignore_errors=True)
         engine = EngineMemo(root) if reuse else None
         # The languages the engine will likely build get workers that get ready meanwhile: the
-        # first once the records are read (it also saves their memo, while this process
-        # writes pages), the others at once, as the records are read (they need nothing of
-        # them, and the Chinese worker has the most to get ready: jieba's word list).
+        # first once the records are loaded (it also saves their memo, while this process
+        # checks the cross-record rules), the others at once, as the records are read (they
+        # need nothing of them, and the Chinese worker has the most to get ready: jieba's
+        # word list).
         likely = [lang for lang in LANGUAGES if engine is None or not engine.holds(lang)]
         first = [lang for lang in likely if lang == LANGUAGES[0]]
-        with early_workers(parallel, [lang for lang in likely if lang not in first]) as others:
+        with (
+            early_workers(parallel, [lang for lang in likely if lang not in first]) as others,
+            contextlib.ExitStack() as stack,
+        ):
             memo = None
             if reuse and records is not None:
                 memo = records
                 memo.use_schemas([schema_path(root / SCHEMA, kind) for kind in RECORD_KINDS])
             elif reuse:
                 memo = records_memo(root)
+            # the next build, once the data is mended if need be, reads only what changed
+            chore = memo.save if memo is not None else None
+            ready: list[Workers | None] = []
+
+            def when_loaded() -> None:
+                ready.append(stack.enter_context(early_workers(parallel, first, chore)))
+
             # pandas is imported while the workers parse the records (ranking/order.py)
-            report = validate_repository(root, memo=memo, meanwhile=ranking_ready)
-            if memo is not None and not report.ok:
-                memo.save()  # the next build, once the data is mended, reads only what changed
+            report = validate_repository(
+                root, memo=memo, meanwhile=ranking_ready, when_loaded=when_loaded
+            )
+            workers = ready[0]
+            if not report.ok:
+                for worker in (workers or {}).values():
+                    worker.result()  # its preparation, with the memo's saving: let it finish
             report.require_ok("building")
             epoch = source_date_epoch(root)
             remove_leftovers(site_dir)
             started = time.perf_counter()
             blocks = BlockMemo(root) if reuse else None
             store = FileStore(root) if engine is not None else None
-            chore = memo.save if memo is not None else None
-            with (
-                staging_folder(site_dir) as staging,
-                early_workers(parallel, first, chore) as workers,
-                contextlib.ExitStack() as stack,
-            ):
-                if workers is not None:
-                    workers.update(others or {})
+            if workers is not None:
+                workers.update(others or {})
+            # the data files' worker ends before the staging folder is removed
+            with staging_folder(site_dir) as staging, contextlib.ExitStack() as files:
                 placed = DataFiles(staging / ".shared", store)
                 kept = boards if reuse else None
                 # with workers, one makes the data files from when the leaderboards are ranked
                 # (a process that builds again keeps them with the blocks: it makes them itself)
                 early = workers is not None and kept is None
-                start = functools.partial(placed.start, stack=stack) if early else None
-                with collector_paused():
-                    contents, pending = prepare_pages(root, report.catalog, blocks, kept, start)
+                start = functools.partial(placed.start, stack=files) if early else None
+                contents, pending = prepare_pages(root, report.catalog, blocks, kept, start)
                 generated = time.perf_counter()
                 warnings = _build_and_swap(
                     root, site_dir, staging, contents, epoch, workers, engine, pending, placed
