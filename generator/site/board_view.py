@@ -156,21 +156,33 @@ def board_chart(board: dict[str, Any], view: BoardView, title: str, x_label: str
     return progress_svg(points, board["higher_is_better"], title, x_label, board["metric_name"])
 
 
-def search_entries(board: dict[str, Any], view: BoardView, url: str, where: str) -> list[Row]:
-    """One search entry per row: found by model, method and backbone (and `where`, the dataset
-    and split), leading to the row on the page at `url`. Title and text are escaped: the
-    theme's search shows its entries as HTML, as the engine's own entries are."""
-    entries = []
+# what a row's search entry holds in every language: where it leads, its title, and its text
+# before and after the dataset and split (escaped)
+SearchParts = list[tuple[str, str, str, str]]
+
+
+def search_parts(board: dict[str, Any], view: BoardView, url: str) -> SearchParts:
+    """The parts of the rows' search entries that every language shares (`url`: the page's)."""
+    parts = []
     for item in view.rows:
         row = item["row"]
-        words = [row["method"], row["backbone"] or "", where]
-        words.append(f"{board['metric_name']} {row['score_text']}")
-        entries.append(
-            {
-                "location": f"{url}#{item['anchor']}",
-                "title": esc(row["model"]),
-                "text": esc(" · ".join(w for w in words if w)),
-                "boost": ROW_SEARCH_BOOST,
-            }
-        )
-    return entries
+        before = " · ".join(word for word in (row["method"], row["backbone"] or "") if word)
+        after = f"{board['metric_name']} {row['score_text']}"
+        parts.append((f"{url}#{item['anchor']}", esc(row["model"]), esc(before), esc(after)))
+    return parts
+
+
+def search_entries(parts: SearchParts, where: str) -> list[Row]:
+    """One search entry per row: found by model, method and backbone (and `where`, the dataset
+    and split in the page's language), leading to the row on its page. Title and text are
+    escaped: the theme's search shows its entries as HTML, as the engine's own entries are."""
+    shown = esc(where)
+    return [
+        {
+            "location": location,
+            "title": title,
+            "text": " · ".join(text for text in (before, shown, after) if text),
+            "boost": ROW_SEARCH_BOOST,
+        }
+        for location, title, before, after in parts
+    ]

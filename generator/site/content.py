@@ -11,7 +11,7 @@ from generator.ranking.boards import leaderboards
 from generator.records.model import Catalog, Result
 from generator.records.places import evidence_file
 from generator.scores.evidence import read_evidence
-from generator.site.board_view import BoardView, Row
+from generator.site.board_view import BoardView, Row, SearchParts
 from generator.site.reuse import BlockMemo, PaperParts
 
 
@@ -27,6 +27,7 @@ class Block:
     view: BoardView
     key: str
     worded: dict[str, tuple[str, list[Row]]] = field(default_factory=dict)
+    search: SearchParts | None = None  # what its rows' search entries share, once made
     files: dict[str, str] | None = None  # its data files (site/downloads.py), once made
 
 

@@ -35,10 +35,12 @@ from generator.site.board_block import (
 from generator.site.board_view import (
     BoardView,
     Row,
+    SearchParts,
     board_chart,
     board_view,
     row_anchor,
     search_entries,
+    search_parts,
 )
 from generator.site.charts import confusion_heatmap_svg
 from generator.site.content import Block, Shared, SiteContent
@@ -344,9 +346,11 @@ class PageWriter:
         # the words and search entries are not kept in build/cache: reading a kept copy of a
         # large block takes longer than wording it again
         if self.lang not in cached.worded:
+            if cached.search is None:
+                cached.search = search_parts(board, cached.view, page_url(page))
             cached.worded[self.lang] = (
                 worded(cached.neutral, self._block_words(board, page)),
-                self._search_entries(board, cached.view, page),
+                self._search_entries(board, cached.search),
             )
         block, entries = cached.worded[self.lang]
         return page_url(page), board["key"], block, entries
@@ -393,10 +397,9 @@ class PageWriter:
             self._escaped_words = words
         return self._escaped_words
 
-    def _search_entries(self, board: dict[str, Any], view: BoardView, page: str) -> list[Row]:
+    def _search_entries(self, board: dict[str, Any], parts: SearchParts) -> list[Row]:
         dataset = self.catalog.datasets[board["dataset"]]
-        where = f"{dataset.name}, {self._split_name(dataset, board['split'])}"
-        return search_entries(board, view, page_url(page), where)
+        return search_entries(parts, f"{dataset.name}, {self._split_name(dataset, board['split'])}")
 
     def _result_hrefs(self, page: str) -> dict[str, str]:
         """Links from `page` to the verified results' own pages."""
