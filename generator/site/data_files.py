@@ -1,6 +1,7 @@
 """The data files of a build (site/downloads.py), made and placed in the site being built: in a
 worker forked as soon as the leaderboards are ranked, so that they are made while the pages are
-written (which keep one core busy), or in a process that makes its share of the tables too."""
+written (which keep one core busy), or in the building process (a build without workers, or one
+that keeps the data files with the leaderboards' blocks: `segboard serve`)."""
 
 from __future__ import annotations
 
