@@ -18,7 +18,7 @@ from typing import NoReturn
 import click
 
 from generator.cli import contrib, interop, records, scores, site  # noqa: F401 (registers commands)
-from generator.cli.group import cli
+from generator.cli.group import PROCESS, cli
 from generator.errors import INTERRUPTED, SegboardError
 
 __all__ = ["cli", "main", "run"]
@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The `segboard` program (and `python -m generator`): `main`, then `exit_now`."""
+    PROCESS.ends_with_command = True
     exit_now(main())
 
 

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from generator import __version__
 from generator.cli.options import SystemPath
+
+
+@dataclass
+class Process:
+    """What a command knows of the process it runs in: whether the process ends with the
+    command (the `segboard` program, not a caller of `main`), so that a command that made many
+    objects may end it once its output is written (cli.exit_now) rather than free them."""
+
+    ends_with_command: bool = False
+
+
+PROCESS = Process()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.group import cli
+from generator.cli.group import PROCESS, cli
 from generator.cli.options import SystemPath, root
 
 
@@ -34,15 +34,21 @@ def build(ctx: click.Context, site_dir: Path | None, fresh: bool) -> int:
     pages, data files), filed under what each was made from and the code's version, and the
     next build reuses what is still the same: the site is byte-identical either way.
     """
-    from generator.site.build import build_site
+    from generator.site.build import BuildReport, build_site
 
-    built = build_site(root(ctx), site_dir, fresh=fresh)
-    click.echo(
-        f"built {built.pages} pages into {built.site_dir} "
-        f"(pages {built.seconds_generating:.2f} s, then MkDocs with the tables made meanwhile "
-        f"{built.seconds_building:.2f} s)",
-        err=True,
-    )
+    def done(built: BuildReport) -> None:
+        click.echo(
+            f"built {built.pages} pages into {built.site_dir} "
+            f"(pages {built.seconds_generating:.2f} s, then MkDocs with the tables made "
+            f"meanwhile {built.seconds_building:.2f} s)",
+            err=True,
+        )
+        if PROCESS.ends_with_command:  # before the build's objects are freed one by one
+            from generator.cli import exit_now
+
+            exit_now(0)
+
+    build_site(root(ctx), site_dir, fresh=fresh, then=done)
     return 0
 
 

@@ -224,6 +224,7 @@ def build_site(
     fresh: bool = False,
     records: LoadMemo | None = None,
     boards: BoardMemo | None = None,
+    then: Callable[[BuildReport], None] | None = None,
 ) -> BuildReport:
     """Validate, generate and build the site into `site_dir` (default: <root>/site).
 
@@ -234,7 +235,9 @@ def build_site(
     same either way. `fresh` first forgets everything kept (and keeps this build's parts).
     `records` is the memo of loaded records to use, for a process that builds again and again
     (`segboard serve`) and keeps it in memory rather than reading it from build/cache each time;
-    `boards` that process's leaderboards, kept in memory too (site/reuse.py).
+    `boards` that process's leaderboards, kept in memory too (site/reuse.py). `then` is given
+    the report before the build's objects are let go: a program that ends then (`segboard
+    build`) need not free them one by one (a tenth of a second at 10,000 records).
     """
     default = default_site_dir(root)
     site_dir = check_site_dir(root, site_dir or default, default)
@@ -300,7 +303,11 @@ def build_site(
             blocks.forget_unused()
     built = time.perf_counter()
     pages = sum(len(c.pages) for c in contents.values())
-    return BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
+    done = BuildReport(site_dir, report, pages, generated - started, built - generated, warnings)
+    if then is not None:
+        with collector_paused():  # nor walk them: the collector is on again
+            then(done)
+    return done
 
 
 def _build_and_swap(
