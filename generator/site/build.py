@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator.errors import DataError, system_errors
 from generator.fingerprint import machine_key
+from generator.ranking.boards import leaderboards
 from generator.ranking.order import get_ready as ranking_ready
 from generator.reading import UnreadableInput, read_text
 from generator.records.loading import collector_paused
@@ -164,11 +165,13 @@ def prepare_pages(
     catalog: Catalog,
     blocks: BlockMemo | None = None,
     boards: BoardMemo | None = None,
-    ranked: Callable[[Callable[[], dict[str, str]]], None] | None = None,
+    files_early: Callable[[Callable[[], dict[str, str]]], None] | None = None,
 ) -> tuple[dict[str, SiteContent], Pending]:
     """`write_pages` in two steps: the Markdown pages are written now, and what is pending is
-    made while the engine builds them. `ranked` is given what makes the data files as soon as
-    the leaderboards are ranked, before the pages are written (it then makes them)."""
+    made while the engine builds them. `files_early` is given what makes the data files, from
+    the catalog alone, before this process ranks the leaderboards: a worker that it starts then
+    ranks them too, and makes the files while this process writes the pages (it then makes
+    them: Pending.data_files is left unused)."""
     unpublished = unpublished_docs(root, LANGUAGES, HANDWRITTEN_PAGES)
     if unpublished:  # a file of docs/ the site would not publish would be lost silently
         listed = ", ".join(str(path.relative_to(root)) for path in unpublished)
@@ -178,6 +181,8 @@ def prepare_pages(
             "the contributing page), so this would not appear on it; remove it or move its "
             "text into one of those"
         )
+    if files_early is not None:  # a worker ranks the leaderboards too, and makes the files
+        files_early(functools.partial(_ranked_data_files, catalog))
     edit = edit_base(root)
     kept = boards.leaderboards(catalog, edit) if boards is not None else None
     parts = boards.papers if boards is not None else None
@@ -187,8 +192,6 @@ def prepare_pages(
         with collector_paused():
             return download_files(catalog, shared.boards, shared.blocks, shared.by_id)
 
-    if ranked is not None:
-        ranked(data_files)
     assets = resources.files("generator.site") / "assets"
     contents, writers = {}, []
     for lang in LANGUAGES:
@@ -208,6 +211,12 @@ def prepare_pages(
 
     queues = [writer.parts for writer in writers]  # the first language renders each block for all
     return contents, Pending(queues, data_files, blocks, done, here=boards is not None)
+
+
+def _ranked_data_files(catalog: Catalog) -> dict[str, str]:
+    """The data files of the catalog's leaderboards, ranked here (download_files)."""
+    with collector_paused():
+        return download_files(catalog, leaderboards(catalog))
 
 
 def records_memo(root: Path) -> LoadMemo:
@@ -290,8 +299,9 @@ def build_site(
             with staging_folder(site_dir) as staging, contextlib.ExitStack() as files:
                 placed = DataFiles(staging / ".shared", store)
                 kept = boards if reuse else None
-                # with workers, one makes the data files from when the leaderboards are ranked
-                # (a process that builds again keeps them with the blocks: it makes them itself)
+                # with workers, one ranks the leaderboards and makes the data files while this
+                # process does the same and writes the pages (a process that builds again
+                # keeps them with the blocks: it makes them itself)
                 early = workers is not None and kept is None
                 start = functools.partial(placed.start, stack=files) if early else None
                 contents, pending = prepare_pages(root, report.catalog, blocks, kept, start)
