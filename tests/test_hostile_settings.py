@@ -11,7 +11,7 @@ from generator.site.active_content import active_content
 from generator.site.engine_settings import check_config
 from generator.site.offline import remote_loads
 
-from .conftest import run_segboard
+from .conftest import run_segboard, run_segboard_process
 
 
 @pytest.mark.parametrize(
@@ -315,3 +315,27 @@ def test_a_site_source_that_runs_code_fails_the_build(
 )  # fmt: skip
 def test_what_in_a_page_would_run_code(html: str, found: list[str]) -> None:
     assert active_content(html) == found
+
+
+def test_a_theme_that_rewrites_a_slot_fails_the_build_whichever_process_fills_it(
+    site_repo: Path,
+) -> None:
+    """A theme template (or Markdown extension) that rewrites the empty element standing for a
+    leaderboard leaves its table nowhere to go: the build fails (exit status 1), naming the
+    page, with no traceback and no site. Here only the Chinese pages lose their slots, and
+    they are filled in a worker process of the real command (build.py, _fill_languages)."""
+    (site_repo / "overrides/main.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        '{% if config.theme.language == "zh" %}{{ page.content | replace("sb-slot", "x") }}'
+        "{% else %}{{ super() }}{% endif %}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    completed = run_segboard_process("build", cwd=site_repo)
+    assert completed.returncode == 1, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert "error: zh/index.html: the site engine did not keep the slot 'boards' (where " in (
+        completed.stderr
+    )
+    assert "a Markdown extension or theme rewrote it" in completed.stderr
+    assert completed.stderr.count("\n") == 1  # one line
+    assert not (site_repo / "site").exists()

@@ -37,9 +37,10 @@ def fill_slots(
         for key, html in blocks.items():
             marker = slot(key)
             if text.count(marker) != 1:
-                raise DataError(
-                    f"{path}: the site engine did not keep the slot of leaderboard {key} as "
-                    "written; a Markdown extension or theme rewrote it"
+                raise DataError(  # named by language and page: the folder is a temporary one
+                    f"{site_dir.name}/{url}index.html: the site engine did not keep the slot "
+                    f"{key!r} (where segboard puts a table or a list) as written; a Markdown "
+                    "extension or theme rewrote it"
                 )
             text = text.replace(marker, html)
         # the engine's page may be linked from the cache
