@@ -22,7 +22,7 @@ import re
 # an attribute naming an event handler (then checked to follow a separator, inside a tag)
 _HANDLER = re.compile(rb"(on[a-z]+)[\t\n\f\r ]*=")
 # what a browser lets stand before an attribute's name
-SEPARATORS = frozenset(b"\t\n\f\r /\"'")
+_SEPARATORS = frozenset(b"\t\n\f\r /\"'")
 # a value that could start a scheme that runs code (j..., v..., d..., or a character
 # reference), then checked to belong to an attribute a browser follows or loads
 _SUSPECT_VALUE = re.compile(rb"""=[\t\n\f\r ]*["']?([\x00-\x20]*[jvd&][^"'>]*)""")
@@ -42,7 +42,7 @@ def as_bytes(text: str | bytes) -> bytes:
 
 def attribute_at(page: bytes, index: int) -> bool:
     """Whether the name at `index` of `page` stands where a tag's attribute can start."""
-    return index > 0 and page[index - 1] in SEPARATORS and in_tag(page, index)
+    return index > 0 and page[index - 1] in _SEPARATORS and in_tag(page, index)
 
 
 def active_content(text: str | bytes) -> list[str]:

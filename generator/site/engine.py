@@ -176,7 +176,7 @@ def _keep_compiled_templates(config: Any) -> None:
 def prepare_engine(lang: str) -> None:
     """What building `lang` starts with and can do before its pages exist: import MkDocs and
     the theme's search, and for Chinese load jieba's word list, with which the search cuts
-    Chinese text into words (over half a second: a worker does it while the pages are written)."""
+    Chinese text into words (over half a second: a worker does it while the records are read)."""
     import mkdocs.commands.build  # noqa: F401
     from material.plugins.search import plugin
 

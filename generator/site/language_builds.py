@@ -1,10 +1,11 @@
 """The engine's build of each language, in a worker process of its own when there are cores.
 
-A language's worker is forked before its pages are written (`early_workers`) and spends that
-time on what its build starts with and does not depend on the pages (engine.prepare_engine:
-importing the engine, and for Chinese loading the word list that the search cuts words with).
-The pages are then sent to it (`build_languages`), while this process makes what fills the
-built pages' slots and another forked worker makes the data files.
+A language's worker is forked before its pages are written (`early_workers`; site/build.py
+forks the Chinese one as the build starts and the English one once the records are loaded) and
+spends that time on what its build starts with and does not depend on the pages
+(engine.prepare_engine: importing the engine, and for Chinese loading the word list that the
+search cuts words with). The pages are then sent to it (`build_languages`), while this process
+and another forked worker make what fills the built pages' slots (site/slot_parts.py).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def in_workers(parallel: bool) -> bool:
 def early_workers(
     parallel: bool, languages: list[str], chore: Callable[[], None] | None = None
 ) -> Iterator[Workers | None]:
-    """A worker for each of `languages`, getting ready while the pages are written (a language
+    """A worker for each of `languages`, getting ready until its pages are sent (a language
     without one gets it when it is built); None when the languages are built in this process
     (see `in_workers`). The first worker also does `chore` (which the caller then must not
     need: the worker's memory is its own), or this process does it when there is none. The
@@ -98,7 +99,8 @@ def build_languages(
     The builds are independent (each has its own pages and output folder), MkDocs uses one
     core, and what `meanwhile` makes (the tables that fill the built pages' slots) is not
     needed until the builds are done, so on a machine with two or more cores they overlap.
-    `task` (the data files) runs here after `meanwhile` when `task_here`.
+    `task` (a share of the slots' parts, and the data files when no worker of their own makes
+    them: site/data_files.py) runs here after `meanwhile` when `task_here`.
     """
     languages = [lang for lang in LANGUAGES if lang not in skip]
     if workers is None:
