@@ -19,17 +19,22 @@ from __future__ import annotations
 import html
 import re
 
+# HTML's white space, and what a browser lets stand before an attribute's name (white space, a
+# '/', or the quote that ends the attribute before): the one definition of each, as the bytes
+# and as a pattern's character class (offline.py builds its patterns with them too)
+WHITE = b"\t\n\f\r "
+_BEFORE_NAME = WHITE + b"/\"'"
+SPACE = b"[" + WHITE + b"]"
+BEFORE_ATTRIBUTE = b"[" + _BEFORE_NAME + b"]"
 # an attribute naming an event handler (then checked to follow a separator, inside a tag)
-_HANDLER = re.compile(rb"(on[a-z]+)[\t\n\f\r ]*=")
-# what a browser lets stand before an attribute's name
-_SEPARATORS = frozenset(b"\t\n\f\r /\"'")
+_HANDLER = re.compile(rb"(on[a-z]+)" + SPACE + rb"*=")
 # a value that could start a scheme that runs code (j..., v..., d..., or a character
 # reference), then checked to belong to an attribute a browser follows or loads
-_SUSPECT_VALUE = re.compile(rb"""=[\t\n\f\r ]*["']?([\x00-\x20]*[jvd&][^"'>]*)""")
+_SUSPECT_VALUE = re.compile(b"=" + SPACE + rb"""*["']?([\x00-\x20]*[jvd&][^"'>]*)""")
 _FOLLOWED = re.compile(
-    rb"""[\t\n\f\r /"'](href|src|action|formaction|xlink:href|data)[\t\n\f\r ]*$"""
+    BEFORE_ATTRIBUTE + rb"(href|src|action|formaction|xlink:href|data)" + SPACE + b"*$"
 )
-_SRCDOC = re.compile(rb"srcdoc[\t\n\f\r ]*=")
+_SRCDOC = re.compile(b"srcdoc" + SPACE + b"*=")
 _RUNS_CODE = ("javascript:", "vbscript:")
 _PICTURE = re.compile(r"data:image/(png|jpeg|gif|webp|avif)[;,]")  # data: that only shows
 _IGNORED_IN_SCHEMES = re.compile(r"[\x00-\x20]")  # browsers drop these from a scheme
@@ -42,7 +47,7 @@ def as_bytes(text: str | bytes) -> bytes:
 
 def attribute_at(page: bytes, index: int) -> bool:
     """Whether the name at `index` of `page` stands where a tag's attribute can start."""
-    return index > 0 and page[index - 1] in _SEPARATORS and in_tag(page, index)
+    return index > 0 and page[index - 1] in _BEFORE_NAME and in_tag(page, index)
 
 
 def active_content(text: str | bytes) -> list[str]:

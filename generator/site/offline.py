@@ -13,7 +13,14 @@ import re
 from pathlib import Path
 
 from generator.errors import DataError
-from generator.site.active_content import active_content, as_bytes, in_tag
+from generator.site.active_content import (
+    BEFORE_ATTRIBUTE,
+    SPACE,
+    WHITE,
+    active_content,
+    as_bytes,
+    in_tag,
+)
 
 # tags that make a browser fetch what an attribute names, and those attributes (the page is
 # searched as active_content.py searches it: bytes, lower-cased, fixed text first)
@@ -22,18 +29,29 @@ _LOADING_TAG = re.compile(
     rb"[^>]*>"
 )
 _ATTRIBUTE = re.compile(
-    rb"""[\t\n\f\r /"'](src|srcset|poster|data|href|xlink:href)[\t\n\f\r ]*=[\t\n\f\r ]*"""
-    rb"""("[^"]*"|'[^']*'|[^\t\n\f\r >]+)"""
+    BEFORE_ATTRIBUTE
+    + rb"(src|srcset|poster|data|href|xlink:href)"
+    + SPACE
+    + b"*="
+    + SPACE
+    + rb"""*("[^"]*"|'[^']*'|[^"""
+    + WHITE
+    + b">]+)"
 )
-_REL = re.compile(rb"""[\t\n\f\r /"']rel[\t\n\f\r ]*=[\t\n\f\r ]*["']?([^"'>]*)""")
+_REL = re.compile(BEFORE_ATTRIBUTE + b"rel" + SPACE + b"*=" + SPACE + rb"""*["']?([^"'>]*)""")
 # a <link> loads what it names only for these relations (canonical and alternate do not)
 _LOADING_RELS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest"}
 _CSS_URL = re.compile(rb"""(?:url\(|@import)\s*["']?\s*([^"')\s;]+)""")
 # where a page holds CSS: <style> elements and style attributes, each found from its name
 _STYLE_NAME = re.compile(rb"style")
 _STYLE = re.compile(
-    rb"""<style\b[^>]*>(.*?)</style>|[\t\n\f\r /"']style[\t\n\f\r ]*=[\t\n\f\r ]*"""
-    rb"""("[^"]*"|'[^']*')""",
+    rb"<style\b[^>]*>(.*?)</style>|"
+    + BEFORE_ATTRIBUTE
+    + b"style"
+    + SPACE
+    + b"*="
+    + SPACE
+    + rb"""*("[^"]*"|'[^']*')""",
     re.DOTALL,
 )
 # another host: a scheme (but data: and blob:, which hold what they show) or '//host'
