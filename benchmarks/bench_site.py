@@ -20,6 +20,12 @@ Measured in one run, on the same generated repository:
   * segboard build, first on this machine: cold, with a temporary folder of its own, so that
     neither compiled templates nor jieba's word list are kept yet (one run, for reference);
   * segboard build, warm: the command again with nothing changed (what it kept is reused);
+  * segboard build, cold, in one process: the same build with the languages, the tables and
+    the data files made one after another (only the records are still read by a pool of
+    workers); its CPU time, with that of the cold build, is given below the table. It is the
+    work a cold build does: divided by the cores, it is the least time any sharing out of that
+    work could take (a parallel build only adds to it: forking, sending results, some work
+    done twice, processes sharing caches);
   * segboard build, one record changed: a result's score changed before the command;
   * segboard serve: from saving a changed record until the served page shows the new score,
     read over HTTP, beside the cold build (the issue's bar: under a quarter of it).
@@ -35,6 +41,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,6 +50,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +225,23 @@ with environment("SOURCE_DATE_EPOCH", "0"):
 """
 
 
+@dataclass
+class Timing:
+    seconds: float  # from start to end
+    cpu: float  # CPU seconds of the process and every process it started (user and system)
+
+
+def _run_timed(command: list[str], env: dict[str, str]) -> tuple[Timing, int, str]:
+    """Run `command` and time it: wall time and the CPU time of it and its descendants."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    completed = subprocess.run(command, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timing(elapsed, cpu), completed.returncode, completed.stderr
+
+
 def time_baseline(root: Path, docs: str = BASELINE_DOCS) -> float:
     """MkDocs on the baseline's pages (or, with `docs=ENGINE_DOCS`, on segboard's own) in a new
     process, the languages built side by side on as many cores as `segboard build` uses for
@@ -246,24 +271,38 @@ def time_generation(root: Path) -> float:
 ENV = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "0"}
 
 
-def time_build(root: Path, cold: bool = True, first: bool = False) -> float:
+def time_build(root: Path, cold: bool = True, first: bool = False) -> Timing:
     """`segboard build`; `cold`: as in a fresh clone, with nothing from earlier builds (build/
     and site/ removed); `first`: also with nothing kept per machine (a new temporary folder)."""
+    return _timed_build(root, ["-m", "generator", "--root", str(root), "build"], cold, first)
+
+
+# `segboard build` with everything made in this one process (but the records, which a pool of
+# workers reads, as in every build of this many): the work a cold build does, done in turn.
+# It ends as the command does, once the build is done (not freeing its objects one by one).
+ONE_PROCESS_PROGRAM = """
+import os, sys
+from pathlib import Path
+from generator.site.build import build_site
+build_site(Path(sys.argv[1]), parallel=False, then=lambda report: os._exit(0))
+"""
+
+
+def time_one_process_build(root: Path) -> Timing:
+    """A cold build with the languages, tables and data files made one after another."""
+    return _timed_build(root, ["-c", ONE_PROCESS_PROGRAM, str(root)], cold=True)
+
+
+def _timed_build(root: Path, arguments: list[str], cold: bool, first: bool = False) -> Timing:
     if cold:
         shutil.rmtree(root / "build", ignore_errors=True)
         shutil.rmtree(root / "site", ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="segboard-bench-tmp-") as fresh:
-        start = time.perf_counter()
-        completed = subprocess.run(
-            [sys.executable, "-m", "generator", "--root", str(root), "build"],
-            capture_output=True,
-            text=True,
-            env={**ENV, "TMPDIR": fresh} if first else ENV,
-        )
-        elapsed = time.perf_counter() - start
-    if completed.returncode != 0:
-        sys.exit(f"segboard build failed:\n{completed.stderr}")
-    return elapsed
+        env = {**ENV, "TMPDIR": fresh} if first else ENV
+        timing, status, errors = _run_timed([sys.executable, *arguments], env)
+    if status != 0:
+        sys.exit(f"segboard build failed:\n{errors}")
+    return timing
 
 
 def changed_result(datasets: int, results: int) -> tuple[str, str]:
@@ -281,7 +320,7 @@ def change_record(root: Path, record: str, score: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def time_changed_build(root: Path, record: str, score: str) -> float:
+def time_changed_build(root: Path, record: str, score: str) -> Timing:
     change_record(root, record, score)
     return time_build(root, cold=False)
 
@@ -350,16 +389,18 @@ def main() -> int:
         make_repository(root, args.datasets, args.results)
         rows = args.datasets * args.results
         prepare_baseline(root)
-        first = time_build(root, first=True)
+        first = time_build(root, first=True).seconds
         time_build(root)  # warm-up: what is kept per machine (see above), disk cache
         time_baseline(root)
         pairs = [(time_baseline(root), time_build(root)) for _ in range(args.pairs)]
         generation = time_generation(root)
         engine = statistics.median(time_baseline(root, ENGINE_DOCS) for _ in range(args.pairs))
-        warm = [time_build(root, cold=False) for _ in range(args.pairs)]
+        alone = [time_one_process_build(root) for _ in range(args.pairs)]
+        warm = [time_build(root, cold=False).seconds for _ in range(args.pairs)]
         record = changed_result(args.datasets, args.results)
         changed = [
-            time_changed_build(root, record[0], f"77.{n:02d}") for n in range(1, args.pairs + 1)
+            time_changed_build(root, record[0], f"77.{n:02d}").seconds
+            for n in range(1, args.pairs + 1)
         ]
         served, rebuilt = time_serve(
             root, record, [f"66.{n:02d}" for n in range(1, args.pairs + 1)]
@@ -368,7 +409,7 @@ def main() -> int:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
     baseline = statistics.median(b for b, _ in pairs)
-    build = statistics.median(s for _, s in pairs)
+    build = statistics.median(s.seconds for _, s in pairs)
     cores = min(len(LANGUAGES), os.cpu_count() or 1)
     print(f"{args.datasets} datasets x {args.results} results = {rows:,} table rows, 2 languages")
     print(f"{args.pairs} runs of each (medians); builds: {cores} process(es), 1 per language")
@@ -379,13 +420,23 @@ def main() -> int:
         ("MkDocs alone on segboard's pages (slots left empty)", engine),
         ("segboard build, cold (nothing kept)", build),
         ("segboard build, first on this machine (one run)", first),
+        ("segboard build, cold, in one process", statistics.median(t.seconds for t in alone)),
         ("segboard build, warm (nothing changed)", statistics.median(warm)),
         ("segboard build, one record changed", statistics.median(changed)),
         ("segboard serve: saved record -> page shows it", statistics.median(served)),
     ):
         print(f"{name:<58} {seconds:>8.2f} {seconds / baseline:>10.2f} {seconds / build:>7.2f}")
-    ratios = ", ".join(f"{s / b:.2f}" for b, s in pairs)
+    ratios = ", ".join(f"{s.seconds / b:.2f}" for b, s in pairs)
     print(f"cold build / baseline in each pair: {ratios}")
+    cpu = statistics.median(s.cpu for _, s in pairs)
+    work = statistics.median(t.cpu for t in alone)
+    cores_here = os.cpu_count() or 1
+    floor = work / cores_here
+    print(
+        f"CPU seconds, all processes: cold build {cpu:.2f}, cold build in one process {work:.2f}; "
+        f"that work on {cores_here} core(s) takes at least {floor:.2f} s = "
+        f"{floor / baseline:.2f} x baseline"
+    )
     print(f"serve, each change: {', '.join(f'{s:.2f} s' for s in served)}; server: {rebuilt}")
     return 0
 
