@@ -225,7 +225,8 @@ def test_an_unreadable_metafile_is_reported_and_the_others_imported(
     args = ["import", "model-index", str(index), "--source-url", MMSEG, "--framework", "PyTorch"]
     completed = run_segboard(*args, cwd=repo)
     assert completed.returncode == 1
-    assert f"{tmp_path}/configs/broken/metafile.yml: error: not readable YAML" in (completed.stderr)
+    # at the bracket that the file leaves open, not past its last line
+    assert f"{tmp_path}/configs/broken/metafile.yml:1:9: error: invalid YAML" in completed.stderr
     assert "data/results/pascal-voc-2012/val/pspnet-r50-d8-512x512-20k-voc12aug-sbd.yaml" in (
         completed.stdout.splitlines()
     )

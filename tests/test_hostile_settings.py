@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import DataError
 from generator.site.active_content import active_content
-from generator.site.engine_settings import check_config
+from generator.site.engine_settings import check_config, check_front_matter
 from generator.site.offline import remote_loads
 
 from .conftest import run_segboard, run_segboard_process
@@ -17,7 +18,8 @@ from .conftest import run_segboard, run_segboard_process
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("site_name: [unclosed\n", "mkdocs.yml: not readable YAML"),
+        ("site_name: [unclosed\n", "mkdocs.yml:1:12: invalid YAML: expected ',' or ']'"),
+        ("site_name: x\nnav: [a\n  b: c\n", "mkdocs.yml:3:4: invalid YAML: expected ',' or ']'"),
         ("- a\n- b\n", "mkdocs.yml: not a mapping of MkDocs settings"),
         ("site_name: x\ntheme: [1, 2]\n", "mkdocs.yml: 'theme' must be a mapping"),
         ("site_name: x\nplugins: search\n", "mkdocs.yml: 'plugins' must be a list"),
@@ -37,8 +39,8 @@ from .conftest import run_segboard, run_segboard_process
         ),
     ],
     ids=[
-        "syntax", "list", "theme-list", "plugins-text", "extensions-text", "extension-empty",
-        "repeated-setting", "repeated-key", "deep", "very-deep", "alias-bomb",
+        "syntax", "syntax-inside", "list", "theme-list", "plugins-text", "extensions-text",
+        "extension-empty", "repeated-setting", "repeated-key", "deep", "very-deep", "alias-bomb",
     ],
 )  # fmt: skip
 def test_a_broken_site_configuration(site_repo: Path, text: str, message: str) -> None:
@@ -287,6 +289,54 @@ def test_a_site_source_that_runs_code_fails_the_build(
     stderr = failed_build_with(site_repo, place, text)
     assert "a page would run code that segboard did not write" in stderr
     assert listed in stderr
+
+
+# five lines of YAML whose aliases expand to 111,111 values
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcd", "bcde", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("front", "said"),
+    [
+        ("title: [About\n", "about.md:2:8: invalid YAML: expected ',' or ']'"),
+        ("title: About\ntitle: Again\n", "about.md:3: the key 'title' is given twice"),
+        ("- About\n", "about.md:2: the page's front matter (between its --- lines) must be a"),
+        ("title: !!python/name:os.system\n", "about.md:2:8: invalid YAML: could not determine"),
+        (ALIAS_BOMB, "about.md:6: its aliases (*name) expand to more than 100,000 values"),
+    ],
+    ids=["syntax", "repeated-key", "not-a-mapping", "python-tag", "alias-bomb"],
+)  # fmt: skip
+def test_a_page_front_matter_the_engine_would_publish_as_text_fails_the_build(
+    site_repo: Path, front: str, said: str
+) -> None:
+    """MkDocs publishes front matter it cannot read (or that is not a mapping) as the page's
+    text; the build refuses it instead, at its line in the page (exit status 1, no site)."""
+    page = site_repo / "docs/en/about.md"
+    page.write_text(f"---\n{front}---\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 1, completed.stderr
+    assert said in completed.stderr and "front matter" in completed.stderr
+    assert "Traceback" not in completed.stderr and not (site_repo / "site").exists()
+
+
+def test_front_matter_is_found_as_the_engine_finds_it_whatever_the_line_breaks() -> None:
+    page = Path("docs/en/about.md")
+    for text in ("---\r\ntitle: [x\r\n---\r\nText\r\n", "---\rtitle: [x\r---\rText\r"):
+        with pytest.raises(DataError, match=r"about\.md:2:8: invalid YAML"):
+            check_front_matter(page, text)
+    check_front_matter(page, "Text\n---\ntitle: [x\n---\n")  # a rule, not front matter
+    check_front_matter(page, "---\ntitle: x\n---\nText\n")
+
+
+def test_page_front_matter_that_the_engine_reads_is_kept(site_repo: Path) -> None:
+    page = site_repo / "docs/en/about.md"
+    page.write_text("---\ntitle: All about it\n---\n" + page.read_text(encoding="utf-8"))
+    completed = run_segboard("build", cwd=site_repo)
+    assert completed.returncode == 0, completed.stderr
+    built = (site_repo / "site/about/index.html").read_text(encoding="utf-8")
+    assert "<title>All about it" in built and "title: All about it" not in built
 
 
 @pytest.mark.parametrize(

@@ -236,7 +236,9 @@ def test_a_card_that_is_not_yaml_huge_or_an_alias_bomb_is_reported(
     bomb = run_segboard("import", "hf", str(tmp_path / "bomb"), cwd=repo)
     assert "its aliases (*name) expand to more than 1,000,000 values" in bomb.stderr
     broken = run_segboard("import", "hf", str(tmp_path / "broken"), cwd=repo)
-    assert "broken/README.md: error: not readable YAML" in broken.stderr
+    # the front matter's line in the card (its second), at the bracket it leaves open
+    assert "broken/README.md:2:14: error: invalid YAML" in broken.stderr
+    assert "the front matter ends before it is complete" in broken.stderr
     huge = run_segboard("import", "hf", str(tmp_path / "huge"), cwd=repo)
     assert "huge/README.md: error: larger than 4,194,304 bytes" in huge.stderr
 

@@ -234,3 +234,35 @@ def test_yaml_12_scalars_are_typed_as_yaml_12(tmp_path: Path) -> None:
         "a": True, "b": False, "c": None, "d": None, "e": -3, "f": 2.5, "g": 0.5,
         "h": "1e3", "i": "no", "j": "text",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        # the open bracket, quote or key where the file ends, with or without a last line break
+        ("a: 1\nb: [1, 2\n", (2, 4), "(while parsing a flow sequence, which starts here)"),
+        ("a: 1\nb: [1, 2", (2, 4), "(while parsing a flow sequence, which starts here)"),
+        ("a: 1\nb: {c: 1\n\n\n", (2, 4), "(while parsing a flow mapping, which starts here)"),
+        ('a: 1\nb: "open\n', (2, 4), "(while scanning a quoted scalar, which starts here)"),
+        ("a: 1\nb\n", (2, 1), "(while scanning a simple key, which starts here)"),
+        ("a: [\n  1,\n  2\n# a comment\n", (1, 4), "which starts here"),
+        # nothing unfinished to point at: where the text ends
+        ("a: [1,\n", (1, 7), "(while parsing a flow node)"),
+    ],
+)
+def test_a_file_that_ends_unfinished_is_reported_on_a_line_it_has(
+    tmp_path: Path, text: str, where: tuple[int, int], fragment: str
+) -> None:
+    """libyaml places an error found at the end of the text past the file's last line; it is
+    reported at what the file leaves unfinished instead."""
+    [problem] = load_text(text, tmp_path / "x.yaml").problems
+    assert (problem.rule, (problem.line, problem.column)) == ("yaml-syntax", where)
+    assert fragment in problem.message
+    assert problem.message.endswith("; the file ends before it is complete")
+    assert problem.line <= len(text.splitlines())
+
+
+def test_a_syntax_error_inside_the_file_keeps_its_place(tmp_path: Path) -> None:
+    [problem] = load_text("a: b: c\nd: 1\n", tmp_path / "x.yaml").problems
+    assert (problem.line, problem.column) == (1, 5)
+    assert problem.message == "invalid YAML: mapping values are not allowed in this context"

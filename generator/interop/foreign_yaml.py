@@ -14,7 +14,10 @@ from typing import Any
 import yaml
 
 from generator.errors import DataError
+from generator.interop.outcome import left_out
+from generator.problems import Problem
 from generator.reading import UnreadableInput, read_text
+from generator.records.yamlfile import yaml_error
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_VALUES = 1_000_000  # values in a foreign file once its aliases are expanded
@@ -24,11 +27,30 @@ _FRONT_MATTER_END = re.compile(r"^---[ \t]*$", re.MULTILINE)
 class UnreadableFile(DataError):
     """A foreign file that cannot be used; `reason` says why."""
 
-    def __init__(self, path: Path, reason: str, line: int | None = None) -> None:
-        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
+    def __init__(
+        self, path: Path, reason: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        place = f":{line}:{column}" if line and column else f":{line}" if line else ""
+        super().__init__(f"{path}{place}: {reason}")
         self.path = path
         self.reason = reason
         self.line = line
+        self.column = column
+
+    @classmethod
+    def from_yaml_error(
+        cls, path: Path, exc: yaml.YAMLError, text: str, first_line: int = 1, whole: str = ""
+    ) -> UnreadableFile:
+        """PyYAML's error reading `text` (the file's text from line `first_line` on: `whole`
+        names that part, the whole file by default), at its line and column in the file."""
+        where, message = yaml_error(exc, text, whole or "the file")
+        if where is None:
+            return cls(path, message)
+        return cls(path, message, where[0] + first_line - 1, where[1])
+
+    def left_out(self) -> Problem:
+        """The file as an import reports it: left out, and why, where its place is known."""
+        return left_out(self.path, self.reason, self.line or 0, column=self.column or 0)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -51,16 +73,23 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def read_yaml(path: Path, text: str | None = None, unique_keys: bool = False) -> Any:
-    """A foreign YAML file (or the given text from it), refused when too large, too deep or an
-    alias bomb (or, with unique_keys, when a mapping gives a key twice)."""
+def read_yaml(
+    path: Path,
+    text: str | None = None,
+    unique_keys: bool = False,
+    first_line: int = 1,
+    whole: str = "",
+) -> Any:
+    """A foreign YAML file (or the given text from it, which starts at the file's line
+    `first_line`, and which `whole` names), refused when too large, too deep or an alias bomb
+    (or, with unique_keys, when a mapping gives a key twice)."""
     if text is None:
         text = _read(path)
     loader = _UniqueKeyLoader if unique_keys else yaml.SafeLoader
     try:
         data = yaml.load(text, Loader=loader)  # both are safe loaders
     except yaml.YAMLError as exc:
-        raise UnreadableFile(path, f"not readable YAML ({exc})") from None
+        raise UnreadableFile.from_yaml_error(path, exc, text, first_line, whole) from None
     except RecursionError:
         raise UnreadableFile(path, "nested too deeply to read") from None
     if _expanded_size(data) > MAX_VALUES:
@@ -72,16 +101,20 @@ def read_yaml(path: Path, text: str | None = None, unique_keys: bool = False) ->
     return data
 
 
-def check_shape(path: Path, text: str, max_values: int, max_depth: int) -> None:
+def check_shape(
+    path: Path, text: str, max_values: int, max_depth: int, first_line: int = 1, whole: str = ""
+) -> None:
     """Refuse YAML text that is nested deeper than `max_depth`, whose aliases expand to more
     than `max_values` values, or that gives a mapping's key twice (PyYAML keeps the last
     silently), judged from its node graph alone: no value is constructed, so a file whose tags
-    only its own reader knows (MkDocs' !relative) is judged too. A syntax error is left to that
-    reader, which reports it in its own words."""
+    only its own reader knows (MkDocs' !relative) is judged too; and text that is not YAML, at
+    the line and column of the error (its reader would read it with the same parser). `text`
+    starts at the file's line `first_line`, and is the part of it that `whole` names (the
+    whole file by default)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)  # in Python: deep nesting raises
-    except yaml.YAMLError:
-        return
+    except yaml.YAMLError as exc:
+        raise UnreadableFile.from_yaml_error(path, exc, text, first_line, whole) from None
     except RecursionError:
         raise UnreadableFile(path, "nested too deeply to read") from None
     # every node once, children first: aliases share their node, so a bomb costs its text
@@ -100,7 +133,7 @@ def check_shape(path: Path, text: str, max_values: int, max_depth: int) -> None:
         size = 1 + sum(values for values, _ in below)
         levels = (1 + max(levels for _, levels in below)) if below else 0
         sizes[id(node)] = (size, levels)
-        line = node.start_mark.line + 1
+        line = node.start_mark.line + first_line
         if levels > max_depth:
             raise UnreadableFile(path, f"values nested deeper than {max_depth} levels", line)
         if size > max_values:
@@ -111,7 +144,7 @@ def check_shape(path: Path, text: str, max_values: int, max_depth: int) -> None:
                 line,
             )
         if isinstance(node, yaml.MappingNode):
-            _refuse_repeated_keys(path, node)
+            _refuse_repeated_keys(path, node, first_line)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -120,12 +153,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
-def _refuse_repeated_keys(path: Path, node: yaml.MappingNode) -> None:
+def _refuse_repeated_keys(path: Path, node: yaml.MappingNode, first_line: int) -> None:
     seen: dict[tuple[str, str], int] = {}
     for key, _ in node.value:
         if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
             continue
-        line = key.start_mark.line + 1
+        line = key.start_mark.line + first_line
         first = seen.get((key.tag, key.value))
         seen.setdefault((key.tag, key.value), line)
         if first is not None:
@@ -165,7 +198,7 @@ def front_matter(path: Path) -> tuple[dict[str, Any], str]:
     closing = _FRONT_MATTER_END.search(text, 4) if text.startswith("---\n") else None
     if closing is None:
         raise UnreadableFile(path, "no YAML front matter (a model card starts with a --- line)")
-    front = read_yaml(path, text[4 : closing.start()])
+    front = read_yaml(path, text[4 : closing.start()], first_line=2, whole="the front matter")
     if not isinstance(front, dict):
         raise UnreadableFile(path, "the front matter is not a mapping")
     return front, text[closing.end() :]

@@ -164,7 +164,7 @@ class HfCards:
             try:
                 front, body = front_matter(card)
             except UnreadableFile as exc:
-                problems.append(left_out(exc.path, exc.reason))
+                problems.append(exc.left_out())
                 continue
             if is_own(front.get(OWN_KEY)):
                 own.append(OwnEntry(card, "", front[OWN_KEY]))

@@ -118,7 +118,7 @@ def _entries(file: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
     try:
         data = read_yaml(file, unique_keys=True)
     except UnreadableFile as exc:
-        problems.append(left_out(exc.path, exc.reason))
+        problems.append(exc.left_out())
         return []
     if not isinstance(data, list):
         problems.append(left_out(file, "not a list of evaluation results"))
@@ -217,7 +217,7 @@ class HfEvalResults:
             try:
                 front, body = front_matter(card)
             except UnreadableFile as exc:
-                problems.append(left_out(exc.path, exc.reason))
+                problems.append(exc.left_out())
         paper, no_paper = card_paper(front, body, self.options)
         name = real_path(model).name
         entries = []

@@ -114,7 +114,7 @@ def documents(path: Path, problems: list[Problem]) -> list[tuple[Path, Any]]:
             try:
                 found.append((metafile, read_yaml(metafile) or {}))
             except UnreadableFile as exc:
-                problems.append(left_out(exc.path, exc.reason))
+                problems.append(exc.left_out())
     return found
 
 

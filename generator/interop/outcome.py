@@ -22,14 +22,14 @@ LEFT_OUT = "left-out"  # the rule id of every entry an import could not map
 
 
 def left_out(
-    path: Path, message: str, line: int = 0, severity: Severity = Severity.ERROR
+    path: Path, message: str, line: int = 0, severity: Severity = Severity.ERROR, column: int = 0
 ) -> Problem:
     """An entry of `path` that is not imported, and why (line 0: its place is unknown).
 
     A warning is a part of an entry left out while the entry itself is imported (a code link
     for a paper whose record exists): it is reported, and blocks nothing.
     """
-    return Problem(path, line, 1 if line else 0, severity, message, LEFT_OUT)
+    return Problem(path, line, (column or 1) if line else 0, severity, message, LEFT_OUT)
 
 
 @dataclass

@@ -104,22 +104,52 @@ def _decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: Path) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = exc.problem or "invalid YAML"
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        where = (mark.line + 1, mark.column + 1)
         return error(
             path, where, "yaml-tab", "a tab character is used for indentation; indent with spaces"
         )
     if "expected a single document" in str(exc):
         return error(
             path,
-            where,
+            position_of_mark(mark),
             "yaml-documents",
             "the file holds more than one YAML document; a record file holds exactly one "
             "(remove the '---' separator and what follows, or move it to its own file)",
         )
-    context = f" ({exc.context})" if exc.context and exc.problem else ""
-    return error(path, where, "yaml-syntax", f"invalid YAML: {problem}{context}")
+    where, message = syntax_error(exc, text)
+    return error(path, where, "yaml-syntax", message)
+
+
+def syntax_error(
+    exc: yaml.MarkedYAMLError, text: str, whole: str = "the file"
+) -> tuple[Position, str]:
+    """Where a YAML syntax error stands in `text` (1-based line and column), and what it is
+    ('invalid YAML: ...'): for records, mkdocs.yml and other tools' YAML alike.
+
+    An error found where the text ends is placed by libyaml (and PyYAML) past the last line, on
+    a line the file does not have; it is placed instead where what the file leaves unfinished
+    begins (an open bracket or quote, a key without its colon), or else where the text ends.
+    `whole`: what `text` is, as the message names it (a page's front matter, say)."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    content_ends = len(text.rstrip())
+    if mark is None or mark.index < content_ends:
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        return position_of_mark(mark), f"invalid YAML: {problem}{context}"
+    start = exc.context_mark
+    if exc.context and start is not None and start.index < content_ends:
+        where = position_of_mark(start)
+        context = f" ({exc.context}, which starts here)"
+    else:
+        where = _position_of(text, content_ends)
+        context = f" ({exc.context})" if exc.context else ""
+    return where, f"invalid YAML: {problem}{context}; {whole} ends before it is complete"
+
+
+def position_of_mark(mark: yaml.Mark | None) -> Position:
+    """A YAML mark's 1-based line and column ((1, 1) without one)."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _nesting_too_deep(text: str) -> Position | None:
@@ -215,13 +245,31 @@ def load_text(text: str, path: Path) -> LoadResult:
 
 
 def _character_problem(exc: yaml.reader.ReaderError, text: str, path: Path) -> Problem:
-    """A character YAML does not allow (a control character, say), at its line and column."""
+    where, message = character_error(exc, text)
+    return error(path, where, "yaml-character", message)
+
+
+def character_error(exc: yaml.reader.ReaderError, text: str) -> tuple[Position, str]:
+    """A character YAML does not allow (a control character, say): its line and column in
+    `text`, and what is wrong."""
     where = _position_of(text, min(max(exc.position, 0), len(text)))
     message = (
         f"the character U+{exc.character:04X} is not allowed in a YAML file (control characters "
         "other than tabs and line breaks are not); remove it"
     )
-    return error(path, where, "yaml-character", message)
+    return where, message
+
+
+def yaml_error(
+    exc: yaml.YAMLError, text: str, whole: str = "the file"
+) -> tuple[Position | None, str]:
+    """Any error of PyYAML's reading `text`: where it stands (None when PyYAML does not say)
+    and what it is, as syntax_error and character_error give them."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return syntax_error(exc, text, whole)
+    if isinstance(exc, yaml.reader.ReaderError):
+        return character_error(exc, text)
+    return None, "invalid YAML: " + " ".join(str(exc).split())
 
 
 def _position_of(text: str, index: int) -> Position:

@@ -46,6 +46,7 @@ from generator.site.engine import (
     environment,
     site_address,
 )
+from generator.site.engine_settings import check_front_matter
 from generator.site.i18n import LANGUAGES
 from generator.site.language_builds import Workers, build_languages, early_workers
 from generator.site.pages import HANDWRITTEN_PAGES, PageWriter
@@ -112,6 +113,7 @@ def handwritten_pages(root: Path, lang: str) -> dict[str, str]:
             pages[name] = read_text(path, MAX_PAGE_BYTES)
         except UnreadableInput as exc:
             raise DataError(f"{path}: {exc.reason}") from None
+        check_front_matter(path, pages[name])
     return pages
 
 

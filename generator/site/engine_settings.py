@@ -6,6 +6,7 @@ only names from the packages segboard installs (MkDocs, Material, Python-Markdow
 allowed; anything else is refused before MkDocs sees the file. So are settings that would make
 the site load from other hosts, publish files from outside the repository, leave pages out, or
 write markup or a javascript: link into every page (MkDocs' templates do not escape settings).
+Hand-written pages' front matter is checked here too: MkDocs publishes what it cannot read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import reprlib
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UsageError
+import yaml
+
+from generator.errors import DataError, UsageError
 from generator.interop.foreign_yaml import UnreadableFile, check_shape
 from generator.reading import leads_out, real_path
 from generator.records.schemas import dotted, texts
@@ -63,6 +66,38 @@ def check_config_text(path: Path, text: str) -> None:
         check_shape(path, text, MAX_CONFIG_VALUES, MAX_CONFIG_DEPTH)
     except UnreadableFile as exc:
         raise UsageError(str(exc)) from None
+
+
+FRONT_MATTER = "the page's front matter"
+
+
+def check_front_matter(path: Path, text: str) -> None:
+    """Refuse a hand-written page whose front matter (its settings between --- lines) MkDocs
+    would not read, and so would publish as text: not YAML, not a mapping, or too large or deep
+    once its aliases are expanded. Raises DataError, at the line and column of the problem.
+
+    The front matter is found as MkDocs finds it (its own pattern); MkDocs reads it with
+    PyYAML's safe loader and, when that fails or gives anything but a mapping, publishes it."""
+    from mkdocs.utils.meta import YAML_RE
+
+    found = YAML_RE.match(text.replace("\r\n", "\n").replace("\r", "\n"))  # as MkDocs reads it
+    if found is None:
+        return
+    block = found.group(1)
+    try:
+        check_shape(path, block, MAX_CONFIG_VALUES, MAX_CONFIG_DEPTH, 2, FRONT_MATTER)
+        try:
+            data = yaml.load(block, Loader=yaml.SafeLoader)  # bounded by check_shape
+        except yaml.YAMLError as exc:  # a tag the safe loader does not know, say
+            raise UnreadableFile.from_yaml_error(path, exc, block, 2, FRONT_MATTER) from None
+    except UnreadableFile as exc:
+        said = str(exc)
+        raise DataError(said if FRONT_MATTER in said else f"{said} (in {FRONT_MATTER})") from None
+    if not isinstance(data, dict):
+        raise DataError(
+            f"{path}:2: the page's front matter (between its --- lines) must be a mapping of "
+            "settings such as 'title: ...'; MkDocs would publish it as the page's text"
+        )
 
 
 def _line(text: str, index: int) -> int:
