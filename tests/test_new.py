@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.records.places import MAX_ID
 from generator.records.validation import validate_repository
 
 from .conftest import run_segboard
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "schema"
 
 HRNET = [
     "new", "result", "--dataset", "cityscapes", "--split", "test",
@@ -142,6 +146,28 @@ def test_unknown_ids_in_options_suggest_the_known_one(
     assert message in completed.stderr
     assert "Traceback" not in completed.stderr
     assert files(repo) == before
+
+
+def test_a_paper_slug_longer_than_an_id_may_be_is_refused_before_any_file_is_touched(
+    repo: Path,
+) -> None:
+    """A slug as long as a file name may not be once was an OSError (file name too long)."""
+    before = files(repo)
+    for slug in ("p" * 81, "p" * 500):
+        completed = run_segboard(*with_flag("--paper", slug), cwd=repo)
+        assert completed.returncode == 2, completed.stderr
+        assert f"characters, and ids have at most {MAX_ID}" in completed.stderr
+        assert "Traceback" not in completed.stderr
+    assert files(repo) == before
+
+
+def test_the_longest_id_is_the_schemas() -> None:
+    """MAX_ID is the maxLength of every id and paper id the schemas define."""
+    lengths = set()
+    for schema in sorted(SCHEMAS.glob("*.schema.json")):
+        defs = json.loads(schema.read_text(encoding="utf-8")).get("$defs", {})
+        lengths |= {defs[name]["maxLength"] for name in ("id", "paperId") if name in defs}
+    assert lengths == {MAX_ID}
 
 
 def test_an_unknown_metric_far_from_any_gets_the_list(repo: Path) -> None:

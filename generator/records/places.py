@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,8 +153,17 @@ def metrics_path(root: Path) -> Path:
     return root / DATA / METRICS
 
 
+# the longest id a record may have (the schemas' maxLength of ids and paper ids)
+MAX_ID = 80
+
+
 def checked_id(value: str, what: str, pattern: re.Pattern[str] = SLUG) -> str:
     """`value` when it is a valid id; otherwise a usage error, before any path is built."""
+    if len(value) > MAX_ID:
+        raise UsageError(
+            f"{what} {reprlib.repr(value)} is not a valid id: it has {len(value):,} characters, "
+            f"and ids have at most {MAX_ID}"
+        )
     if not pattern.fullmatch(value):
         form = "an arXiv id such as 1612.01105 or a slug" if pattern is PAPER_ID else "a slug"
         raise UsageError(
