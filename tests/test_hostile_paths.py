@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.site import data_files
 from generator.site.build import build_lock, build_site
 
@@ -254,6 +255,27 @@ def test_a_path_too_long_for_the_file_system_is_a_usage_error(repo: Path, args: 
     assert completed.returncode == 2, completed.stderr
     assert "is too long to be a path" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--root", "a\0b", "validate"],
+        ["validate", "data/a\0b.yaml"],
+        ["eval", "--gt", "g\0", "--pred", "p", "--num-classes", "3"],
+        ["import", "pwc-archive", "a\0b.json"],
+    ],
+    ids=["root", "validate", "eval", "import"],
+)
+def test_a_path_with_a_nul_character_is_a_usage_error(
+    repo: Path, args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No shell can pass a NUL character, but a caller of `main` can; every look at such a
+    path raises ValueError, so it is refused first."""
+    monkeypatch.chdir(repo)
+    assert main(args) == 2
+    stderr = capsys.readouterr().err
+    assert "holds a NUL character" in stderr and "Traceback" not in stderr
 
 
 @pytest.mark.parametrize(

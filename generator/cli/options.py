@@ -23,8 +23,9 @@ NAME_MAX, PATH_MAX = 255, 4096  # bytes of a file name, and of a whole path, on 
 
 class SystemPath(click.Path):
     """click.Path, refusing first a path that no file system takes (a name longer than 255
-    bytes, or a path of 4,096): every look at such a path raises; and an empty one, which
-    names nothing (an unset variable in `-o "$OUT"`) but would be taken as the current folder."""
+    bytes, a path of 4,096, or one with a NUL character, which a caller of `main` can pass
+    though a shell cannot): every look at such a path raises; and an empty one, which names
+    nothing (an unset variable in `-o "$OUT"`) but would be taken as the current folder."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str | bytes) and not value:
@@ -32,6 +33,8 @@ class SystemPath(click.Path):
         encoded = os.fsencode(value)
         if len(encoded) >= PATH_MAX or any(len(name) > NAME_MAX for name in encoded.split(b"/")):
             self.fail(f"{reprlib.repr(os.fsdecode(value))} is too long to be a path", param, ctx)
+        if b"\0" in encoded:
+            self.fail(f"{reprlib.repr(os.fsdecode(value))} holds a NUL character", param, ctx)
         return super().convert(value, param, ctx)
 
 
