@@ -337,6 +337,28 @@ def visible_rows(page: object, board: str) -> list[tuple[str, str]]:
     ]
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "#%E0%A4%A",  # not UTF-8 once decoded: decodeURIComponent throws
+        "#%",
+        "?cityscapes--test.extra=%3Cscript%3E&cityscapes--test.state=%27%5D%22",
+    ],
+    ids=["malformed-hash", "lone-percent", "hostile-filters"],
+)
+def test_a_malformed_or_hostile_address_leaves_the_page_working(
+    watched: Watched, base_url: str, tail: str
+) -> None:
+    """An address a reader can be sent (a broken link, a crafted query) raises no script error
+    (the fixture checks the console), and a filter value that no choice has is not taken."""
+    watched.goto(f"{base_url}/datasets/cityscapes/{tail}")
+    form = watched.page.locator("[data-sb-board='cityscapes--test'] form.sb-filters")
+    assert form.is_visible()
+    assert form.locator("select[name=extra]").input_value() == ""
+    assert form.locator("select[name=state]").input_value() == ""
+    assert form.locator(".sb-count").inner_text().startswith("Showing 6 of 6 results")
+
+
 def test_filters_rerank_follow_the_address_and_redraw_the_chart(
     browser: object, site_repo: Path
 ) -> None:

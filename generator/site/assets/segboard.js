@@ -262,7 +262,12 @@
   /* A link to a row (a search result, a "reproduces" link) shows it even when filtered out,
      and below the header row of its board's scroll box (wider screens), with that box in view. */
   function revealTarget() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
+    var id;
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (malformed) {  /* an address such as #%E0 names no row (rows' ids are plain) */
+      return;
+    }
     var row = id ? document.getElementById(id) : null;
     if (!row || row.tagName !== "TR") return;
     var board = boards.filter(function (b) { return b.block.contains(row); })[0];
