@@ -112,7 +112,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: Path) -> Problem
     if "expected a single document" in str(exc):
         return error(
             path,
-            position_of_mark(mark),
+            _mark_position(mark),
             "yaml-documents",
             "the file holds more than one YAML document; a record file holds exactly one "
             "(remove the '---' separator and what follows, or move it to its own file)",
@@ -136,10 +136,10 @@ def syntax_error(
     content_ends = len(text.rstrip())
     if mark is None or mark.index < content_ends:
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        return position_of_mark(mark), f"invalid YAML: {problem}{context}"
+        return _mark_position(mark), f"invalid YAML: {problem}{context}"
     start = exc.context_mark
     if exc.context and start is not None and start.index < content_ends:
-        where = position_of_mark(start)
+        where = _mark_position(start)
         context = f" ({exc.context}, which starts here)"
     else:
         where = _position_of(text, content_ends)
@@ -147,7 +147,7 @@ def syntax_error(
     return where, f"invalid YAML: {problem}{context}; {whole} ends before it is complete"
 
 
-def position_of_mark(mark: yaml.Mark | None) -> Position:
+def _mark_position(mark: yaml.Mark | None) -> Position:
     """A YAML mark's 1-based line and column ((1, 1) without one)."""
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
