@@ -265,6 +265,63 @@ def test_the_validator_never_raises_on_random_records(
     assert mine or record_is_complete(record), record
 
 
+# what a contributor's slip can leave in a line of a record
+SLIPS = ["no", "1e3", "2017-02-30", "[1, 2", '"open', "'", "? x", "a: b: c", "*a", "&a x",
+         "!!str x", "\t", "{x: 1", "- item", "  indented: 1", "|", ">", "#", "key:", ":",
+         "\u202e"]  # fmt: skip
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["delete", "duplicate", "truncate", "insert", "value", "indent"]),
+        st.integers(min_value=0, max_value=10**6),
+        st.sampled_from(SLIPS),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def edited(text: str, edits: list[tuple[str, int, str]]) -> str:
+    """`text` with each edit made at the line (or character) its number picks."""
+    for kind, number, slip in edits:
+        if kind == "truncate":
+            text = text[: number % (len(text) + 1)]
+            continue
+        lines = text.split("\n")
+        at = number % len(lines)
+        if kind == "delete":
+            del lines[at]
+        elif kind == "duplicate":
+            lines.insert(at, lines[at])
+        elif kind == "insert":
+            lines.insert(at, slip)
+        elif kind == "value":
+            lines[at] = lines[at].split(":")[0] + ": " + slip
+        else:
+            lines[at] = "  " + lines[at]
+        text = "\n".join(lines)
+    return text
+
+
+@settings(max_examples=120, deadline=None)
+@given(edits=EDITS)
+def test_every_problem_of_a_mistyped_record_is_on_a_line_it_has(
+    fuzz_repository: Path, edits: list[tuple[str, int, str]]
+) -> None:
+    """A valid record with a contributor's slips in it: every problem reported for it points at
+    a line and column the file has (an editor jumps there), whatever the slip."""
+    path = fuzz_repository / EXAMPLE
+    original = path.read_text(encoding="utf-8")
+    text = edited(original, edits)
+    try:
+        path.write_text(text, encoding="utf-8")
+        report = validate_repository(fuzz_repository)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    lines = max(1, len(text.splitlines()))
+    for problem in (p for p in report.problems if p.path == path):
+        assert 1 <= problem.line <= lines and problem.column >= 1, (text, problem)
+
+
 def record_is_complete(record: dict[str, object]) -> bool:
     """A random record passes only if it has every required field (which is very unlikely)."""
     return {"dataset", "split", "model", "method", "paper", "metrics", "source"} <= set(record)
