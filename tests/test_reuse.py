@@ -323,6 +323,20 @@ def test_data_files_made_in_a_worker_are_kept_for_the_next_build(site_repo: Path
     assert data and all(p.stat().st_nlink == 2 for p in data)  # still linked from the store
 
 
+def test_blocks_made_in_a_worker_are_kept_for_the_next_build(site_repo: Path) -> None:
+    """With workers, a worker renders a share of the leaderboard blocks through the block memo;
+    the parts it used must outlive the build's clean-up of unused parts, as the building
+    process's own do, or the next build renders them again."""
+    from generator.records.places import cache_dir
+
+    built = run_segboard_process("--root", str(site_repo), "build", cwd=site_repo)
+    assert built.returncode == 0, built.stderr
+    blocks = cache_dir(site_repo, "blocks")
+    kept = {part.name for part in blocks.iterdir()}
+    build_site(site_repo, parallel=False)  # makes what it misses, then forgets what it did not use
+    assert {part.name for part in blocks.iterdir()} == kept
+
+
 # `segboard build` in a process of its own, with the fixture's new files counted as settled
 SETTLED_BUILD = """
 import sys

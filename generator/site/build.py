@@ -151,6 +151,16 @@ class Pending:
         with collector_paused():
             return [parts.made(groups) for parts in self.parts]
 
+    def kept(self) -> set[str]:
+        """The names of the memo's parts used so far (from a worker, the parent's copy of the
+        set does not see its additions: `note`)."""
+        return self.memo.used if self.memo is not None else set()
+
+    def note(self, kept: set[str]) -> None:
+        """Note the memo's parts a worker used, so that the build cache keeps them."""
+        if self.memo is not None:
+            self.memo.used |= kept
+
     def place(self, *made: list[dict[int, Part]]) -> None:
         """Put what `made` gave in place (in each process that shared the making)."""
         for language, parts in enumerate(self.parts):
@@ -350,15 +360,16 @@ def _build_and_swap(
     mine, theirs = share(pending.parts, 0.0) if split else (None, set())
     made_here: list[list[dict[int, Part]]] = []
 
-    def helper() -> tuple[list[dict[int, Part]], set[str]]:
-        """Make the parts of `theirs`, and the data files unless a worker makes them."""
+    def helper() -> tuple[list[dict[int, Part]], set[str], set[str]]:
+        """Make the parts of `theirs`, and the data files unless a worker makes them; the
+        names used in the block memo and in the file store."""
         made = pending.made(theirs)
         if placed.worker is not None:
-            return made, set()
-        return made, placed.make_and_place(pending.data_files)
+            return made, pending.kept(), set()
+        return made, pending.kept(), placed.make_and_place(pending.data_files)
 
     with environment("SOURCE_DATE_EPOCH", epoch):
-        warnings, (made, used) = build_languages(
+        warnings, (made, kept, stored) = build_languages(
             root,
             staging,
             contents,
@@ -369,7 +380,8 @@ def _build_and_swap(
             pending.here,
         )
     pending.place(*made_here, made)
-    placed.note(used)
+    pending.note(kept)
+    placed.note(stored)
     if placed.worker is not None:
         placed.note(placed.worker.result())
     if engine is not None:
