@@ -14,8 +14,6 @@ from typing import Any
 import yaml
 
 from generator.errors import DataError
-from generator.interop.outcome import left_out
-from generator.problems import Problem
 from generator.reading import UnreadableInput, read_text
 from generator.records.yamlfile import yaml_error
 
@@ -47,10 +45,6 @@ class UnreadableFile(DataError):
         if where is None:
             return cls(path, message)
         return cls(path, message, where[0] + first_line - 1, where[1])
-
-    def left_out(self) -> Problem:
-        """The file as an import reports it: left out, and why, where its place is known."""
-        return left_out(self.path, self.reason, self.line or 0, column=self.column or 0)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

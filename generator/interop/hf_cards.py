@@ -21,7 +21,7 @@ from generator.errors import UsageError
 from generator.interop.foreign_yaml import UnreadableFile, front_matter
 from generator.interop.mapper import Entry
 from generator.interop.names import plain_text
-from generator.interop.outcome import ImportPlan, left_out
+from generator.interop.outcome import ImportPlan, left_out, unreadable
 from generator.interop.own import OWN_KEY, OwnEntry, is_own, own_plan, plan_beside_own
 from generator.problems import Problem
 from generator.reading import LEADS_OUT, leads_out
@@ -164,7 +164,7 @@ class HfCards:
             try:
                 front, body = front_matter(card)
             except UnreadableFile as exc:
-                problems.append(exc.left_out())
+                problems.append(unreadable(exc))
                 continue
             if is_own(front.get(OWN_KEY)):
                 own.append(OwnEntry(card, "", front[OWN_KEY]))

@@ -43,7 +43,7 @@ from generator.interop.foreign_yaml import UnreadableFile, front_matter, read_ya
 from generator.interop.hf_cards import CardOptions, card_paper
 from generator.interop.mapper import Entry
 from generator.interop.names import number_text, plain_text
-from generator.interop.outcome import ImportPlan, left_out
+from generator.interop.outcome import ImportPlan, left_out, unreadable
 from generator.interop.own import OWN_KEY, OwnEntry, is_own, own_plan, plan_beside_own
 from generator.problems import Problem
 from generator.reading import LEADS_OUT, leads_out, real_path
@@ -118,7 +118,7 @@ def _entries(file: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
     try:
         data = read_yaml(file, unique_keys=True)
     except UnreadableFile as exc:
-        problems.append(exc.left_out())
+        problems.append(unreadable(exc))
         return []
     if not isinstance(data, list):
         problems.append(left_out(file, "not a list of evaluation results"))
@@ -217,7 +217,7 @@ class HfEvalResults:
             try:
                 front, body = front_matter(card)
             except UnreadableFile as exc:
-                problems.append(exc.left_out())
+                problems.append(unreadable(exc))
         paper, no_paper = card_paper(front, body, self.options)
         name = real_path(model).name
         entries = []

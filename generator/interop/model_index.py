@@ -19,7 +19,7 @@ from generator.errors import DataError, UsageError
 from generator.interop.foreign_yaml import UnreadableFile, read_yaml
 from generator.interop.mapper import Entry, Mapper
 from generator.interop.names import plain_text
-from generator.interop.outcome import ImportPlan, left_out
+from generator.interop.outcome import ImportPlan, left_out, unreadable
 from generator.interop.own import OWN_KEY, OwnEntry, own_plan
 from generator.problems import Problem
 from generator.reading import LEADS_OUT, leads_out
@@ -114,7 +114,7 @@ def documents(path: Path, problems: list[Problem]) -> list[tuple[Path, Any]]:
             try:
                 found.append((metafile, read_yaml(metafile) or {}))
             except UnreadableFile as exc:
-                problems.append(exc.left_out())
+                problems.append(unreadable(exc))
     return found
 
 

@@ -13,12 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from generator.interop.foreign_yaml import UnreadableFile
 from generator.problems import Problem, Severity
 from generator.records.model import Catalog
 from generator.records.store import write_keeping_valid, write_validated
 from generator.records.validation import validate_repository
 
 LEFT_OUT = "left-out"  # the rule id of every entry an import could not map
+
+
+def unreadable(file: UnreadableFile) -> Problem:
+    """A foreign file an import cannot read: left out, and why, where its place is known."""
+    return left_out(file.path, file.reason, file.line or 0, column=file.column or 0)
 
 
 def left_out(
